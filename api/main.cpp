@@ -1,0 +1,2 @@
+#include <cstdio>
+int main() { std::puts("fundledger"); return 0; }

@@ -1,0 +1,36 @@
+// Strict JSON in, RFC 8785 (JCS) canonical JSON out, integer-only profile
+// (LEDGER.md 1). Hashed and signed bytes always come from Canonicalize.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "crypto/status.h"
+
+namespace fl {
+
+using Json = nlohmann::json;
+
+struct JsonLimits {
+  // Deepest nesting of arrays/objects; the root container is depth 1.
+  int max_depth = 32;
+  std::size_t max_bytes = 1 << 20;
+};
+
+// Refuses, with the API.md codes (all 400 but size, 413):
+//   malformed_json      syntax errors, invalid UTF-8, trailing bytes
+//   duplicate_key       an object names a key twice
+//   non_integer_number  a number with a fraction or exponent
+//   invalid_field       an integer outside +-(2^53-1)
+//   too_deep            nesting past max_depth
+//   payload_too_large   input longer than max_bytes
+Result<Json> ParseStrict(std::string_view text, const JsonLimits& limits = {});
+
+// RFC 8785: keys sorted by UTF-16 code units, minimal string escapes,
+// integers in decimal. Input must hold only integer numbers.
+std::string Canonicalize(const Json& value);
+
+}  // namespace fl

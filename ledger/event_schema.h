@@ -1,0 +1,25 @@
+// Stateless checks of a submitted envelope against LEDGER.md 2 and
+// EVENTS.md: shape, field types, vocabularies, identifiers. Stateful checks
+// (keys, authorization, references, idempotency) live in validator.h.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "crypto/status.h"
+#include "ledger/canonical_json.h"
+
+namespace fl {
+
+// `envelope` is {"event": {...}, "signature": {...}} as parsed by
+// ParseStrict. Errors carry API.md codes (400 invalid_field, unknown_field,
+// missing_field, unknown_event_type; 413 payload_too_large when the
+// canonical event is over 60,000 bytes) and `field` as a JSON pointer into
+// the envelope, e.g. "/event/data/amount_fen".
+Status ValidateEnvelope(const Json& envelope);
+
+// All event types of EVENTS.md, in catalogue order.
+const std::vector<std::string>& EventTypes();
+
+}  // namespace fl

@@ -1,0 +1,3 @@
+#include <catch2/catch.hpp>
+#include "test_util.h"
+TEST_CASE("vectors are reachable") { REQUIRE(std::filesystem::exists(fl::test::VectorsDir() / "SOURCES.md")); }
