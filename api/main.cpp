@@ -1,2 +1,72 @@
+// fundledger: the command line (API.md). Exceptions end here as one line
+// on stderr and a non-zero exit.
 #include <cstdio>
-int main() { std::puts("fundledger"); return 0; }
+#include <cstring>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "api/cli_args.h"
+#include "api/commands.h"
+
+namespace {
+
+struct Command {
+  const char* name;
+  int (*run)(const fl::cli::Argv&);
+  const char* usage;
+};
+
+const Command kCommands[] = {
+    {"init", fl::cli::Init,
+     "init --data DIR --name NAME [--division CODE]   create a ledger"},
+    {"keygen", fl::cli::Keygen,
+     "keygen --out FILE                                new Ed25519 key (PKCS#8 PEM)"},
+    {"sign", fl::cli::Sign,
+     "sign --key FILE                                  sign an event from stdin"},
+    {"import", fl::cli::Import,
+     "import --data DIR FILE.jsonl                     append signed envelopes"},
+    {"verify", fl::cli::Verify,
+     "verify --data DIR [--signatures]                 re-check chain, tree, checkpoints"},
+    {"bench", fl::cli::Bench,
+     "bench [--entries N] [--proof-entries N] [--dir DIR]  measure throughput"},
+};
+
+void PrintHelp() {
+  std::puts("usage: fundledger <command> [options]   (fundledger <command> --help)\n");
+  std::puts("commands:");
+  for (const auto& c : kCommands) std::printf("  %s\n", c.usage);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || std::strcmp(argv[1], "--help") == 0 ||
+      std::strcmp(argv[1], "-h") == 0) {
+    PrintHelp();
+    return argc < 2 ? 2 : 0;
+  }
+  std::string name = argv[1];
+  fl::cli::Argv rest(argv + 2, argv + argc);
+  for (const auto& c : kCommands) {
+    if (name != c.name) continue;
+    try {
+      for (const auto& a : rest) {
+        if (a == "--help" || a == "-h") {
+          std::printf("usage: fundledger %s\n", c.usage);
+          return 0;
+        }
+      }
+      return c.run(rest);
+    } catch (const fl::cli::UsageError& e) {
+      std::fprintf(stderr, "fundledger %s: %s (see --help)\n", c.name, e.what());
+      return 2;
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "fundledger %s: %s\n", c.name, e.what());
+      return 1;
+    }
+  }
+  std::fprintf(stderr, "fundledger: unknown command '%s' (see --help)\n",
+               name.c_str());
+  return 2;
+}

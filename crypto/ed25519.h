@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "crypto/sha256.h"
 #include "crypto/status.h"
 
 namespace fl {
@@ -39,9 +40,7 @@ bool IsAcceptablePublicKey(const PublicKey& key);
 // First 16 lowercase hex chars of SHA-256(raw public key) (LEDGER.md 2).
 std::string KeyId(const PublicKey& key);
 
-inline std::string_view AsBytes(const PublicKey& k) {
-  return {reinterpret_cast<const char*>(k.data()), k.size()};
-}
+// PublicKey and Hash are the same type: AsBytes comes from sha256.h.
 inline std::string_view AsBytes(const Signature& s) {
   return {reinterpret_cast<const char*>(s.data()), s.size()};
 }

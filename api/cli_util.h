@@ -1,0 +1,28 @@
+// Small helpers shared by the subcommands.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+#include "crypto/status.h"
+
+namespace fl::cli {
+
+// Turns a core error into the exception the edge prints.
+[[noreturn]] inline void Throw(const Error& e) {
+  std::string msg = e.code + ": " + e.detail;
+  if (!e.field.empty()) msg += " (at " + e.field + ")";
+  throw std::runtime_error(msg);
+}
+
+template <class T>
+T Take(Result<T> r) {
+  if (!r.ok()) Throw(r.error());
+  return std::move(r).value();
+}
+
+inline void Check(const Status& s) {
+  if (!s.ok()) Throw(s.error());
+}
+
+}  // namespace fl::cli

@@ -1,0 +1,18 @@
+// One function per subcommand; each returns the process exit code.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace fl::cli {
+
+using Argv = std::vector<std::string>;
+
+int Init(const Argv& argv);
+int Keygen(const Argv& argv);
+int Sign(const Argv& argv);
+int Import(const Argv& argv);
+int Verify(const Argv& argv);
+int Bench(const Argv& argv);
+
+}  // namespace fl::cli

@@ -1,0 +1,146 @@
+#include "ledger/entry.h"
+
+#include <chrono>
+#include <cstdio>
+
+#include "crypto/encoding.h"
+
+namespace fl {
+namespace {
+
+Error Malformed(std::string detail) {
+  return MakeError(500, "corrupt_entry", std::move(detail));
+}
+
+// Returns the end of the JSON object or array starting at `pos`, or npos.
+// Tracks strings and escapes only; validity of the contents is the
+// signature check's business (verify --signatures).
+std::size_t SkipContainer(std::string_view s, std::size_t pos) {
+  int depth = 0;
+  bool in_string = false;
+  for (std::size_t i = pos; i < s.size(); ++i) {
+    char c = s[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      ++depth;
+    } else if (c == '}' || c == ']') {
+      if (--depth == 0) return i + 1;
+    }
+  }
+  return std::string_view::npos;
+}
+
+bool Expect(std::string_view s, std::size_t& pos, std::string_view lit) {
+  if (s.substr(pos, lit.size()) != lit) return false;
+  pos += lit.size();
+  return true;
+}
+
+// A JSON string without escapes (hex, timestamps): up to the next quote.
+bool PlainString(std::string_view s, std::size_t& pos, std::string_view* out) {
+  std::size_t end = s.find('"', pos);
+  if (end == std::string_view::npos) return false;
+  std::string_view v = s.substr(pos, end - pos);
+  if (v.find('\\') != std::string_view::npos) return false;
+  *out = v;
+  pos = end + 1;
+  return true;
+}
+
+}  // namespace
+
+std::string SignedMessage(std::string_view canonical_event) {
+  std::string m;
+  m.reserve(kSignaturePrefix.size() + canonical_event.size());
+  m.append(kSignaturePrefix);
+  m.append(canonical_event);
+  return m;
+}
+
+std::string BuildEntry(std::uint64_t seq, const Hash& prev,
+                       std::string_view recorded_at,
+                       std::string_view canonical_event,
+                       std::string_view canonical_signature) {
+  std::string e;
+  e.reserve(canonical_event.size() + canonical_signature.size() + 160);
+  e.append("{\"event\":");
+  e.append(canonical_event);
+  e.append(",\"prev\":\"");
+  e.append(HexEncode(AsBytes(prev)));
+  e.append("\",\"recorded_at\":\"");
+  e.append(recorded_at);
+  e.append("\",\"seq\":");
+  e.append(std::to_string(seq));
+  e.append(",\"signature\":");
+  e.append(canonical_signature);
+  e.append("}");
+  return e;
+}
+
+Result<EntryView> ScanEntry(std::string_view s) {
+  EntryView v;
+  std::size_t pos = 0;
+  if (!Expect(s, pos, "{\"event\":") || pos >= s.size() || s[pos] != '{') {
+    return Malformed("entry does not start with the event object");
+  }
+  std::size_t end = SkipContainer(s, pos);
+  if (end == std::string_view::npos) return Malformed("unterminated event");
+  v.event = s.substr(pos, end - pos);
+  pos = end;
+  if (!Expect(s, pos, ",\"prev\":\"") || !PlainString(s, pos, &v.prev_hex)) {
+    return Malformed("missing prev");
+  }
+  if (!Expect(s, pos, ",\"recorded_at\":\"") ||
+      !PlainString(s, pos, &v.recorded_at)) {
+    return Malformed("missing recorded_at");
+  }
+  if (!Expect(s, pos, ",\"seq\":")) return Malformed("missing seq");
+  std::size_t digits = 0;
+  std::uint64_t seq = 0;
+  while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9' && digits < 19) {
+    seq = seq * 10 + static_cast<std::uint64_t>(s[pos] - '0');
+    ++pos;
+    ++digits;
+  }
+  if (digits == 0 || (digits > 1 && s[pos - digits] == '0')) {
+    return Malformed("bad seq");
+  }
+  v.seq = seq;
+  if (!Expect(s, pos, ",\"signature\":") || pos >= s.size() || s[pos] != '{') {
+    return Malformed("missing signature");
+  }
+  end = SkipContainer(s, pos);
+  if (end == std::string_view::npos) return Malformed("bad signature");
+  v.signature = s.substr(pos, end - pos);
+  pos = end;
+  if (pos + 1 != s.size() || s[pos] != '}') {
+    return Malformed("trailing bytes after the entry");
+  }
+  return v;
+}
+
+std::string FormatTimestamp(std::time_t t) {
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ",
+                tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                tm.tm_min, tm.tm_sec);
+  return buf;
+}
+
+std::string NowTimestamp() {
+  return FormatTimestamp(std::chrono::system_clock::to_time_t(
+      std::chrono::system_clock::now()));
+}
+
+}  // namespace fl

@@ -1,0 +1,43 @@
+// The stored entry (LEDGER.md 3) and the bytes a submitter signs (2).
+#pragma once
+
+#include <cstdint>
+#include <ctime>
+#include <string>
+#include <string_view>
+
+#include "crypto/sha256.h"
+#include "crypto/status.h"
+
+namespace fl {
+
+inline constexpr std::string_view kSignaturePrefix = "fundledger.event.v1\n";
+
+// kSignaturePrefix || canonical event.
+std::string SignedMessage(std::string_view canonical_event);
+
+// JCS({"seq","prev","recorded_at","event","signature"}) built directly:
+// JCS orders the keys event < prev < recorded_at < seq < signature, and
+// the two objects are already canonical, so no re-serialisation is needed.
+std::string BuildEntry(std::uint64_t seq, const Hash& prev,
+                       std::string_view recorded_at,
+                       std::string_view canonical_event,
+                       std::string_view canonical_signature);
+
+// The top-level members of a stored entry, found by a structural scan that
+// does not build a document, so `verify` can walk millions of entries.
+// Only checks the shape; the caller checks the values.
+struct EntryView {
+  std::uint64_t seq = 0;
+  std::string_view prev_hex;
+  std::string_view recorded_at;
+  std::string_view event;      // canonical JSON object text
+  std::string_view signature;  // canonical JSON object text
+};
+Result<EntryView> ScanEntry(std::string_view entry);
+
+// RFC 3339 UTC, whole seconds, 'Z' suffix.
+std::string FormatTimestamp(std::time_t t);
+std::string NowTimestamp();
+
+}  // namespace fl

@@ -1,0 +1,475 @@
+#include "ledger/ledger.h"
+
+#include <rocksdb/write_batch.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <filesystem>
+#include <mutex>
+#include <shared_mutex>
+#include <unordered_map>
+
+#include "crypto/encoding.h"
+#include "crypto/key_file.h"
+#include "crypto/signed_note.h"
+#include "ledger/checkpoint.h"
+#include "ledger/entry.h"
+#include "ledger/event_schema.h"
+#include "ledger/merkle.h"
+#include "ledger/node_store.h"
+#include "ledger/overlay.h"
+#include "ledger/store.h"
+#include "ledger/validator.h"
+
+namespace fl {
+namespace {
+
+constexpr std::string_view kMetaName = "name";
+constexpr std::string_view kMetaAdmin = "admin_agency";
+constexpr std::string_view kMetaTreeSize = "tree_size";
+// A group stops taking writers once it holds this many events; a single
+// batch (at most 1000 by API.md) always fits.
+constexpr std::size_t kMaxGroupEvents = 4096;
+
+Error OutOfRange(std::string detail) {
+  return MakeError(422, "tree_size_out_of_range", std::move(detail));
+}
+
+}  // namespace
+
+struct Ledger::Impl {
+  // A caller waiting in the group-commit queue (LevelDB's writer queue:
+  // the front writer commits for everyone queued behind it).
+  struct Writer {
+    std::vector<std::vector<PreparedEvent>>* units = nullptr;
+    bool stop_on_error = false;
+    std::vector<UnitResult> results;
+    bool done = false;
+    std::condition_variable cv;
+  };
+
+  std::unique_ptr<Store> store;
+  LedgerOptions options;
+  PrivateKey ledger_key;
+  LedgerInfo info;  // tree_size kept in `tree_size` below
+
+  std::mutex queue_mu;
+  std::deque<Writer*> queue;
+
+  // Leader-only state: touched by one committing thread at a time.
+  CompactRange range;
+  Hash prev_leaf{};
+  std::string last_recorded_at;
+
+  std::atomic<std::uint64_t> tree_size{0};
+  mutable std::shared_mutex checkpoint_mu;
+  std::string checkpoint;
+
+  std::vector<UnitResult> Enqueue(std::vector<std::vector<PreparedEvent>>& units,
+                                  bool stop_on_error);
+  void Commit(const std::vector<Writer*>& group);
+  Result<std::pair<Hash, std::string>> StoredLeaf(std::uint64_t seq) const;
+};
+
+Ledger::Ledger(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Ledger::~Ledger() = default;
+
+Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir,
+                                             const LedgerOptions& options) {
+  auto key = ReadPrivateKeyFile(dir + "/ledger.pem");
+  if (!key.ok()) return key.error();
+  auto store = Store::Open(dir, Store::Mode::kReadWrite);
+  if (!store.ok()) return store.error();
+  auto impl = std::make_unique<Impl>();
+  impl->store = std::move(*store);
+  impl->options = options;
+  impl->ledger_key = *key;
+  bool found = false;
+  auto name = impl->store->Get(Store::kMeta, kMetaName, &found);
+  if (!name.ok()) return name.error();
+  if (!found) return Internal("not a fundledger ledger: " + dir);
+  auto admin = impl->store->Get(Store::kMeta, kMetaAdmin, &found);
+  if (!admin.ok()) return admin.error();
+  auto size = impl->store->Get(Store::kMeta, kMetaTreeSize, &found);
+  if (!size.ok()) return size.error();
+  std::uint64_t n = found ? DecodeSeq(*size) : 0;
+
+  LedgerInfo& info = impl->info;
+  info.name = *name;
+  info.origin = OriginFor(info.name);
+  info.verifier_key =
+      VerifierKeyString(info.origin, impl->ledger_key.public_key());
+  info.admin_agency = *admin;
+
+  StoredNodes nodes(*impl->store);
+  auto range = CompactRange::Load(nodes, n);
+  if (!range.ok()) return range.error();
+  impl->range = std::move(*range);
+  impl->tree_size = n;
+  if (n > 0) {
+    auto last = impl->StoredLeaf(n - 1);
+    if (!last.ok()) return last.error();
+    impl->prev_leaf = last->first;
+    impl->last_recorded_at = last->second;
+    auto cp = impl->store->Get(Store::kCheckpoints, EncodeSeq(n), &found);
+    if (!cp.ok()) return cp.error();
+    if (!found) return Internal("no checkpoint for tree size " +
+                                std::to_string(n));
+    impl->checkpoint = *cp;
+  } else {
+    impl->checkpoint = SignCheckpoint(
+        Checkpoint{info.origin, 0, EmptyRoot()}, impl->ledger_key);
+  }
+  return std::make_unique<Ledger>(std::move(impl));
+}
+
+Result<InitResult> Ledger::Init(const std::string& dir,
+                                const InitOptions& options) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (options.name.empty() ||
+      options.name.find_first_of(" \n\t+") != std::string::npos) {
+    return MakeError(400, "invalid_field",
+                     "ledger name must be non-empty, without spaces or '+'");
+  }
+  if (fs::exists(dir, ec) && !fs::is_empty(dir, ec)) {
+    return MakeError(400, "invalid_field", dir + " exists and is not empty");
+  }
+  fs::create_directories(dir, ec);
+  if (ec) return Internal("cannot create " + dir + ": " + ec.message());
+  ::chmod(dir.c_str(), 0700);
+
+  InitResult out;
+  out.ledger_key_file = dir + "/ledger.pem";
+  out.admin_key_file = dir + "/admin.pem";
+  PrivateKey ledger_key = PrivateKey::Generate();
+  PrivateKey admin_key = PrivateKey::Generate();
+  FL_RETURN_IF_ERROR(WritePrivateKeyFile(out.ledger_key_file, ledger_key));
+  FL_RETURN_IF_ERROR(WritePrivateKeyFile(out.admin_key_file, admin_key));
+  {
+    auto store = Store::Open(dir, Store::Mode::kCreate);
+    if (!store.ok()) return store.error();
+    rocksdb::WriteBatch batch;
+    batch.Put((*store)->cf(Store::kMeta), std::string(kMetaName), options.name);
+    batch.Put((*store)->cf(Store::kMeta), std::string(kMetaAdmin), "admin");
+    FL_RETURN_IF_ERROR((*store)->Write(&batch, true));
+  }
+  auto ledger = Open(dir);
+  if (!ledger.ok()) return ledger.error();
+
+  Json event = {
+      {"id", "genesis"},
+      {"type", "agency.registered"},
+      {"agency", "admin"},
+      {"occurred_at", NowTimestamp()},
+      {"data",
+       {{"agency", "admin"},
+        {"name", options.name + " ledger administrator"},
+        {"kind", "admin"},
+        {"division_code", options.division},
+        {"public_key", Base64Encode(AsBytes(admin_key.public_key()))}}}};
+  std::string canonical = Canonicalize(event);
+  Signature sig = admin_key.Sign(SignedMessage(canonical));
+  Json envelope = {{"event", event},
+                   {"signature",
+                    {{"alg", "Ed25519"},
+                     {"key_id", KeyId(admin_key.public_key())},
+                     {"sig", Base64Encode(AsBytes(sig))}}}};
+  UnitResult r = (*ledger)->AppendOne((*ledger)->PrepareParsed(std::move(envelope)));
+  if (!r.ok()) return r.errors.front().error;
+  out.info = (*ledger)->Info();
+  return out;
+}
+
+PreparedEvent Ledger::Prepare(std::string_view envelope_json) const {
+  JsonLimits limits;
+  limits.max_depth = 33;  // the event's own root is depth 1 (LEDGER.md 2)
+  auto parsed = ParseStrict(envelope_json, limits);
+  if (!parsed.ok()) {
+    PreparedEvent e;
+    e.error = parsed.error();
+    return e;
+  }
+  return PrepareParsed(std::move(*parsed));
+}
+
+PreparedEvent Ledger::PrepareParsed(Json envelope) const {
+  PreparedEvent e;
+  Status s = ValidateEnvelope(envelope);
+  if (!s.ok()) {
+    e.error = s.error();
+    return e;
+  }
+  const Json& event = envelope["event"];
+  e.id = event["id"].get<std::string>();
+  e.type = event["type"].get<std::string>();
+  e.agency = event["agency"].get<std::string>();
+  e.key_id = envelope["signature"]["key_id"].get<std::string>();
+  e.canonical_event = Canonicalize(event);
+  e.canonical_signature = Canonicalize(envelope["signature"]);
+  auto sig = Base64Decode(envelope["signature"]["sig"].get<std::string>());
+  if (sig && sig->size() == 64) std::memcpy(e.sig.data(), sig->data(), 64);
+  Sha256Hasher h;
+  h.Update("{\"event\":");
+  h.Update(e.canonical_event);
+  h.Update(",\"signature\":");
+  h.Update(e.canonical_signature);
+  h.Update("}");
+  e.envelope_hash = h.Final();
+  e.envelope = std::move(envelope);
+
+  // Do the expensive arithmetic here, in parallel, when the key is already
+  // registered; sequencing only re-checks that the key is still valid.
+  if (impl_->options.check_signatures) {
+    bool found = false;
+    auto row = impl_->store->Get(Store::kIndex, "k/" + e.key_id, &found);
+    if (row.ok() && found) {
+      auto bar1 = row->find('|');
+      auto bar2 = row->find('|', bar1 + 1);
+      auto raw = bar1 == std::string::npos
+                     ? std::nullopt
+                     : Base64Decode(row->substr(bar1 + 1, bar2 - bar1 - 1));
+      if (raw && raw->size() == 32) {
+        std::memcpy(e.checked_with.data(), raw->data(), 32);
+        e.sig_check = Ed25519Verify(e.checked_with,
+                                    SignedMessage(e.canonical_event),
+                                    AsBytes(e.sig))
+                          ? PreparedEvent::SigCheck::kValid
+                          : PreparedEvent::SigCheck::kInvalid;
+      }
+    }
+  }
+  return e;
+}
+
+std::vector<UnitResult> Ledger::Append(
+    std::vector<std::vector<PreparedEvent>> units, bool stop_on_error) {
+  return impl_->Enqueue(units, stop_on_error);
+}
+
+UnitResult Ledger::AppendOne(PreparedEvent event) {
+  std::vector<std::vector<PreparedEvent>> units(1);
+  units[0].push_back(std::move(event));
+  return std::move(impl_->Enqueue(units, false).front());
+}
+
+std::vector<UnitResult> Ledger::Impl::Enqueue(
+    std::vector<std::vector<PreparedEvent>>& units, bool stop_on_error) {
+  Writer w;
+  w.units = &units;
+  w.stop_on_error = stop_on_error;
+  std::unique_lock lock(queue_mu);
+  queue.push_back(&w);
+  while (!w.done && &w != queue.front()) w.cv.wait(lock);
+  if (w.done) return std::move(w.results);
+
+  // This thread leads: take the writers queued so far.
+  std::vector<Writer*> group;
+  std::size_t events = 0;
+  for (Writer* x : queue) {
+    std::size_t n = 0;
+    for (const auto& u : *x->units) n += u.size();
+    if (!group.empty() && events + n > kMaxGroupEvents) break;
+    group.push_back(x);
+    events += n;
+  }
+  lock.unlock();
+  Commit(group);
+  lock.lock();
+  for (Writer* x : group) {
+    queue.pop_front();
+    x->done = true;
+    if (x != &w) x->cv.notify_one();
+  }
+  if (!queue.empty()) queue.front()->cv.notify_one();
+  return std::move(w.results);
+}
+
+Result<std::pair<Hash, std::string>> Ledger::Impl::StoredLeaf(
+    std::uint64_t seq) const {
+  bool found = false;
+  auto entry = store->Get(Store::kEntries, EncodeSeq(seq), &found);
+  if (!entry.ok()) return entry.error();
+  if (!found) return Internal("entry " + std::to_string(seq) + " missing");
+  auto view = ScanEntry(*entry);
+  if (!view.ok()) return view.error();
+  return std::make_pair(LeafHash(*entry), std::string(view->recorded_at));
+}
+
+void Ledger::Impl::Commit(const std::vector<Writer*>& group) {
+  Overlay group_view(*store, nullptr);
+  std::uint64_t next = tree_size.load();
+  const std::uint64_t start = next;
+  CompactRange new_range = range;
+  Hash prev = prev_leaf;
+  // recorded_at never goes backwards, even if the clock does.
+  std::string recorded_at = std::max(NowTimestamp(), last_recorded_at);
+  rocksdb::WriteBatch batch;
+  std::unordered_map<std::uint64_t, Hash> new_leaves;
+  std::vector<Receipt*> receipts;
+
+  for (Writer* w : group) {
+    bool stopped = false;
+    for (auto& unit : *w->units) {
+      UnitResult& res = w->results.emplace_back();
+      if (stopped) continue;
+      Overlay unit_view(*store, &group_view);
+      std::vector<Decision> decisions;
+      std::uint64_t seq = next;
+      for (std::size_t i = 0; i < unit.size(); ++i) {
+        const PreparedEvent& e = unit[i];
+        if (e.error) {
+          res.errors.push_back({i, *e.error});
+          continue;
+        }
+        auto d = CheckAndApply(e, seq, unit_view, options.check_signatures);
+        if (!d.ok()) {
+          res.errors.push_back({i, d.error()});
+          continue;
+        }
+        if (!d->repeat) ++seq;
+        decisions.push_back(*d);
+      }
+      if (!res.errors.empty()) {
+        stopped = w->stop_on_error;
+        continue;
+      }
+      unit_view.MergeInto(group_view);
+      for (std::size_t i = 0; i < unit.size(); ++i) {
+        const PreparedEvent& e = unit[i];
+        Receipt& r = res.receipts.emplace_back();
+        r.event_id = e.id;
+        if (decisions[i].repeat) {
+          r.repeat = true;
+          r.seq = decisions[i].first_seq;
+          continue;  // leaf and time filled below
+        }
+        std::string entry =
+            BuildEntry(next, prev, recorded_at, e.canonical_event,
+                       e.canonical_signature);
+        Hash leaf = LeafHash(entry);
+        batch.Put(store->cf(Store::kEntries), EncodeSeq(next), entry);
+        new_range.Append(leaf, [&](unsigned level, std::uint64_t index,
+                                   const Hash& h) {
+          batch.Put(store->cf(Store::kTree), TreeKey(level, index),
+                    rocksdb::Slice(reinterpret_cast<const char*>(h.data()),
+                                   h.size()));
+        });
+        r.seq = next;
+        r.leaf_hash = leaf;
+        r.recorded_at = recorded_at;
+        new_leaves[next] = leaf;
+        prev = leaf;
+        ++next;
+      }
+    }
+    for (auto& res : w->results) {
+      for (auto& r : res.receipts) receipts.push_back(&r);
+    }
+  }
+
+  std::string note;
+  if (next > start) {
+    for (const auto& [key, value] : group_view.rows()) {
+      batch.Put(store->cf(static_cast<Store::Family>(key.first)), key.second,
+                value);
+    }
+    batch.Put(store->cf(Store::kMeta), std::string(kMetaTreeSize),
+              EncodeSeq(next));
+    note = SignCheckpoint(Checkpoint{info.origin, next, new_range.Root()},
+                          ledger_key);
+    batch.Put(store->cf(Store::kCheckpoints), EncodeSeq(next), note);
+    Status s = store->Write(&batch, /*sync=*/true);
+    if (!s.ok()) {
+      // Nothing was stored: every unit that would have been is refused.
+      for (Writer* w : group) {
+        for (auto& res : w->results) {
+          if (res.receipts.empty()) continue;
+          res.receipts.clear();
+          res.errors.push_back({0, s.error()});
+        }
+      }
+      return;
+    }
+    range = std::move(new_range);
+    prev_leaf = prev;
+    last_recorded_at = recorded_at;
+    {
+      std::unique_lock lock(checkpoint_mu);
+      checkpoint = note;
+    }
+    tree_size.store(next);
+  } else {
+    std::shared_lock lock(checkpoint_mu);
+    note = checkpoint;
+  }
+
+  for (Receipt* r : receipts) {
+    r->checkpoint = note;
+    if (!r->repeat) continue;
+    auto it = new_leaves.find(r->seq);
+    if (it != new_leaves.end()) {
+      r->leaf_hash = it->second;
+      r->recorded_at = recorded_at;
+      continue;
+    }
+    auto stored = StoredLeaf(r->seq);
+    if (stored.ok()) {
+      r->leaf_hash = stored->first;
+      r->recorded_at = stored->second;
+    }
+  }
+}
+
+LedgerInfo Ledger::Info() const {
+  LedgerInfo i = impl_->info;
+  i.tree_size = impl_->tree_size.load();
+  return i;
+}
+
+std::uint64_t Ledger::TreeSize() const { return impl_->tree_size.load(); }
+
+std::string Ledger::LatestCheckpoint() const {
+  std::shared_lock lock(impl_->checkpoint_mu);
+  return impl_->checkpoint;
+}
+
+Result<std::string> Ledger::EntryAt(std::uint64_t seq) const {
+  if (seq >= TreeSize()) {
+    return MakeError(404, "not_found", "no entry " + std::to_string(seq));
+  }
+  bool found = false;
+  auto v = impl_->store->Get(Store::kEntries, EncodeSeq(seq), &found);
+  if (!v.ok()) return v.error();
+  if (!found) return Internal("entry " + std::to_string(seq) + " missing");
+  return v;
+}
+
+Result<Hash> Ledger::RootAt(std::uint64_t size) const {
+  if (size > TreeSize()) return OutOfRange("tree size past the log");
+  return fl::RootAt(StoredNodes(*impl_->store), size);
+}
+
+Result<std::vector<Hash>> Ledger::InclusionProof(std::uint64_t index,
+                                                 std::uint64_t size) const {
+  if (size > TreeSize() || index >= size) {
+    return OutOfRange("need seq < tree_size <= " +
+                      std::to_string(TreeSize()));
+  }
+  return fl::InclusionProof(StoredNodes(*impl_->store), index, size);
+}
+
+Result<std::vector<Hash>> Ledger::ConsistencyProof(std::uint64_t first,
+                                                   std::uint64_t second) const {
+  if (second > TreeSize() || first == 0 || first > second) {
+    return OutOfRange("need 0 < first <= second <= " +
+                      std::to_string(TreeSize()));
+  }
+  return fl::ConsistencyProof(StoredNodes(*impl_->store), first, second);
+}
+
+}  // namespace fl

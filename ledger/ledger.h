@@ -1,0 +1,118 @@
+// The ledger: open or create one, append signed events with group commit,
+// read entries, checkpoints and proofs. This is the one public header of
+// ledger/ for the layers above (api/, replay/).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "crypto/ed25519.h"
+#include "crypto/sha256.h"
+#include "crypto/status.h"
+#include "ledger/canonical_json.h"
+
+namespace fl {
+
+// An envelope after the stateless checks (size, syntax, schema) and, when
+// the key was already known, the signature arithmetic. Made in the caller's
+// thread so verification runs in parallel; sequencing re-checks key state.
+struct PreparedEvent {
+  std::optional<Error> error;  // set when a stateless check refused it
+  Json envelope;
+  std::string id, type, agency, key_id;
+  std::string canonical_event, canonical_signature;
+  Hash envelope_hash{};  // SHA-256 of the canonical envelope: repeat check
+  Signature sig{};
+  enum class SigCheck { kNotChecked, kValid, kInvalid } sig_check =
+      SigCheck::kNotChecked;
+  PublicKey checked_with{};
+};
+
+struct Receipt {
+  std::uint64_t seq = 0;
+  std::string event_id;
+  Hash leaf_hash{};
+  std::string recorded_at;
+  std::string checkpoint;
+  bool repeat = false;  // an exact repeat answered with the first receipt
+};
+
+struct ItemError {
+  std::size_t index = 0;
+  Error error;
+};
+
+// One unit is all or nothing: either every item has a receipt, or errors
+// lists every bad item and nothing of the unit was stored.
+struct UnitResult {
+  std::vector<Receipt> receipts;
+  std::vector<ItemError> errors;
+  bool ok() const { return errors.empty(); }
+};
+
+struct LedgerInfo {
+  std::string name, origin, verifier_key, admin_agency;
+  std::uint64_t tree_size = 0;
+};
+
+struct InitOptions {
+  std::string name;
+  std::string division = "000000";
+};
+
+struct InitResult {
+  LedgerInfo info;
+  std::string admin_key_file, ledger_key_file;
+};
+
+struct LedgerOptions {
+  // Benchmarks only: skip Ed25519 checks ("trusted import").
+  bool check_signatures = true;
+};
+
+class Ledger {
+ public:
+  // Creates DIR, the checkpoint key DIR/ledger.pem, the admin key
+  // DIR/admin.pem (both 0600) and the genesis entry.
+  static Result<InitResult> Init(const std::string& dir,
+                                 const InitOptions& options);
+  static Result<std::unique_ptr<Ledger>> Open(const std::string& dir,
+                                              const LedgerOptions& options = {});
+  ~Ledger();
+  Ledger(const Ledger&) = delete;
+  Ledger& operator=(const Ledger&) = delete;
+
+  // Stateless checks; thread-safe. The error (if any) is in result.error.
+  PreparedEvent Prepare(std::string_view envelope_json) const;
+  PreparedEvent PrepareParsed(Json envelope) const;
+
+  // Appends units in order in one group commit with concurrent callers;
+  // returns once the entries are synced. With stop_on_error, units after
+  // the first refused one are not attempted (their result is empty).
+  std::vector<UnitResult> Append(std::vector<std::vector<PreparedEvent>> units,
+                                 bool stop_on_error = false);
+  UnitResult AppendOne(PreparedEvent event);
+
+  LedgerInfo Info() const;
+  std::uint64_t TreeSize() const;
+  std::string LatestCheckpoint() const;
+  Result<std::string> EntryAt(std::uint64_t seq) const;
+  Result<Hash> RootAt(std::uint64_t size) const;
+  Result<std::vector<Hash>> InclusionProof(std::uint64_t index,
+                                           std::uint64_t size) const;
+  Result<std::vector<Hash>> ConsistencyProof(std::uint64_t first,
+                                             std::uint64_t second) const;
+
+  struct Impl;  // defined in ledger.cpp: only Open can make one
+  explicit Ledger(std::unique_ptr<Impl> impl);
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace fl

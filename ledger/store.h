@@ -1,0 +1,57 @@
+// The RocksDB layout of a ledger (docs/architecture.md): one column family
+// per kind of row, big-endian seq keys so iteration is seq order. Owns
+// every RocksDB handle; internal to ledger/.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <rocksdb/db.h>
+
+#include "crypto/status.h"
+
+namespace fl {
+
+class Store {
+ public:
+  enum Family : int {
+    kMeta = 0,     // "default": ledger name, keys, tree size
+    kEntries,      // be64(seq) -> canonical entry bytes
+    kTree,         // u8(level) be64(index) -> 32-byte complete subtree hash
+    kIds,          // event id -> be64(seq) || SHA-256(JCS(envelope))
+    kIndex,        // "<kind>/<id>" -> JSON record (agencies, keys, lots...)
+    kCheckpoints,  // be64(tree size) -> signed checkpoint note
+    kFamilyCount
+  };
+
+  struct PrivateTag {};  // only Open constructs
+  explicit Store(PrivateTag) {}
+
+  enum class Mode { kCreate, kReadWrite, kReadOnly };
+  static Result<std::unique_ptr<Store>> Open(const std::string& dir, Mode mode);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  rocksdb::DB* db() const { return db_.get(); }
+  rocksdb::ColumnFamilyHandle* cf(Family f) const { return handles_[f]; }
+
+  // Point read; *found says whether the key exists.
+  Result<std::string> Get(Family f, std::string_view key, bool* found) const;
+  Status Write(rocksdb::WriteBatch* batch, bool sync);
+  std::unique_ptr<rocksdb::Iterator> NewIterator(Family f) const;
+
+ private:
+  std::unique_ptr<rocksdb::DB> db_;
+  rocksdb::ColumnFamilyHandle* handles_[kFamilyCount] = {};
+};
+
+std::string EncodeSeq(std::uint64_t seq);  // 8 bytes big-endian
+std::uint64_t DecodeSeq(std::string_view bytes);
+std::string TreeKey(unsigned level, std::uint64_t index);
+
+Error FromRocks(const rocksdb::Status& s, std::string_view what);
+
+}  // namespace fl
