@@ -10,7 +10,7 @@
 #include "crypto/encoding.h"
 #include "crypto/key_file.h"
 #include "ledger/canonical_json.h"
-#include "ledger/entry.h"
+#include "ledger/envelope.h"
 
 namespace fl::cli {
 
@@ -33,13 +33,7 @@ int Sign(const Argv& argv) {
                     std::istreambuf_iterator<char>());
   Json event = Take(ParseStrict(input));
   if (!event.is_object()) throw std::runtime_error("stdin is not an event object");
-  std::string canonical = Canonicalize(event);
-  Signature sig = key.Sign(SignedMessage(canonical));
-  Json envelope = {{"event", event},
-                   {"signature",
-                    {{"alg", "Ed25519"},
-                     {"key_id", KeyId(key.public_key())},
-                     {"sig", Base64Encode(AsBytes(sig))}}}};
+  Json envelope = SignEnvelope(event, key);
   std::puts(Canonicalize(envelope).c_str());
   return 0;
 }

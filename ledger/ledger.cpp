@@ -18,6 +18,7 @@
 #include "crypto/signed_note.h"
 #include "ledger/checkpoint.h"
 #include "ledger/entry.h"
+#include "ledger/envelope.h"
 #include "ledger/event_schema.h"
 #include "ledger/merkle.h"
 #include "ledger/node_store.h"
@@ -172,13 +173,7 @@ Result<InitResult> Ledger::Init(const std::string& dir,
         {"kind", "admin"},
         {"division_code", options.division},
         {"public_key", Base64Encode(AsBytes(admin_key.public_key()))}}}};
-  std::string canonical = Canonicalize(event);
-  Signature sig = admin_key.Sign(SignedMessage(canonical));
-  Json envelope = {{"event", event},
-                   {"signature",
-                    {{"alg", "Ed25519"},
-                     {"key_id", KeyId(admin_key.public_key())},
-                     {"sig", Base64Encode(AsBytes(sig))}}}};
+  Json envelope = SignEnvelope(event, admin_key);
   UnitResult r = (*ledger)->AppendOne((*ledger)->PrepareParsed(std::move(envelope)));
   if (!r.ok()) return r.errors.front().error;
   out.info = (*ledger)->Info();

@@ -235,14 +235,14 @@ void CompactRange::Append(const Hash& leaf, const NodeSink& sink) {
   Hash h = leaf;
   std::uint64_t index = size_;
   unsigned level = 0;
-  sink(level, index, h);
+  if (sink) sink(level, index, h);
   // Each trailing one bit of the old size is a peak the new node completes.
   while (index & 1) {
     h = NodeHash(peaks_.back(), h);
     peaks_.pop_back();
     index >>= 1;
     ++level;
-    sink(level, index, h);
+    if (sink) sink(level, index, h);
   }
   peaks_.push_back(h);
   ++size_;
