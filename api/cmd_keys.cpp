@@ -11,6 +11,7 @@
 #include "crypto/key_file.h"
 #include "ledger/canonical_json.h"
 #include "ledger/envelope.h"
+#include "ledger/ledger.h"
 
 namespace fl::cli {
 
@@ -27,14 +28,34 @@ int Keygen(const Argv& argv) {
 }
 
 int Sign(const Argv& argv) {
-  Args args(argv, {"key"}, {});
+  Args args(argv, {"key"}, {"lines"});
   PrivateKey key = Take(ReadPrivateKeyFile(args.Required("key")));
-  std::string input((std::istreambuf_iterator<char>(std::cin)),
-                    std::istreambuf_iterator<char>());
-  Json event = Take(ParseStrict(input));
-  if (!event.is_object()) throw std::runtime_error("stdin is not an event object");
-  Json envelope = SignEnvelope(event, key);
-  std::puts(Canonicalize(envelope).c_str());
+  auto sign_one = [&](std::string_view text) {
+    Json event = Take(ParseStrict(text));
+    if (!event.is_object()) {
+      throw std::runtime_error("input is not an event object");
+    }
+    std::puts(Canonicalize(SignEnvelope(event, key)).c_str());
+  };
+  if (!args.Has("lines")) {
+    std::string input((std::istreambuf_iterator<char>(std::cin)),
+                      std::istreambuf_iterator<char>());
+    sign_one(input);
+    return 0;
+  }
+  // --lines: one event per line in, one envelope per line out (JSONL).
+  std::string line;
+  while (std::getline(std::cin, line)) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    sign_one(line);
+  }
+  return 0;
+}
+
+int ShowCheckpoint(const Argv& argv) {
+  Args args(argv, {"data"}, {});
+  auto ledger = Take(Ledger::Open(args.Required("data")));
+  std::fputs(ledger->LatestCheckpoint().c_str(), stdout);
   return 0;
 }
 

@@ -13,6 +13,7 @@ int Keygen(const Argv& argv);
 int Sign(const Argv& argv);
 int Import(const Argv& argv);
 int Verify(const Argv& argv);
+int ShowCheckpoint(const Argv& argv);
 int Bench(const Argv& argv);
 
 }  // namespace fl::cli

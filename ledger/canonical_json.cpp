@@ -1,1 +1,464 @@
-// placeholder
+#include "ledger/canonical_json.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace fl {
+namespace {
+
+// LEDGER.md 1: integers must survive a round trip through an IEEE double.
+constexpr std::int64_t kMaxSafeInteger = (std::int64_t{1} << 53) - 1;
+
+// RFC 6901 reference token: '~' -> "~0", '/' -> "~1".
+void AppendPointerToken(std::string& out, std::string_view token) {
+  out += '/';
+  for (char c : token) {
+    if (c == '~') {
+      out += "~0";
+    } else if (c == '/') {
+      out += "~1";
+    } else {
+      out += c;
+    }
+  }
+}
+
+// nlohmann's messages look like "[json.exception.parse_error.101] parse
+// error at line 1, column 3: syntax error ...; last read: '<bytes>'". The
+// last-read part may hold raw invalid UTF-8, which would poison a JSON
+// error response, so keep only the reason and force it to ASCII.
+std::string CleanParserMessage(std::string_view what) {
+  if (auto p = what.find("] "); p != std::string_view::npos) {
+    what.remove_prefix(p + 2);
+  }
+  if (auto p = what.find(": "); p != std::string_view::npos &&
+                                what.substr(0, p).find("line") !=
+                                    std::string_view::npos) {
+    what.remove_prefix(p + 2);  // drop "parse error at line L, column C"
+  }
+  if (auto p = what.find("; last read"); p != std::string_view::npos) {
+    what = what.substr(0, p);
+  }
+  std::string out;
+  out.reserve(what.size());
+  for (char c : what) {
+    auto u = static_cast<unsigned char>(c);
+    out += (u < 0x20 || u >= 0x7f) ? '?' : c;
+  }
+  return out;
+}
+
+bool HasFractionOrExponent(std::string_view token) {
+  return token.find_first_of(".eE") != std::string_view::npos;
+}
+
+// Builds the DOM like nlohmann's json_sax_dom_parser, but refuses what
+// the integer-only profile forbids. Duplicate keys are found against the
+// object under construction itself, which is the per-object key set.
+class StrictSax {
+ public:
+  explicit StrictSax(int max_depth) : max_depth_(max_depth) {}
+
+  bool null() { return Add(Json(nullptr)); }
+  bool boolean(bool v) { return Add(Json(v)); }
+  bool number_integer(Json::number_integer_t v) {
+    if (v > kMaxSafeInteger || v < -kMaxSafeInteger) {
+      return OutOfRange(std::to_string(v));
+    }
+    return Add(Json(v));
+  }
+  bool number_unsigned(Json::number_unsigned_t v) {
+    if (v > static_cast<std::uint64_t>(kMaxSafeInteger)) {
+      return OutOfRange(std::to_string(v));
+    }
+    // Store every integer as signed so callers see one representation.
+    return Add(Json(static_cast<std::int64_t>(v)));
+  }
+  bool number_float(Json::number_float_t /*v*/, const std::string& token) {
+    // nlohmann also reports integers too large for 64 bits as floats.
+    if (!HasFractionOrExponent(token)) return OutOfRange(token);
+    return NonInteger(token);
+  }
+  bool string(std::string& v) { return Add(Json(std::move(v))); }
+  bool binary(Json::binary_t& /*v*/) {
+    return Fail(MakeError(400, "malformed_json", "binary values not allowed"));
+  }
+
+  bool start_object(std::size_t /*n*/) {
+    return Open(Json::value_t::object);
+  }
+  bool key(std::string& k) {
+    Frame& f = stack_.back();
+    auto [it, inserted] = f.node->get_ref<Json::object_t&>().emplace(
+        std::move(k), nullptr);
+    f.key = &it->first;
+    if (!inserted) {
+      std::string where = Pointer();
+      return Fail(MakeError(400, "duplicate_key",
+                            "duplicate object key at " + where, where));
+    }
+    f.slot = &it->second;
+    return true;
+  }
+  bool end_object() {
+    stack_.pop_back();
+    return true;
+  }
+  bool start_array(std::size_t /*n*/) { return Open(Json::value_t::array); }
+  bool end_array() {
+    stack_.pop_back();
+    return true;
+  }
+
+  bool parse_error(std::size_t position, const std::string& token,
+                   const nlohmann::detail::exception& ex) {
+    if (error_) return false;  // a handler refused first; keep its reason
+    // 406 is a number too large for a double, e.g. 1e400.
+    if (ex.id == 406) {
+      return HasFractionOrExponent(token) ? NonInteger(token)
+                                          : OutOfRange(token);
+    }
+    return Fail(MakeError(400, "malformed_json",
+                          "invalid JSON at byte " + std::to_string(position) +
+                              ": " + CleanParserMessage(ex.what())));
+  }
+
+  Json& root() { return root_; }
+  std::optional<Error>& error() { return error_; }
+
+ private:
+  struct Frame {
+    Json* node;
+    const std::string* key = nullptr;  // object: the key being filled
+    Json* slot = nullptr;              // object: where its value goes
+  };
+
+  // The slot for the next value: the root, a new array element, or the
+  // member created by key().
+  Json* NextSlot() {
+    if (stack_.empty()) return &root_;
+    Frame& f = stack_.back();
+    if (f.node->is_array()) {
+      auto& arr = f.node->get_ref<Json::array_t&>();
+      arr.emplace_back();
+      return &arr.back();
+    }
+    return f.slot;
+  }
+
+  bool Add(Json&& v) {
+    *NextSlot() = std::move(v);
+    return true;
+  }
+
+  bool Open(Json::value_t type) {
+    if (static_cast<int>(stack_.size()) >= max_depth_) {
+      std::string where = Pointer();
+      return Fail(MakeError(400, "too_deep",
+                            "nesting deeper than " +
+                                std::to_string(max_depth_) + " at " +
+                                (where.empty() ? "/" : where),
+                            where));
+    }
+    Json* slot = NextSlot();
+    *slot = Json(type);
+    stack_.push_back(Frame{slot});
+    return true;
+  }
+
+  bool OutOfRange(std::string_view token) {
+    std::string where = Pointer();
+    return Fail(MakeError(
+        400, "invalid_field",
+        "integer " + std::string(token.substr(0, 40)) +
+            " outside +-(2^53-1) at " + (where.empty() ? "/" : where),
+        where));
+  }
+  bool NonInteger(std::string_view token) {
+    std::string where = Pointer();
+    return Fail(MakeError(400, "non_integer_number",
+                          "number " + std::string(token.substr(0, 40)) +
+                              " has a fraction or exponent at " +
+                              (where.empty() ? "/" : where),
+                          where));
+  }
+
+  bool Fail(Error e) {
+    error_ = std::move(e);
+    return false;
+  }
+
+  // Pointer to the value about to be added (or the key just read). Only
+  // built on error, so the happy path never pays for it.
+  std::string Pointer() const {
+    std::string out;
+    for (std::size_t i = 0; i < stack_.size(); ++i) {
+      const Frame& f = stack_[i];
+      if (f.node->is_array()) {
+        // Enclosing arrays already hold the open child as their last
+        // element; the innermost one is about to get a new element.
+        std::size_t n = f.node->size();
+        bool innermost = i + 1 == stack_.size();
+        AppendPointerToken(out, std::to_string(innermost ? n : n - 1));
+      } else if (f.key != nullptr) {
+        AppendPointerToken(out, *f.key);
+      }
+    }
+    return out;
+  }
+
+  int max_depth_;
+  Json root_;
+  std::vector<Frame> stack_;
+  std::optional<Error> error_;
+};
+
+// ---- Canonicalize ----------------------------------------------------------
+
+// Decodes one code point of valid UTF-8 at s[i], advancing i.
+char32_t NextCodePoint(std::string_view s, std::size_t& i) {
+  auto b = static_cast<unsigned char>(s[i++]);
+  if (b < 0x80) return b;
+  int extra = b >= 0xf0 ? 3 : b >= 0xe0 ? 2 : 1;
+  char32_t cp = b & (0x3f >> extra);
+  for (int k = 0; k < extra && i < s.size(); ++k) {
+    cp = (cp << 6) | (static_cast<unsigned char>(s[i++]) & 0x3f);
+  }
+  return cp;
+}
+
+// RFC 8785 3.2.3 orders keys by UTF-16 code units. UTF-8 byte order equals
+// code point order, which differs from UTF-16 order only between U+E000..
+// U+FFFF and supplementary characters (surrogates sort below U+E000).
+bool Utf16Less(std::string_view a, std::string_view b) {
+  std::size_t i = 0, j = 0;
+  while (i < a.size() && j < b.size()) {
+    char32_t ca = NextCodePoint(a, i);
+    char32_t cb = NextCodePoint(b, j);
+    if (ca == cb) continue;
+    auto lead = [](char32_t c) -> char32_t {
+      return c < 0x10000 ? c : 0xd800 + ((c - 0x10000) >> 10);
+    };
+    char32_t la = lead(ca), lb = lead(cb);
+    // Equal leads means both are supplementary; then code point order is
+    // the order of their trail surrogates.
+    return la != lb ? la < lb : ca < cb;
+  }
+  return a.size() - i < b.size() - j;
+}
+
+bool HasSupplementary(std::string_view s) {
+  for (char c : s) {
+    if (static_cast<unsigned char>(c) >= 0xf0) return true;
+  }
+  return false;
+}
+
+void AppendString(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  std::size_t run = 0;  // start of the pending unescaped run
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s.data() + run, i - run);
+    run = i + 1;
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default: {
+        char esc[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xf]};
+        out.append(esc, sizeof esc);
+      }
+    }
+  }
+  out.append(s.data() + run, s.size() - run);
+  out += '"';
+}
+
+template <class Int>
+void AppendInteger(std::string& out, Int v) {
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, r.ptr);
+}
+
+// ECMAScript Number::toString (RFC 8785 3.2.2.3). ParseStrict never yields
+// doubles, but a hand-built Json might; emitting the JCS form keeps the
+// output canonical instead of silently wrong. NaN/Infinity have no JSON
+// form; JSON.stringify writes null for them.
+void AppendDouble(std::string& out, double d) {
+  if (!std::isfinite(d)) {
+    out += "null";
+    return;
+  }
+  if (d == 0) {
+    out += '0';
+    return;
+  }
+  if (d < 0) {
+    out += '-';
+    d = -d;
+  }
+  char buf[40];
+  auto r = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific);
+  std::string_view sci(buf, r.ptr - buf);  // e.g. "1.2345e+02"
+  auto e_pos = sci.find('e');
+  std::string digits;
+  for (char c : sci.substr(0, e_pos)) {
+    if (c != '.') digits += c;
+  }
+  int exp10 = std::atoi(std::string(sci.substr(e_pos + 1)).c_str());
+  int k = static_cast<int>(digits.size());
+  int n = exp10 + 1;  // value = 0.digits * 10^n
+  if (k <= n && n <= 21) {
+    out += digits;
+    out.append(n - k, '0');
+  } else if (0 < n && n <= 21) {
+    out.append(digits, 0, n);
+    out += '.';
+    out.append(digits, n);
+  } else if (-6 < n && n <= 0) {
+    out += "0.";
+    out.append(-n, '0');
+    out += digits;
+  } else {
+    out += digits[0];
+    if (k > 1) {
+      out += '.';
+      out.append(digits, 1);
+    }
+    out += 'e';
+    out += n - 1 < 0 ? '-' : '+';
+    AppendInteger(out, std::abs(n - 1));
+  }
+}
+
+void AppendValue(std::string& out, const Json& v) {
+  switch (v.type()) {
+    case Json::value_t::object: {
+      const auto& obj = v.get_ref<const Json::object_t&>();
+      out += '{';
+      bool needs_sort = false;
+      for (const auto& [key, _] : obj) {
+        if (HasSupplementary(key)) {
+          needs_sort = true;
+          break;
+        }
+      }
+      bool first = true;
+      auto member = [&](const std::string& key, const Json& value) {
+        if (!first) out += ',';
+        first = false;
+        AppendString(out, key);
+        out += ':';
+        AppendValue(out, value);
+      };
+      if (!needs_sort) {
+        // The map already iterates in byte order, which is UTF-16 order here.
+        for (const auto& [key, value] : obj) member(key, value);
+      } else {
+        std::vector<const Json::object_t::value_type*> members;
+        members.reserve(obj.size());
+        for (const auto& m : obj) members.push_back(&m);
+        std::sort(members.begin(), members.end(), [](auto* a, auto* b) {
+          return Utf16Less(a->first, b->first);
+        });
+        for (const auto* m : members) member(m->first, m->second);
+      }
+      out += '}';
+      break;
+    }
+    case Json::value_t::array: {
+      out += '[';
+      bool first = true;
+      for (const auto& e : v.get_ref<const Json::array_t&>()) {
+        if (!first) out += ',';
+        first = false;
+        AppendValue(out, e);
+      }
+      out += ']';
+      break;
+    }
+    case Json::value_t::string:
+      AppendString(out, v.get_ref<const std::string&>());
+      break;
+    case Json::value_t::boolean:
+      out += v.get<bool>() ? "true" : "false";
+      break;
+    case Json::value_t::number_integer:
+      AppendInteger(out, v.get<std::int64_t>());
+      break;
+    case Json::value_t::number_unsigned:
+      AppendInteger(out, v.get<std::uint64_t>());
+      break;
+    case Json::value_t::number_float:
+      AppendDouble(out, v.get<double>());
+      break;
+    case Json::value_t::null:
+    case Json::value_t::binary:
+    case Json::value_t::discarded:
+      out += "null";
+      break;
+  }
+}
+
+}  // namespace
+
+Result<Json> ParseStrict(std::string_view text, const JsonLimits& limits) {
+  if (text.size() > limits.max_bytes) {
+    return MakeError(413, "payload_too_large",
+                     "JSON text is " + std::to_string(text.size()) +
+                         " bytes, over the limit of " +
+                         std::to_string(limits.max_bytes));
+  }
+  // nlohmann skips a UTF-8 byte order mark; RFC 8259 forbids sending one.
+  if (text.starts_with("\xEF\xBB\xBF")) {
+    return MakeError(400, "malformed_json",
+                     "invalid JSON at byte 0: byte order mark");
+  }
+  StrictSax sax(limits.max_depth);
+  bool ok = Json::sax_parse(text.data(), text.data() + text.size(), &sax,
+                            Json::input_format_t::json, /*strict=*/true,
+                            /*ignore_comments=*/false);
+  if (!ok || sax.error()) {
+    if (sax.error()) return std::move(*sax.error());
+    return MakeError(400, "malformed_json", "invalid JSON");
+  }
+  return std::move(sax.root());
+}
+
+std::string Canonicalize(const Json& value) {
+  std::string out;
+  out.reserve(256);
+  AppendValue(out, value);
+  return out;
+}
+
+}  // namespace fl

@@ -220,7 +220,8 @@ TEST_CASE("merkle: RFC 6962 8-leaf vectors", "[merkle]") {
   const json v = json::parse(
       test::ReadFile(test::VectorsDir() / "merkle/rfc6962_8leaf_vectors.json"));
 
-  REQUIRE(EmptyRoot() == HashFromHex(v.at("empty_tree_hash").get<std::string>()));
+  REQUIRE(EmptyRoot() ==
+          HashFromHex(v.at("empty_tree_hash").get<std::string>()));
 
   std::vector<Hash> leaf_hashes;
   for (const auto& leaf : v.at("leaves")) {
@@ -259,7 +260,8 @@ TEST_CASE("merkle: RFC 6962 8-leaf vectors", "[merkle]") {
   }
   REQUIRE(table_nodes == 15);
   REQUIRE(nodes.size() == table_nodes);
-  for (std::size_t i = 0; i < 8; ++i) REQUIRE(leaf_hashes[i] == *nodes.Find(0, i));
+  for (std::size_t i = 0; i < 8; ++i)
+    REQUIRE(leaf_hashes[i] == *nodes.Find(0, i));
 
   // RootAt from stored nodes, and Load, for every size.
   for (std::uint64_t n = 0; n <= 8; ++n) {
@@ -280,12 +282,13 @@ TEST_CASE("merkle: RFC 6962 8-leaf vectors", "[merkle]") {
     const auto size = p.at("tree_size").get<std::uint64_t>();
     INFO("inclusion " << index << " in " << size);
     std::vector<Hash> want;
-    for (const auto& h : p.at("path")) want.push_back(HashFromHex(h.get<std::string>()));
+    for (const auto& h : p.at("path"))
+      want.push_back(HashFromHex(h.get<std::string>()));
     auto got = InclusionProof(PrefixNodes(nodes, size), index, size);
     REQUIRE(got.ok());
     REQUIRE(*got == want);
-    REQUIRE(VerifyInclusion(leaf_hashes[index], index, size, want,
-                            roots.at(size)));
+    REQUIRE(
+        VerifyInclusion(leaf_hashes[index], index, size, want, roots.at(size)));
     ++inclusion;
   }
   REQUIRE(inclusion == 5);
@@ -296,7 +299,8 @@ TEST_CASE("merkle: RFC 6962 8-leaf vectors", "[merkle]") {
     const auto second = p.at("size2").get<std::uint64_t>();
     INFO("consistency " << first << " -> " << second);
     std::vector<Hash> want;
-    for (const auto& h : p.at("path")) want.push_back(HashFromHex(h.get<std::string>()));
+    for (const auto& h : p.at("path"))
+      want.push_back(HashFromHex(h.get<std::string>()));
     auto got = ConsistencyProof(PrefixNodes(nodes, second), first, second);
     REQUIRE(got.ok());
     REQUIRE(*got == want);
@@ -349,8 +353,7 @@ std::vector<fs::path> JsonFiles(const fs::path& dir) {
 }
 
 TEST_CASE("merkle: transparency-dev probe files", "[merkle]") {
-  const fs::path root =
-      test::VectorsDir() / "merkle/transparency-dev-testdata";
+  const fs::path root = test::VectorsDir() / "merkle/transparency-dev-testdata";
   const auto inclusion_files = JsonFiles(root / "inclusion");
   const auto consistency_files = JsonFiles(root / "consistency");
   REQUIRE(inclusion_files.size() >= 98);
@@ -365,11 +368,11 @@ TEST_CASE("merkle: transparency-dev probe files", "[merkle]") {
     // Upstream refuses a leaf hash of the wrong length before hashing
     // (RootFromInclusionProof); our typed API cannot even be handed one,
     // so the caller's parse step is where such a probe stops.
-    const bool ok = leaf.size() == 32 &&
-                    VerifyInclusion(AsHash(leaf),
-                                    j.at("leafIdx").get<std::uint64_t>(),
-                                    j.at("treeSize").get<std::uint64_t>(),
-                                    ProofField(j), AsHash(B64Field(j, "root")));
+    const bool ok =
+        leaf.size() == 32 &&
+        VerifyInclusion(AsHash(leaf), j.at("leafIdx").get<std::uint64_t>(),
+                        j.at("treeSize").get<std::uint64_t>(), ProofField(j),
+                        AsHash(B64Field(j, "root")));
     REQUIRE(ok == !j.at("wantErr").get<bool>());
     accepted += ok;
     ++checked;
@@ -458,16 +461,15 @@ TEST_CASE("merkle: exhaustive proofs for sizes 1..300", "[merkle]") {
   REQUIRE(proofs == kMax * (kMax + 1));
 }
 
-TEST_CASE("merkle: random sizes up to 100000 read O(log n) nodes",
-          "[merkle]") {
+TEST_CASE("merkle: random sizes up to 100000 read O(log n) nodes", "[merkle]") {
   constexpr std::uint64_t kMax = 100000;
   const Log log = BuildLog(kMax);
   REQUIRE(log.nodes.size() == 2 * kMax - std::popcount(kMax));
   Reference ref(log.leaves);
 
   std::mt19937_64 rng(6962);
-  std::vector<std::uint64_t> sizes = {kMax,      kMax - 1, 65536, 65535,
-                                      65537,     1 << 15,  99999, 4097};
+  std::vector<std::uint64_t> sizes = {kMax,  kMax - 1, 65536, 65535,
+                                      65537, 1 << 15,  99999, 4097};
   for (int k = 0; k < 24; ++k) {
     sizes.push_back(std::uniform_int_distribution<std::uint64_t>(1, kMax)(rng));
   }
@@ -492,9 +494,9 @@ TEST_CASE("merkle: random sizes up to 100000 read O(log n) nodes",
       NodeMap fresh;
       loaded->Append(log.leaves[n], fresh.Sink());
       REQUIRE(loaded->Root() == log.roots[n + 1]);
-      REQUIRE(fresh.size() ==
-              static_cast<std::size_t>(std::countr_one(n)) + 1);
-      for (unsigned level = 0; level <= std::countr_one(n); ++level) {
+      REQUIRE(fresh.size() == static_cast<std::size_t>(std::countr_one(n)) + 1);
+      for (unsigned level = 0;
+           level <= static_cast<unsigned>(std::countr_one(n)); ++level) {
         const std::uint64_t index = n >> level;
         REQUIRE(fresh.Find(level, index) != nullptr);
         REQUIRE(*fresh.Find(level, index) == *log.nodes.Find(level, index));
@@ -543,9 +545,8 @@ TEST_CASE("merkle: argument errors and store failures", "[merkle]") {
   REQUIRE_FALSE(
       InclusionProof(view, std::numeric_limits<std::uint64_t>::max(), 10).ok());
 
-  for (auto [first, second] : {std::pair<std::uint64_t, std::uint64_t>{0, 0},
-                               {0, 5},
-                               {6, 5}}) {
+  for (auto [first, second] :
+       {std::pair<std::uint64_t, std::uint64_t>{0, 0}, {0, 5}, {6, 5}}) {
     auto c = ConsistencyProof(view, first, second);
     REQUIRE_FALSE(c.ok());
     REQUIRE(c.error().http_status == 422);

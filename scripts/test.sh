@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The README's second command and what .ci/run calls: build, then run every
+# test in the release build and again under ASan+UBSan.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+(cd build && ctest --output-on-failure -j2 --timeout 600)
+if [ "${FL_SKIP_SANITIZERS:-0}" != 1 ]; then
+  BUILD_DIR=build-asan CMAKE_ARGS="-DFL_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug" scripts/setup.sh
+  (cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j2 --timeout 900)
+fi
