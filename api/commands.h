@@ -14,6 +14,8 @@ int Sign(const Argv& argv);
 int Import(const Argv& argv);
 int Verify(const Argv& argv);
 int ShowCheckpoint(const Argv& argv);
+int ShowEntry(const Argv& argv);
+int Proof(const Argv& argv);
 int Bench(const Argv& argv);
 
 }  // namespace fl::cli

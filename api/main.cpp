@@ -30,6 +30,10 @@ const Command kCommands[] = {
      "verify --data DIR [--signatures]                 re-check chain, tree, checkpoints"},
     {"checkpoint", fl::cli::ShowCheckpoint,
      "checkpoint --data DIR                            print the newest signed checkpoint"},
+    {"entry", fl::cli::ShowEntry,
+     "entry --data DIR --seq N                         one stored entry with its leaf hash"},
+    {"proof", fl::cli::Proof,
+     "proof inclusion|consistency --data DIR [--seq I --tree-size N | --first M --second N]"},
     {"bench", fl::cli::Bench,
      "bench [--entries N] [--proof-entries N] [--dir DIR]  measure throughput"},
 };
