@@ -38,9 +38,9 @@ std::string CleanParserMessage(std::string_view what) {
   if (auto p = what.find("] "); p != std::string_view::npos) {
     what.remove_prefix(p + 2);
   }
-  if (auto p = what.find(": "); p != std::string_view::npos &&
-                                what.substr(0, p).find("line") !=
-                                    std::string_view::npos) {
+  if (auto p = what.find(": ");
+      p != std::string_view::npos &&
+      what.substr(0, p).find("line") != std::string_view::npos) {
     what.remove_prefix(p + 2);  // drop "parse error at line L, column C"
   }
   if (auto p = what.find("; last read"); p != std::string_view::npos) {
@@ -91,13 +91,11 @@ class StrictSax {
     return Fail(MakeError(400, "malformed_json", "binary values not allowed"));
   }
 
-  bool start_object(std::size_t /*n*/) {
-    return Open(Json::value_t::object);
-  }
+  bool start_object(std::size_t /*n*/) { return Open(Json::value_t::object); }
   bool key(std::string& k) {
     Frame& f = stack_.back();
-    auto [it, inserted] = f.node->get_ref<Json::object_t&>().emplace(
-        std::move(k), nullptr);
+    auto [it, inserted] =
+        f.node->get_ref<Json::object_t&>().emplace(std::move(k), nullptr);
     f.key = &it->first;
     if (!inserted) {
       std::string where = Pointer();
@@ -175,11 +173,11 @@ class StrictSax {
 
   bool OutOfRange(std::string_view token) {
     std::string where = Pointer();
-    return Fail(MakeError(
-        400, "invalid_field",
-        "integer " + std::string(token.substr(0, 40)) +
-            " outside +-(2^53-1) at " + (where.empty() ? "/" : where),
-        where));
+    return Fail(MakeError(400, "invalid_field",
+                          "integer " + std::string(token.substr(0, 40)) +
+                              " outside +-(2^53-1) at " +
+                              (where.empty() ? "/" : where),
+                          where));
   }
   bool NonInteger(std::string_view token) {
     std::string where = Pointer();
@@ -327,7 +325,8 @@ void AppendDouble(std::string& out, double d) {
     d = -d;
   }
   char buf[40];
-  auto r = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific);
+  auto r =
+      std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific);
   std::string_view sci(buf, r.ptr - buf);  // e.g. "1.2345e+02"
   auto e_pos = sci.find('e');
   std::string digits;

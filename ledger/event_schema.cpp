@@ -133,9 +133,8 @@ std::string Label(std::string_view ptr) {
 }
 
 Error Invalid(const std::string& ptr, std::string_view what) {
-  return MakeError(400, "invalid_field", Label(ptr) + " must be " +
-                                             std::string(what),
-                   ptr);
+  return MakeError(400, "invalid_field",
+                   Label(ptr) + " must be " + std::string(what), ptr);
 }
 
 // Appends an RFC 6901 reference token.
@@ -169,8 +168,8 @@ std::string Quote(std::string_view s) {
 std::optional<std::int64_t> AsInt(const Json& v) {
   if (v.is_number_unsigned()) {
     auto u = v.get<std::uint64_t>();
-    if (u > static_cast<std::uint64_t>(
-                std::numeric_limits<std::int64_t>::max())) {
+    if (u >
+        static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
       return std::nullopt;
     }
     return static_cast<std::int64_t>(u);
@@ -181,8 +180,7 @@ std::optional<std::int64_t> AsInt(const Json& v) {
 
 bool IsIdChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-         (c >= '0' && c <= '9') || c == '.' || c == '_' || c == ':' ||
-         c == '-';
+         (c >= '0' && c <= '9') || c == '.' || c == '_' || c == ':' || c == '-';
 }
 
 bool IsIdentifier(std::string_view s) {
@@ -222,10 +220,9 @@ bool IsProgramId(std::string_view s) {
 
 // Counts code points of (valid) UTF-8.
 std::size_t CharCount(std::string_view s) {
-  return static_cast<std::size_t>(
-      std::count_if(s.begin(), s.end(), [](char c) {
-        return (static_cast<unsigned char>(c) & 0xc0) != 0x80;
-      }));
+  return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xc0) != 0x80;
+  }));
 }
 
 bool IsBlank(std::string_view s) {
@@ -278,8 +275,8 @@ Status DateNotBefore(const Json& value, const Json& parent,
   // Same-format dates compare correctly as strings.
   if (value.get_ref<const std::string&>() <
       parent.at(earlier).get_ref<const std::string&>()) {
-    return Invalid(ptr, "on or after " + Label(ptr.substr(
-                                             0, ptr.rfind('/') + 1)) +
+    return Invalid(ptr, "on or after " +
+                            Label(ptr.substr(0, ptr.rfind('/') + 1)) +
                             std::string(earlier));
   }
   return Status::Ok();
@@ -411,7 +408,10 @@ const std::vector<TypeSpec>& Catalogue() {
          Checked({"to", kDate}, SanctionToNotBeforeFrom),
          {"doc_no", kText}}}},
       {"vendor.sanction_lifted",
-       {{{"uscc", kUscc}, {"list", kText}, {"date", kDate}, {"doc_no", kText}}}},
+       {{{"uscc", kUscc},
+         {"list", kText},
+         {"date", kDate},
+         {"doc_no", kText}}}},
       {"contract.signed",
        {{{"contract_id", kId},
          {"division_code", kDivision},
@@ -431,9 +431,7 @@ const std::vector<TypeSpec>& Catalogue() {
       {"contract.terminated",
        {{{"contract_id", kId}, {"date", kDate}, {"reason", kText}}}},
       {"milestone.accepted",
-       {{{"contract_id", kId},
-         {"milestone_id", kId},
-         {"accepted_on", kDate}}}},
+       {{{"contract_id", kId}, {"milestone_id", kId}, {"accepted_on", kDate}}}},
       {"payment.made",
        {{{"payment_id", kId},
          {"allocation_id", kId},
@@ -454,9 +452,7 @@ const std::vector<TypeSpec>& Catalogue() {
       {"exception.approved",
        {{Enum("rule", kRules), {"ref", kRef}, {"doc_no", kText}}}},
       {"flag.reviewed",
-       {{{"flag_id", kHex16},
-         Enum("status", kFlagStatuses),
-         {"note", kText}}}},
+       {{{"flag_id", kHex16}, Enum("status", kFlagStatuses), {"note", kText}}}},
   };
   return kCatalogue;
 }
@@ -478,8 +474,7 @@ const Record& EnvelopeRecord() {
                               {"data", kEventData}}};
   static const Record kSig{
       {Enum("alg", kAlgs), {"key_id", kHex16}, {"sig", kSignature}}};
-  static const Record kEnvelope{
-      {Rec("event", kEvent), Rec("signature", kSig)}};
+  static const Record kEnvelope{{Rec("event", kEvent), Rec("signature", kSig)}};
   return kEnvelope;
 }
 
@@ -490,8 +485,8 @@ Status CheckRecord(const Json& obj, const Record& rec, std::string& ptr);
 Status CheckValue(const Field& f, const Json& v, const Json& parent,
                   std::string& ptr) {
   using enum Kind;
-  const std::string* s = v.is_string() ? &v.get_ref<const std::string&>()
-                                       : nullptr;
+  const std::string* s =
+      v.is_string() ? &v.get_ref<const std::string&>() : nullptr;
   switch (f.kind) {
     case kId:
       if (!s || !IsIdentifier(*s)) {
@@ -519,8 +514,8 @@ Status CheckValue(const Field& f, const Json& v, const Json& parent,
       }
       break;
     case kEnum:
-      if (!s || std::find(f.values.begin(), f.values.end(), *s) ==
-                    f.values.end()) {
+      if (!s ||
+          std::find(f.values.begin(), f.values.end(), *s) == f.values.end()) {
         std::string list;
         for (auto value : f.values) {
           list += list.empty() ? "" : ", ";
@@ -602,8 +597,9 @@ Status CheckValue(const Field& f, const Json& v, const Json& parent,
       break;
     case kEventData:
       // `type` precedes `data` and has passed, so it names a known type.
-      return CheckRecord(v, FindType(parent.at("type").get_ref<const std::string&>())->data,
-                         ptr);
+      return CheckRecord(
+          v, FindType(parent.at("type").get_ref<const std::string&>())->data,
+          ptr);
     case kIdList:
     case kWordList:
     case kRecordList: {
@@ -639,10 +635,10 @@ Status CheckRecord(const Json& obj, const Record& rec, std::string& ptr) {
                              [&](const Field& f) { return f.name == key; });
     if (!known) {
       PushToken(ptr, key);
-      return MakeError(400, "unknown_field",
-                       "unknown field " + Quote(key) + " in " +
-                           Label(ptr.substr(0, base)),
-                       ptr);
+      return MakeError(
+          400, "unknown_field",
+          "unknown field " + Quote(key) + " in " + Label(ptr.substr(0, base)),
+          ptr);
     }
   }
   for (const Field& f : rec.fields) {

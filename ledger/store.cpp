@@ -11,7 +11,7 @@ namespace fl {
 namespace {
 
 const char* const kFamilyNames[Store::kFamilyCount] = {
-    rocksdb::kDefaultColumnFamilyName.c_str(),
+    "default",  // rocksdb::kDefaultColumnFamilyName, as a literal: no init-order trap
     "entries",
     "tree",
     "ids",

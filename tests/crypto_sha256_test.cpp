@@ -55,8 +55,8 @@ TEST_CASE("SHA-256 matches every NIST CAVP ShortMsg vector", "[crypto]") {
 }
 
 TEST_CASE("SHA-256 matches the NIST examples", "[crypto]") {
-  auto j = nlohmann::json::parse(
-      test::ReadFile(test::VectorsDir() / "sha256" / "sha256_nist_examples.json"));
+  auto j = nlohmann::json::parse(test::ReadFile(test::VectorsDir() / "sha256" /
+                                                "sha256_nist_examples.json"));
   int count = 0;
   for (const auto& t : j.at("tests")) {
     INFO(t.at("name").get<std::string>());
@@ -73,7 +73,8 @@ TEST_CASE("SHA-256 matches the NIST examples", "[crypto]") {
     CHECK(HexOf(Sha256(data)) == want);
     // Fed in uneven pieces, as a streaming caller would.
     Sha256Hasher h;
-    for (std::size_t i = 0, step = 1; i < data.size(); i += step, step = step * 3 + 1) {
+    for (std::size_t i = 0, step = 1; i < data.size();
+         i += step, step = step * 3 + 1) {
       h.Update(std::string_view(data).substr(i, step));
     }
     CHECK(HexOf(h.Final()) == want);
