@@ -67,6 +67,8 @@ struct Ledger::Impl {
   std::string last_recorded_at;
 
   std::atomic<std::uint64_t> tree_size{0};
+  mutable std::mutex stats_mu;
+  AppendStats stats;
   mutable std::shared_mutex checkpoint_mu;
   std::string checkpoint;
 
@@ -403,6 +405,23 @@ void Ledger::Impl::Commit(const std::vector<Writer*>& group) {
     note = checkpoint;
   }
 
+  {
+    std::lock_guard lock(stats_mu);
+    std::uint64_t n = next - start;
+    if (n > 0) {
+      ++stats.groups;
+      stats.entries += n;
+      std::size_t b = 0;
+      while (b + 1 < stats.group_size_buckets.size() && (1ull << b) < n) ++b;
+      ++stats.group_size_buckets[b];
+    }
+    for (Writer* w : group) {
+      for (const auto& res : w->results) {
+        if (!res.errors.empty()) ++stats.refused_units;
+        for (const auto& r : res.receipts) stats.repeats += r.repeat;
+      }
+    }
+  }
   for (Receipt* r : receipts) {
     r->checkpoint = note;
     if (!r->repeat) continue;
@@ -424,6 +443,11 @@ LedgerInfo Ledger::Info() const {
   LedgerInfo i = impl_->info;
   i.tree_size = impl_->tree_size.load();
   return i;
+}
+
+AppendStats Ledger::Stats() const {
+  std::lock_guard lock(impl_->stats_mu);
+  return impl_->stats;
 }
 
 std::uint64_t Ledger::TreeSize() const { return impl_->tree_size.load(); }

@@ -3,6 +3,7 @@
 // ledger/ for the layers above (api/, replay/).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -60,6 +61,16 @@ struct LedgerInfo {
   std::uint64_t tree_size = 0;
 };
 
+// Counters for /metrics: how well group commit groups.
+struct AppendStats {
+  std::uint64_t groups = 0;         // synced writes
+  std::uint64_t entries = 0;        // entries appended
+  std::uint64_t repeats = 0;        // exact repeats answered
+  std::uint64_t refused_units = 0;  // units refused (nothing stored)
+  // groups by entry count: <=1, <=2, <=4, ... <=2048, more.
+  std::array<std::uint64_t, 13> group_size_buckets{};
+};
+
 struct InitOptions {
   std::string name;
   std::string division = "000000";
@@ -99,6 +110,7 @@ class Ledger {
   UnitResult AppendOne(PreparedEvent event);
 
   LedgerInfo Info() const;
+  AppendStats Stats() const;
   std::uint64_t TreeSize() const;
   std::string LatestCheckpoint() const;
   Result<std::string> EntryAt(std::uint64_t seq) const;
