@@ -123,9 +123,12 @@ class StrictSax {
       return HasFractionOrExponent(token) ? NonInteger(token)
                                           : OutOfRange(token);
     }
+    // nlohmann counts bytes read, the offending one included.
+    std::size_t offset = position > 0 ? position - 1 : 0;
     return Fail(MakeError(400, "malformed_json",
-                          "invalid JSON at byte " + std::to_string(position) +
-                              ": " + CleanParserMessage(ex.what())));
+                          "invalid JSON at byte offset " +
+                              std::to_string(offset) + ": " +
+                              CleanParserMessage(ex.what())));
   }
 
   Json& root() { return root_; }
@@ -440,7 +443,7 @@ Result<Json> ParseStrict(std::string_view text, const JsonLimits& limits) {
   // nlohmann skips a UTF-8 byte order mark; RFC 8259 forbids sending one.
   if (text.starts_with("\xEF\xBB\xBF")) {
     return MakeError(400, "malformed_json",
-                     "invalid JSON at byte 0: byte order mark");
+                     "invalid JSON at byte offset 0: byte order mark");
   }
   StrictSax sax(limits.max_depth);
   bool ok = Json::sax_parse(text.data(), text.data() + text.size(), &sax,

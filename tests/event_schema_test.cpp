@@ -581,7 +581,7 @@ TEST_CASE("Canonical event size limit is 60,000 bytes", "[schema]") {
   env["event"]["data"]["params"]["pad"] = std::string(60001 - base, 'p');
   ExpectError(env, "payload_too_large", "/event", 413);
   // Size is reported before any schema fault.
-  env["event"]["type"] = "nope";
+  env["event"]["type"] = "no.such.type";
   env["extra"] = 1;
   ExpectError(env, "payload_too_large", "/event", 413);
   // The signature does not count.

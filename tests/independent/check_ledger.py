@@ -1,0 +1,784 @@
+#!/usr/bin/python3
+"""Independent client for fundledger, written from the spec alone.
+
+Reads only ../shared/spec (LEDGER.md, EVENTS.md, API.md) and the external test
+vectors; uses the Python standard library and the `cryptography` package, no code
+of the C++ project. It signs envelopes itself, imports them with the binary, and
+re-checks every entry, the Merkle tree, the proofs and the signed checkpoint.
+
+  /usr/bin/python3 check_ledger.py --fundledger BUILD/fundledger --workdir DIR
+
+Prints one line per check and ends with `N passed, M failed`; exit 0 only if M == 0.
+"""
+
+import argparse
+import base64
+import hashlib
+import json
+import os
+import re
+import shutil
+import stat
+import subprocess
+import sys
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+    Ed25519PrivateKey, Ed25519PublicKey)
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DEFAULT_VECTORS = os.path.normpath(os.path.join(HERE, "..", "..", "..", "shared", "vectors"))
+WORKDIR_MARKER = ".check_ledger_workdir"
+LEDGER_NAME = "indep.test"
+EVENT_PREFIX = b"fundledger.event.v1\n"
+MAX_SAFE_INT = 2**53 - 1
+EM_DASH = "\u2014"
+
+
+# ---------------------------------------------------------------------------
+# Check bookkeeping
+
+class Fatal(Exception):
+    """A failed check that later checks cannot do without."""
+
+
+class Checks:
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+
+    def run(self, name, fn, fatal=False):
+        """Run fn(); it returns a short detail string or raises. One line per check."""
+        try:
+            detail = fn()
+        except Exception as e:  # any exception is a failed check
+            self.failed += 1
+            print(f"FAIL {name}: {one_line(f'{type(e).__name__}: {e}')}", flush=True)
+            if fatal:
+                raise Fatal(name)
+            return False
+        self.passed += 1
+        print(f"PASS {name}" + (f": {one_line(detail)}" if detail else ""), flush=True)
+        return True
+
+    def summary(self):
+        print(f"{self.passed} passed, {self.failed} failed", flush=True)
+        return 0 if self.failed == 0 else 1
+
+
+def one_line(text):
+    return " | ".join(x.strip() for x in str(text).splitlines() if x.strip())
+
+
+def ensure(cond, msg):
+    if not cond:
+        raise AssertionError(msg)
+
+
+# ---------------------------------------------------------------------------
+# RFC 8785 (JCS), integer-only profile (LEDGER.md section 1)
+
+def jcs_string(s):
+    out = ['"']
+    for ch in s:
+        c = ord(ch)
+        if ch == '"':
+            out.append('\\"')
+        elif ch == '\\':
+            out.append('\\\\')
+        elif ch == '\b':
+            out.append('\\b')
+        elif ch == '\t':
+            out.append('\\t')
+        elif ch == '\n':
+            out.append('\\n')
+        elif ch == '\f':
+            out.append('\\f')
+        elif ch == '\r':
+            out.append('\\r')
+        elif c < 0x20:
+            out.append('\\u%04x' % c)
+        elif 0xD800 <= c <= 0xDFFF:
+            raise ValueError("lone surrogate in string")
+        else:
+            out.append(ch)
+    out.append('"')
+    return ''.join(out)
+
+
+def jcs_value(v):
+    if v is None:
+        return 'null'
+    if v is True:
+        return 'true'
+    if v is False:
+        return 'false'
+    if isinstance(v, int):
+        if abs(v) > MAX_SAFE_INT:
+            raise ValueError(f"integer out of range: {v}")
+        return str(v)
+    if isinstance(v, float):
+        raise ValueError("non-integer number in integer-only profile")
+    if isinstance(v, str):
+        return jcs_string(v)
+    if isinstance(v, list):
+        return '[' + ','.join(jcs_value(x) for x in v) + ']'
+    if isinstance(v, dict):
+        keys = sorted(v.keys(), key=lambda k: k.encode('utf-16-be'))  # UTF-16 code units
+        return '{' + ','.join(jcs_string(k) + ':' + jcs_value(v[k]) for k in keys) + '}'
+    raise TypeError(f"not a JSON value: {type(v).__name__}")
+
+
+def jcs(v):
+    return jcs_value(v).encode('utf-8')
+
+
+def _no_float(s):
+    raise ValueError(f"non-integer number {s}")
+
+
+def _no_dup(pairs):
+    d = {}
+    for k, val in pairs:
+        if k in d:
+            raise ValueError(f"duplicate key {k!r}")
+        d[k] = val
+    return d
+
+
+def strict_json(text):
+    """Parse JSON with the ledger's profile: no floats, no duplicate keys."""
+    return json.loads(text, parse_float=_no_float, parse_constant=_no_float,
+                      object_pairs_hook=_no_dup)
+
+
+# ---------------------------------------------------------------------------
+# RFC 6962 / RFC 9162 Merkle tree
+
+def sha256(b):
+    return hashlib.sha256(b).digest()
+
+
+def leaf_hash(entry_bytes):
+    return sha256(b"\x00" + entry_bytes)
+
+
+def node_hash(left, right):
+    return sha256(b"\x01" + left + right)
+
+
+def mth(leaves):
+    """MTH over leaf hashes (RFC 6962 section 2.1)."""
+    n = len(leaves)
+    if n == 0:
+        return sha256(b"")
+    if n == 1:
+        return leaves[0]
+    k = 1
+    while k * 2 < n:  # largest power of two < n
+        k *= 2
+    return node_hash(mth(leaves[:k]), mth(leaves[k:]))
+
+
+def verify_inclusion(leaf_index, tree_size, leaf, path, root):
+    """RFC 9162 section 2.1.3.2; returns True/False."""
+    if leaf_index >= tree_size:
+        return False
+    fn, sn, r = leaf_index, tree_size - 1, leaf
+    for p in path:
+        if sn == 0:
+            return False
+        if fn & 1 or fn == sn:
+            r = node_hash(p, r)
+            if not fn & 1:
+                while not fn & 1 and fn != 0:
+                    fn >>= 1
+                    sn >>= 1
+        else:
+            r = node_hash(r, p)
+        fn >>= 1
+        sn >>= 1
+    return sn == 0 and r == root
+
+
+def verify_consistency(first, second, first_hash, second_hash, path):
+    """RFC 9162 section 2.1.4.2 (first == second: empty proof, equal roots)."""
+    if first == second:
+        return len(path) == 0 and first_hash == second_hash
+    if first == 0 or first > second or len(path) == 0:
+        return False
+    path = list(path)
+    if first & (first - 1) == 0:  # exact power of 2
+        path.insert(0, first_hash)
+    fn, sn = first - 1, second - 1
+    while fn & 1:
+        fn >>= 1
+        sn >>= 1
+    fr = sr = path[0]
+    for c in path[1:]:
+        if sn == 0:
+            return False
+        if fn & 1 or fn == sn:
+            fr = node_hash(c, fr)
+            sr = node_hash(c, sr)
+            if not fn & 1:
+                while not fn & 1 and fn != 0:
+                    fn >>= 1
+                    sn >>= 1
+        else:
+            sr = node_hash(sr, c)
+        fn >>= 1
+        sn >>= 1
+    return fr == first_hash and sr == second_hash and sn == 0
+
+
+# ---------------------------------------------------------------------------
+# Keys, envelopes, identifiers
+
+def b64(b):
+    return base64.b64encode(b).decode('ascii')
+
+
+def unb64(s):
+    return base64.b64decode(s, validate=True)
+
+
+def raw_pub(pub):
+    return pub.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
+def key_id(pub_raw):
+    return hashlib.sha256(pub_raw).hexdigest()[:16]
+
+
+def sign_event(priv, event):
+    """Signed envelope per LEDGER.md section 2."""
+    sig = priv.sign(EVENT_PREFIX + jcs(event))
+    return {"event": event,
+            "signature": {"alg": "Ed25519", "key_id": key_id(raw_pub(priv.public_key())),
+                          "sig": b64(sig)}}
+
+
+def verify_event_sig(pub_raw, envelope):
+    sig = unb64(envelope["signature"]["sig"])
+    Ed25519PublicKey.from_public_bytes(pub_raw).verify(sig, EVENT_PREFIX + jcs(envelope["event"]))
+
+
+USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+
+
+def uscc(body17):
+    """Append the GB 32100-2015 check character to 17 characters."""
+    ensure(len(body17) == 17 and all(c in USCC_CHARS for c in body17), "bad USCC body")
+    total = sum(USCC_CHARS.index(c) * w for c, w in zip(body17, USCC_WEIGHTS))
+    return body17 + USCC_CHARS[(31 - total % 31) % 31]
+
+
+# ---------------------------------------------------------------------------
+# Running the binary
+
+class Binary:
+    def __init__(self, path, data_dir):
+        self.path = path
+        self.data = data_dir
+
+    def run(self, *args):
+        p = subprocess.run([self.path, *args], capture_output=True, timeout=300)
+        return p.returncode, p.stdout.decode('utf-8'), p.stderr.decode('utf-8', 'replace')
+
+    def ok_json(self, *args):
+        rc, out, err = self.run(*args)
+        ensure(rc == 0, f"`fundledger {' '.join(args)}` exit {rc}: {err.strip()}")
+        return strict_json(out)
+
+    def checkpoint(self):
+        rc, out, err = self.run("checkpoint", "--data", self.data)
+        ensure(rc == 0, f"`fundledger checkpoint` exit {rc}: {err.strip()}")
+        return out
+
+
+# ---------------------------------------------------------------------------
+# Signed note / checkpoint (LEDGER.md section 5)
+
+def parse_verifier_key(vkey):
+    name, hexhash, keyb64 = vkey.split('+', 2)  # a key name has no '+'; base64 may
+    ensure(re.fullmatch(r"[0-9a-f]{8}", hexhash), f"key hash not 8 lowercase hex: {hexhash}")
+    blob = unb64(keyb64)
+    ensure(len(blob) == 33 and blob[0] == 0x01, "verifier key is not 0x01 || 32-byte key")
+    pub = blob[1:]
+    want = sha256(name.encode('utf-8') + b"\n" + b"\x01" + pub)[:4]
+    ensure(want.hex() == hexhash, f"key hash {hexhash} != computed {want.hex()}")
+    return name, bytes.fromhex(hexhash), pub
+
+
+def verify_checkpoint(note, name, khash, pub):
+    """Returns (origin, size, root bytes) after checking our signature line."""
+    ensure(note.endswith("\n"), "note does not end with a newline")
+    body, sep, sigs = note.partition("\n\n")
+    ensure(sep, "no blank line between body and signatures")
+    body = body + "\n"
+    lines = body.split("\n")[:-1]
+    ensure(len(lines) == 3, f"checkpoint body has {len(lines)} lines, want 3")
+    origin, size_s, root_s = lines
+    ensure(re.fullmatch(r"0|[1-9][0-9]*", size_s), f"tree size not decimal: {size_s!r}")
+    root = unb64(root_s)
+    ensure(len(root) == 32, "root is not 32 bytes")
+    good = 0
+    for line in sigs.split("\n")[:-1]:
+        m = re.fullmatch(EM_DASH + r" (\S+) (\S+)", line)
+        ensure(m, f"malformed signature line {line!r}")
+        blob = unb64(m.group(2))
+        if m.group(1) != name or blob[:4] != khash:
+            continue  # a key we do not know: ignored
+        ensure(len(blob) == 68, "signature blob is not 4 + 64 bytes")
+        Ed25519PublicKey.from_public_bytes(pub).verify(blob[4:], body.encode('utf-8'))
+        good += 1
+    ensure(good >= 1, "no signature line by the ledger key")
+    return origin, int(size_s), root
+
+
+def tree_size(fl, name, khash, pub):
+    return verify_checkpoint(fl.checkpoint(), name, khash, pub)[1]
+
+
+# ---------------------------------------------------------------------------
+# The events this client signs
+
+def build_events(admin_id, admin_priv, cz_priv, mz_priv):
+    """About 30 envelopes: two agencies, a lot issued down, stations, payments."""
+    lot_p = "lot-2024-530000-sws-ops"
+    lot_c = "lot-2024-530621-sws-ops"
+    plan = []  # (signing key, event)
+
+    def ev(priv, eid, etype, agency, when, data):
+        plan.append((priv, {"id": eid, "type": etype, "agency": agency,
+                            "occurred_at": when, "data": data}))
+
+    ev(admin_priv, "indep-agency-cz-530000", "agency.registered", admin_id, "2024-01-02T01:00:00Z",
+       {"agency": "cz-530000", "name": "云南省财政厅", "kind": "finance",
+        "division_code": "530000", "public_key": b64(raw_pub(cz_priv.public_key()))})
+    ev(admin_priv, "indep-agency-mz-530621", "agency.registered", admin_id, "2024-01-02T01:05:00Z",
+       {"agency": "mz-530621", "name": "鲁甸县民政局", "kind": "civil_affairs",
+        "division_code": "530621", "public_key": b64(raw_pub(mz_priv.public_key()))})
+    ev(cz_priv, "indep-budget-2024-01", "budget.appropriated", "cz-530000", "2024-02-01T02:00:00Z",
+       {"allocation_id": lot_p, "fiscal_year": 2024, "fund": "lottery.provincial",
+        "division_code": "530000", "program": "SWS.OPS", "amount_fen": 500_000_000,
+        "doc_no": "云财社〔2024〕12号"})
+    ev(cz_priv, "indep-alloc-2024-01", "allocation.issued", "cz-530000", "2024-02-15T03:00:00Z",
+       {"allocation_id": lot_c, "parent_allocation_id": lot_p, "from_code": "530000",
+        "to_code": "530621", "fund": "lottery.provincial", "program": "SWS.OPS",
+        "fiscal_year": 2024, "amount_fen": 120_000_000, "pass_through": False,
+        "doc_no": "云财社〔2024〕27号"})
+    ev(mz_priv, "indep-recv-2024-01", "allocation.received", "mz-530621", "2024-02-20T04:00:00Z",
+       {"allocation_id": lot_c, "received_on": "2024-02-20", "amount_fen": 120_000_000})
+    stations = [("st-530621100-01", "文屏镇社会工作站", "530621100"),
+                ("st-530621101-01", "龙头山镇社会工作站", "530621101")]
+    for i, (sid, sname, code) in enumerate(stations):
+        ev(mz_priv, f"indep-station-{i + 1:02d}", "station.established", "mz-530621",
+           f"2024-03-0{i + 1}T05:00:00Z",
+           {"station_id": sid, "name": sname, "division_code": code, "date": f"2024-03-0{i + 1}"})
+    payees = [uscc("91530621MA6K3L2Q0"), uscc("52530621MJ0123456"), uscc("12530600431234567")]
+    for i in range(23):
+        day = 1 + i
+        data = {"payment_id": f"pay-2024-{i + 1:04d}", "allocation_id": lot_c,
+                "payee_uscc": payees[i % 3], "amount_fen": 1_250_000 + 37_019 * i,
+                "paid_on": f"2024-04-{day:02d}", "economic_class": "commissioned_services",
+                "service_category": "social_work_services", "purpose": "elderly",
+                "invoice_no": f"鲁民发票〔2024〕{i + 1}号"}
+        if i % 2 == 0:
+            data["station_id"] = stations[i % 4 // 2][0]
+        ev(mz_priv, f"indep-pay-2024-{i + 1:04d}", "payment.made", "mz-530621",
+           f"2024-04-{day:02d}T06:{i:02d}:00Z", data)
+    return [sign_event(priv, e) for priv, e in plan], lot_c, payees
+
+
+def write_jsonl(path, envelopes):
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        for env in envelopes:
+            f.write(json.dumps(env, ensure_ascii=False, separators=(",", ":")) + "\n")
+
+
+# ---------------------------------------------------------------------------
+# Main flow
+
+def prepare_workdir(workdir):
+    if os.path.isdir(workdir) and os.listdir(workdir) and \
+            not os.path.exists(os.path.join(workdir, WORKDIR_MARKER)):
+        print(f"FAIL workdir: refusing to clean {workdir}: not empty and not made by this script")
+        return False
+    shutil.rmtree(workdir, ignore_errors=True)
+    os.makedirs(workdir)
+    open(os.path.join(workdir, WORKDIR_MARKER), "w").close()
+    return True
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--fundledger", required=True)
+    ap.add_argument("--workdir", required=True)
+    ap.add_argument("--vectors", default=DEFAULT_VECTORS)
+    args = ap.parse_args()
+    workdir = os.path.abspath(args.workdir)
+    if not prepare_workdir(workdir):
+        print("0 passed, 1 failed")
+        return 1
+    data_dir = os.path.join(workdir, "ledger")
+    fl = Binary(os.path.abspath(args.fundledger), data_dir)
+    C = Checks()
+    S = {}  # state shared between checks
+
+    try:
+        run_all(C, S, fl, data_dir, workdir, args.vectors)
+    except Fatal as f:
+        print(f"stopping: later checks need `{f}`", flush=True)
+    return C.summary()
+
+
+def run_all(C, S, fl, data_dir, workdir, vectors):
+    # ---- self-tests of this checker ----------------------------------------
+    def jcs_selftest():
+        d = os.path.join(vectors, "jcs", "cyberphone-testdata")
+        used, skipped = [], []
+        for fname in sorted(os.listdir(os.path.join(d, "input"))):
+            with open(os.path.join(d, "input", fname), encoding="utf-8") as f:
+                text = f.read()
+            try:
+                value = strict_json(text)
+            except ValueError:
+                skipped.append(fname)  # floats: outside the integer-only profile
+                continue
+            with open(os.path.join(d, "output", fname), "rb") as f:
+                want = f.read()
+            got = jcs(value)
+            ensure(got == want, f"{fname}: got {got!r}, want {want!r}")
+            used.append(fname)
+        ensure(len(used) >= 2, f"only {used} usable")
+        # RFC 8785 escaping rules for characters the vectors above do not cover
+        ensure(jcs({"a": "\x0f\x08\x0c\x1f\x7f/"}) == b'{"a":"\\u000f\\b\\f\\u001f\x7f/"}',
+               "control-character escaping")
+        ensure(jcs({"\U0001F602": 1, "\uFFFF": 2}) == '{"\U0001F602":1,"\uFFFF":2}'.encode(),
+               "UTF-16 key order (U+1F602 is D83D DE02, before U+FFFF)")
+        return f"own JCS matches {', '.join(used)} (skipped with floats: {', '.join(skipped)})"
+
+    def merkle_selftest():
+        with open(os.path.join(vectors, "merkle", "rfc6962_8leaf_vectors.json")) as f:
+            v = json.load(f)
+        leaves = [leaf_hash(bytes.fromhex(x)) for x in v["leaves"]]
+        roots = {r["tree_size"]: bytes.fromhex(r["root"]) for r in v["roots"]}
+        for n, r in roots.items():
+            ensure(mth(leaves[:n]) == r, f"root of size {n}")
+        for p in v["inclusion_proofs"]:
+            path = [bytes.fromhex(h) for h in p["path"]]
+            i, n = p["leaf_index"], p["tree_size"]
+            ensure(verify_inclusion(i, n, leaves[i], path, roots[n]), f"inclusion {i}/{n}")
+        for p in v["consistency_proofs"]:
+            path = [bytes.fromhex(h) for h in p["path"]]
+            m, n = p["size1"], p["size2"]
+            ensure(verify_consistency(m, n, roots[m], roots[n], path), f"consistency {m}/{n}")
+            if path:  # and a flipped bit must fail
+                bad = [bytearray(h) for h in path]
+                bad[0][0] ^= 1
+                ensure(not verify_consistency(m, n, roots[m], roots[n], [bytes(h) for h in bad]),
+                       "tampered consistency proof accepted")
+        return (f"own MTH/inclusion/consistency match RFC 6962 vectors "
+                f"({len(roots)} roots, {len(v['inclusion_proofs'])}+{len(v['consistency_proofs'])} proofs)")
+
+    def uscc_selftest():
+        # A widely published example code, whose check character is '3'
+        ensure(uscc("91350100M000100Y4") == "91350100M000100Y43", "known USCC")
+        return "GB 32100 check characters computed"
+
+    C.run("selftest: JCS vs cyberphone integer-only vectors", jcs_selftest)
+    C.run("selftest: Merkle algorithms vs RFC 6962 vectors", merkle_selftest)
+    C.run("selftest: USCC check character", uscc_selftest)
+
+    # ---- 1. init and PKCS#8 interop -----------------------------------------
+    def init():
+        info = fl.ok_json("init", "--data", data_dir, "--name", LEDGER_NAME)
+        for k in ("name", "origin", "verifier_key", "admin_agency", "admin_key_file"):
+            ensure(k in info, f"init output lacks {k}: {info}")
+        ensure(info["name"] == LEDGER_NAME, f"name {info['name']}")
+        ensure(info["origin"] == "fundledger/" + LEDGER_NAME, f"origin {info['origin']}")
+        S["info"] = info
+        S["vk"] = parse_verifier_key(info["verifier_key"])
+        ensure(S["vk"][0] == info["origin"], "key name differs from origin")
+        return f"origin {info['origin']}, admin agency {info['admin_agency']}"
+
+    C.run("init creates the ledger and prints its identity", init, fatal=True)
+
+    def pkcs8():
+        info = S["info"]
+        admin_pem = os.path.join(data_dir, "admin.pem")
+        ensure(os.path.abspath(info["admin_key_file"]) == admin_pem,
+               f"admin_key_file {info['admin_key_file']}")
+        modes = {}
+        for fname in ("admin.pem", "ledger.pem"):
+            p = os.path.join(data_dir, fname)
+            modes[fname] = stat.S_IMODE(os.stat(p).st_mode)
+            ensure(modes[fname] == 0o600, f"{fname} mode {oct(modes[fname])}, want 0600")
+        with open(admin_pem, "rb") as f:
+            admin = serialization.load_pem_private_key(f.read(), password=None)
+        ensure(isinstance(admin, Ed25519PrivateKey), "admin.pem is not an Ed25519 key")
+        with open(os.path.join(data_dir, "ledger.pem"), "rb") as f:
+            lk = serialization.load_pem_private_key(f.read(), password=None)
+        ensure(isinstance(lk, Ed25519PrivateKey), "ledger.pem is not an Ed25519 key")
+        ensure(raw_pub(lk.public_key()) == S["vk"][2], "ledger.pem is not the verifier key")
+        S["admin_priv"] = admin
+        return "admin.pem and ledger.pem load as PKCS#8 Ed25519 (mode 0600); ledger.pem matches verifier_key"
+
+    C.run("PKCS#8 key files readable by cryptography", pkcs8, fatal=True)
+
+    name, khash, lpub = S["vk"]
+    size0 = [0]
+
+    def first_checkpoint():
+        origin, size, root = verify_checkpoint(fl.checkpoint(), name, khash, lpub)
+        ensure(origin == S["info"]["origin"], f"origin {origin}")
+        ensure(size == 1, f"tree size {size} after init, want 1 (genesis)")
+        size0[0] = size
+        return "size 1 checkpoint signed by the verifier key"
+
+    C.run("checkpoint after init", first_checkpoint)
+
+    # ---- 3. sign our own events and import them ------------------------------
+    cz_priv, mz_priv = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
+    S["keys"] = {"cz-530000": raw_pub(cz_priv.public_key()),
+                 "mz-530621": raw_pub(mz_priv.public_key())}
+    envs, lot_c, payees = build_events(S["info"]["admin_agency"], S["admin_priv"], cz_priv, mz_priv)
+    S["envs"] = envs
+
+    def do_import():
+        path = os.path.join(workdir, "events.jsonl")
+        write_jsonl(path, envs)
+        rc, out, err = fl.run("import", "--data", data_dir, path)
+        ensure(rc == 0, f"import exit {rc}: {err.strip()}")
+        size = tree_size(fl, name, khash, lpub)
+        ensure(size == 1 + len(envs), f"tree size {size}, want {1 + len(envs)}")
+        return f"{len(envs)} self-signed envelopes accepted, tree size {size}"
+
+    C.run("import of envelopes signed by this client", do_import, fatal=True)
+    n_total = 1 + len(envs)
+
+    # ---- 4. negative cases ---------------------------------------------------
+    def refused(label, envelope, code):
+        path = os.path.join(workdir, f"{label}.jsonl")
+        write_jsonl(path, [envelope])
+        rc, out, err = fl.run("import", "--data", data_dir, path)
+        ensure(rc != 0, f"import of {label} exited 0")
+        ensure(code in err, f"stderr does not name {code}: {err.strip()!r}")
+        size = tree_size(fl, name, khash, lpub)
+        ensure(size == n_total, f"tree size changed to {size}")
+        return f"exit {rc}, stderr: {one_line(err)[:160]}; tree size still {size}"
+
+    def tampered():
+        env = sign_event(mz_priv, {
+            "id": "indep-pay-tampered", "type": "payment.made", "agency": "mz-530621",
+            "occurred_at": "2024-05-01T06:00:00Z",
+            "data": {"payment_id": "pay-2024-tampered", "allocation_id": lot_c,
+                     "payee_uscc": payees[0], "amount_fen": 100, "paid_on": "2024-05-01",
+                     "economic_class": "commissioned_services",
+                     "service_category": "social_work_services", "purpose": "elderly",
+                     "invoice_no": "T-1"}})
+        env["event"]["data"]["amount_fen"] = 10_000_000  # changed after signing
+        return refused("tampered", env, "bad_signature")
+
+    C.run("envelope changed after signing is refused (bad_signature)", tampered)
+
+    def conflict():
+        ev = dict(envs[5]["event"])
+        ev["occurred_at"] = "2024-03-09T09:09:09Z"  # same id, other content, valid signature
+        return refused("conflict", sign_event(mz_priv, ev), "event_id_conflict")
+
+    C.run("same id with different content is refused (event_id_conflict)", conflict)
+
+    def repeat():
+        path = os.path.join(workdir, "repeat.jsonl")
+        write_jsonl(path, [envs[5], envs[-1]])
+        rc, out, err = fl.run("import", "--data", data_dir, path)
+        ensure(rc == 0, f"import of exact repeats exit {rc}: {err.strip()}")
+        size = tree_size(fl, name, khash, lpub)
+        ensure(size == n_total, f"tree size changed to {size}")
+        return f"exit 0, tree size still {size}"
+
+    C.run("exact repeat of an envelope is idempotent", repeat)
+
+    # ---- 5. the binary's own verification ------------------------------------
+    def verify():
+        rc, out, err = fl.run("verify", "--data", data_dir, "--signatures")
+        ensure(rc == 0, f"verify exit {rc}: {(out + err).strip()}")
+        return "exit 0"
+
+    C.run("fundledger verify --signatures", verify)
+
+    # ---- 6. independent verification of entries ------------------------------
+    by_id = {e["event"]["id"]: e for e in envs}
+    keys = {}      # agency -> {key_id: raw public key}
+    leaves = []
+    prev = ["0" * 64]
+
+    def check_entry(i):
+        out = fl.ok_json("entry", "--data", data_dir, "--seq", str(i))
+        ensure(set(out) == {"seq", "entry", "leaf_hash"}, f"fields {sorted(out)}")
+        ensure(out["seq"] == i, f"seq {out['seq']}")
+        entry = out["entry"]
+        ensure(set(entry) == {"seq", "prev", "recorded_at", "event", "signature"},
+               f"entry fields {sorted(entry)}")
+        ensure(entry["seq"] == i, f"entry.seq {entry['seq']}")
+        ensure(entry["prev"] == prev[0], f"prev {entry['prev']} != {prev[0]}")
+        ensure(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", entry["recorded_at"]),
+               f"recorded_at {entry['recorded_at']!r}")
+        eb = jcs(entry)
+        ensure(len(eb) <= 65535, "entry over 65,535 bytes")
+        lh = leaf_hash(eb)
+        ensure(lh.hex() == out["leaf_hash"], f"leaf_hash {out['leaf_hash']} != own {lh.hex()}")
+        ev, sg = entry["event"], entry["signature"]
+        ensure(set(sg) == {"alg", "key_id", "sig"} and sg["alg"] == "Ed25519", f"signature {sg}")
+        ensure(len(sg["sig"]) == 88, "sig is not 88 base64 chars")
+        if i == 0:  # genesis: the admin's agency.registered, signed by its own key
+            d = ev["data"]
+            ensure(ev["type"] == "agency.registered" and d["kind"] == "admin", "genesis type/kind")
+            ensure(ev["agency"] == d["agency"] == S["info"]["admin_agency"], "genesis agency")
+            pk = unb64(d["public_key"])
+            ensure(pk == raw_pub(S["admin_priv"].public_key()), "genesis key is not admin.pem")
+            signer = pk
+            what = "genesis, self-signed by admin.pem's key"
+        else:
+            mine = envs[i - 1]
+            ensure(jcs(ev) == jcs(mine["event"]) and jcs(sg) == jcs(mine["signature"]),
+                   f"entry holds {ev.get('id')}, not the envelope we signed ({mine['event']['id']})")
+            signer = keys.get(ev["agency"], {}).get(sg["key_id"])
+            ensure(signer is not None, f"key {sg['key_id']} not registered to {ev['agency']}")
+            what = f"{ev['type']} {ev['id']} = our envelope"
+        ensure(sg["key_id"] == key_id(signer), "key_id is not sha256(public key)[:16]")
+        verify_event_sig(signer, entry)
+        if ev["type"] == "agency.registered":  # keys take effect at their seq
+            pk = unb64(ev["data"]["public_key"])
+            ensure(len(pk) == 32, "public_key not 32 bytes")
+            if ev["data"]["agency"] in S["keys"]:
+                ensure(pk == S["keys"][ev["data"]["agency"]], "registered key differs from ours")
+            keys.setdefault(ev["data"]["agency"], {})[key_id(pk)] = pk
+        leaves.append(lh)
+        prev[0] = lh.hex()
+        return what + ", leaf/prev/signature ok"
+
+    for i in range(n_total):
+        if not C.run(f"entry seq {i}", lambda i=i: check_entry(i)):
+            raise Fatal(f"entry seq {i}")
+
+    def past_end():
+        rc, out, err = fl.run("entry", "--data", data_dir, "--seq", str(n_total))
+        ensure(rc != 0, f"entry --seq {n_total} exit 0: {out.strip()[:100]}")
+        return f"entry --seq {n_total} exit {rc}: {err.strip()[:80]}"
+
+    C.run("no entry past the end (refused tampered/conflicting events left no trace)", past_end)
+
+    # ---- own roots and the signed checkpoint ---------------------------------
+    roots = [mth(leaves[:n]) for n in range(n_total + 1)]
+
+    def checkpoint():
+        origin, size, root = verify_checkpoint(fl.checkpoint(), name, khash, lpub)
+        ensure(origin == S["info"]["origin"], f"origin {origin}")
+        ensure(size == n_total, f"checkpoint size {size}, want {n_total}")
+        ensure(root == roots[n_total], f"checkpoint root {root.hex()} != own {roots[n_total].hex()}")
+        return f"signed note verified; size {size}, root {root.hex()[:16]}... = own MTH"
+
+    C.run("signed checkpoint matches own Merkle root", checkpoint)
+
+    def checkpoint_rejects_forgery():
+        note = fl.checkpoint()
+        lines = note.split("\n")
+        lines[1] = str(int(lines[1]) + 1)
+        try:
+            verify_checkpoint("\n".join(lines), name, khash, lpub)
+        except (InvalidSignature, AssertionError):
+            return "note with altered size fails own signature check"
+        raise AssertionError("altered checkpoint verified")
+
+    C.run("sanity: altered checkpoint fails own verifier", checkpoint_rejects_forgery)
+
+    # ---- inclusion proofs ----------------------------------------------------
+    def proof_hashes(out):
+        return [bytes.fromhex(h) for h in out["hashes"]]
+
+    inc = {}
+
+    def inclusion():
+        sizes = sorted({1, 2, 3, 4, 5, 7, 8, 9, 16, 17, n_total - 1, n_total})
+        count = 0
+        for s in sizes:
+            for i in sorted({0, 1, s // 2, s - 2, s - 1}):
+                if not 0 <= i < s:
+                    continue
+                out = fl.ok_json("proof", "inclusion", "--data", data_dir,
+                                 "--seq", str(i), "--tree-size", str(s))
+                ensure(out["leaf_index"] == i and out["tree_size"] == s, f"echo {out}")
+                ensure(all(re.fullmatch(r"[0-9a-f]{64}", h) for h in out["hashes"]), "hex")
+                ensure(verify_inclusion(i, s, leaves[i], proof_hashes(out), roots[s]),
+                       f"inclusion of {i} in {s} does not verify: {out['hashes']}")
+                inc[(i, s)] = proof_hashes(out)
+                count += 1
+        return f"{count} proofs (leaf, size) verified against own roots"
+
+    C.run("inclusion proofs", inclusion)
+
+    def inclusion_out_of_range():
+        rc, out, err = fl.run("proof", "inclusion", "--data", data_dir,
+                              "--seq", "0", "--tree-size", str(n_total + 1))
+        ensure(rc != 0, f"proof past the tree exit 0: {out.strip()[:100]}")
+        return f"--tree-size {n_total + 1} refused, exit {rc}: {err.strip()[:80]}"
+
+    C.run("inclusion proof past the tree is refused", inclusion_out_of_range)
+
+    # ---- consistency proofs --------------------------------------------------
+    cons = {}
+
+    def consistency():
+        pairs = set()
+        for m in range(1, n_total + 1):
+            pairs.update({(m, m), (m, n_total)})
+            if m < n_total:
+                pairs.add((m, m + 1))
+        for s in range(1, n_total + 1):
+            pairs.add((1, s))
+        pairs.update({(3, 7), (4, 8), (5, 16), (6, 17), (8, 9), (15, 16), (16, 31)})
+        pairs = sorted(p for p in pairs if p[1] <= n_total)
+        for m, s in pairs:
+            out = fl.ok_json("proof", "consistency", "--data", data_dir,
+                             "--first", str(m), "--second", str(s))
+            ensure(out["first"] == m and out["second"] == s, f"echo {out}")
+            ensure(all(re.fullmatch(r"[0-9a-f]{64}", h) for h in out["hashes"]), "hex")
+            ensure(verify_consistency(m, s, roots[m], roots[s], proof_hashes(out)),
+                   f"consistency {m}->{s} does not verify: {out['hashes']}")
+            cons[(m, s)] = proof_hashes(out)
+        same = sum(1 for m, s in pairs if m == s)
+        return f"{len(pairs)} (first, second) pairs verified ({same} with first == second)"
+
+    C.run("consistency proofs", consistency)
+
+    # ---- the checker can fail ------------------------------------------------
+    def tampered_proofs():
+        n = 0
+        for (i, s), path in inc.items():
+            for k in range(len(path)):
+                bad = list(path)
+                bad[k] = bytes([bad[k][0] ^ 0x01]) + bad[k][1:]
+                ensure(not verify_inclusion(i, s, leaves[i], bad, roots[s]),
+                       f"flipped bit in inclusion {i}/{s} accepted")
+                n += 1
+        for (m, s), path in cons.items():
+            if path:
+                bad = list(path)
+                bad[-1] = bad[-1][:31] + bytes([bad[-1][31] ^ 0x80])
+                ensure(not verify_consistency(m, s, roots[m], roots[s], bad),
+                       f"flipped bit in consistency {m}/{s} accepted")
+                n += 1
+        ensure(n > 0, "no proofs to tamper with")
+        return f"{n} proofs with one flipped bit all rejected"
+
+    C.run("sanity: proofs with a flipped bit fail own verifier", tampered_proofs)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
