@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -146,6 +147,7 @@ std::vector<std::string> PreSign(const PrivateKey& key, const std::string& tag,
 // as concurrent HTTP requests would. Returns appends per second.
 double ProduceAppends(Ledger& ledger, const std::vector<std::string>& envs,
                       unsigned producers) {
+  std::clock_t cpu0 = std::clock();
   std::atomic<std::size_t> next{0};
   std::atomic<bool> failed{false};
   auto start = Clock::now();
@@ -160,6 +162,8 @@ double ProduceAppends(Ledger& ledger, const std::vector<std::string>& envs,
     }
   }
   double secs = Seconds(start);
+  Report("  process CPU use during the run (200% = both cores)",
+         100.0 * (std::clock() - cpu0) / CLOCKS_PER_SEC / secs, "%");
   if (failed) throw std::runtime_error("an append was refused during bench");
   return envs.size() / secs;
 }
@@ -199,6 +203,10 @@ int Bench(const Argv& argv) {
                            " durable appends/s, " + std::to_string(producers) +
                            " producers (" + std::to_string(n) + " events)";
         Report(name.c_str(), rate, "/s");
+        AppendStats st = w.ledger->Stats();
+        Report("  mean entries per group commit (one fsync each)",
+               st.groups ? static_cast<double>(st.entries) / st.groups : 0,
+               "entries");
         if (signed_path && producers == 64) {
           Report("  ratio to Ed25519 verifies/s x 2 cores (target >= 60%)",
                  100.0 * rate / (2 * verify_rate), "%");
