@@ -32,6 +32,11 @@ namespace {
 constexpr std::string_view kMetaName = "name";
 constexpr std::string_view kMetaAdmin = "admin_agency";
 constexpr std::string_view kMetaTreeSize = "tree_size";
+constexpr std::string_view kMetaCheckpoint = "checkpoint";
+// Every group signs a checkpoint for its receipts; the newest is kept in
+// meta, and one whenever the size crosses a multiple of this is kept for
+// good, so `verify` checks a bounded number of signatures per entry.
+constexpr std::uint64_t kCheckpointEvery = 1024;
 // A group stops taking writers once it holds this many events; a single
 // batch (at most 1000 by API.md) always fits.
 constexpr std::size_t kMaxGroupEvents = 4096;
@@ -118,7 +123,7 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir,
     if (!last.ok()) return last.error();
     impl->prev_leaf = last->first;
     impl->last_recorded_at = last->second;
-    auto cp = impl->store->Get(Store::kCheckpoints, EncodeSeq(n), &found);
+    auto cp = impl->store->Get(Store::kMeta, kMetaCheckpoint, &found);
     if (!cp.ok()) return cp.error();
     if (!found) return Internal("no checkpoint for tree size " +
                                 std::to_string(n));
@@ -379,7 +384,10 @@ void Ledger::Impl::Commit(const std::vector<Writer*>& group) {
               EncodeSeq(next));
     note = SignCheckpoint(Checkpoint{info.origin, next, new_range.Root()},
                           ledger_key);
-    batch.Put(store->cf(Store::kCheckpoints), EncodeSeq(next), note);
+    batch.Put(store->cf(Store::kMeta), std::string(kMetaCheckpoint), note);
+    if (next / kCheckpointEvery != start / kCheckpointEvery || start == 0) {
+      batch.Put(store->cf(Store::kCheckpoints), EncodeSeq(next), note);
+    }
     Status s = store->Write(&batch, /*sync=*/true);
     if (!s.ok()) {
       // Nothing was stored: every unit that would have been is refused.

@@ -63,11 +63,20 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir,
   auto store = std::make_unique<Store>(PrivateTag{});
   store->db_.reset(raw);
   for (int f = 0; f < kFamilyCount; ++f) store->handles_[f] = handles[f];
+  store->read_only_ = mode == Mode::kReadOnly;
   return store;
 }
 
 Store::~Store() {
   if (!db_) return;
+  if (!read_only_) {
+    // Flushing on a clean close empties the WAL, so the next open (and a
+    // read-only `verify`) does not replay it into memtables.
+    rocksdb::FlushOptions fo;
+    std::vector<rocksdb::ColumnFamilyHandle*> all(std::begin(handles_),
+                                                  std::end(handles_));
+    db_->Flush(fo, all);
+  }
   for (auto*& h : handles_) {
     if (h) db_->DestroyColumnFamilyHandle(h);
     h = nullptr;
@@ -100,6 +109,14 @@ Status Store::Write(rocksdb::WriteBatch* batch, bool sync) {
 std::unique_ptr<rocksdb::Iterator> Store::NewIterator(Family f) const {
   return std::unique_ptr<rocksdb::Iterator>(
       db_->NewIterator(rocksdb::ReadOptions(), handles_[f]));
+}
+
+std::unique_ptr<rocksdb::Iterator> Store::NewScanIterator(Family f) const {
+  rocksdb::ReadOptions ro;
+  ro.readahead_size = 4 << 20;
+  ro.fill_cache = false;
+  ro.verify_checksums = false;
+  return std::unique_ptr<rocksdb::Iterator>(db_->NewIterator(ro, handles_[f]));
 }
 
 std::string EncodeSeq(std::uint64_t seq) {

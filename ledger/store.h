@@ -42,9 +42,13 @@ class Store {
   Result<std::string> Get(Family f, std::string_view key, bool* found) const;
   Status Write(rocksdb::WriteBatch* batch, bool sync);
   std::unique_ptr<rocksdb::Iterator> NewIterator(Family f) const;
+  // For one pass over a whole family (verify): large readahead, no block
+  // cache pollution, no per-block CRC (the hash chain checks the bytes).
+  std::unique_ptr<rocksdb::Iterator> NewScanIterator(Family f) const;
 
  private:
   std::unique_ptr<rocksdb::DB> db_;
+  bool read_only_ = false;
   rocksdb::ColumnFamilyHandle* handles_[kFamilyCount] = {};
 };
 

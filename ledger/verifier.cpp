@@ -26,6 +26,18 @@ struct KeyState {
   std::uint64_t revoked_at = UINT64_MAX;
 };
 
+// True when `hex` is the lowercase hex of `h`, without allocating.
+bool HexEquals(std::string_view hex, const Hash& h) {
+  static const char kDigits[] = "0123456789abcdef";
+  if (hex.size() != 64) return false;
+  for (std::size_t i = 0; i < 32; ++i) {
+    if (hex[2 * i] != kDigits[h[i] >> 4] || hex[2 * i + 1] != kDigits[h[i] & 15]) {
+      return false;
+    }
+  }
+  return true;
+}
+
 class Verifier {
  public:
   Verifier(const Store& store, const VerifyOptions& options,
@@ -41,6 +53,7 @@ class Verifier {
     return false;
   }
   bool CheckEntry(std::uint64_t seq, std::string_view bytes);
+  bool CheckLatest(std::uint64_t size);
   bool CheckSignature(std::uint64_t seq, std::string_view bytes,
                       const EntryView& view);
   bool CheckNode(std::uint64_t seq, unsigned level, std::uint64_t index,
@@ -64,7 +77,7 @@ bool Verifier::CheckNode(std::uint64_t seq, unsigned level,
   auto& it = levels_[level];
   std::string key = TreeKey(level, index);
   if (!it) {
-    it = store_.NewIterator(Store::kTree);
+    it = store_.NewScanIterator(Store::kTree);
     it->Seek(key);
   } else {
     it->Next();
@@ -157,7 +170,7 @@ bool Verifier::CheckEntry(std::uint64_t seq, std::string_view bytes) {
     return Fail(seq, "entry stored under seq " + std::to_string(seq) +
                          " says seq " + std::to_string(view->seq));
   }
-  if (view->prev_hex != HexEncode(AsBytes(prev_))) {
+  if (!HexEquals(view->prev_hex, prev_)) {
     return Fail(seq, "prev does not match the hash of entry " +
                          std::to_string(seq == 0 ? 0 : seq - 1));
   }
@@ -171,6 +184,21 @@ bool Verifier::CheckEntry(std::uint64_t seq, std::string_view bytes) {
   return ok;
 }
 
+// The newest checkpoint (kept in meta) must sign exactly the whole log.
+bool Verifier::CheckLatest(std::uint64_t size) {
+  bool found = false;
+  auto note = store_.Get(Store::kMeta, "checkpoint", &found);
+  std::uint64_t last = size == 0 ? 0 : size - 1;
+  if (!note.ok() || !found) return Fail(last, "the newest checkpoint is missing");
+  auto cp = OpenCheckpoint(*note, note_key_);
+  if (!cp.ok()) return Fail(last, "newest checkpoint: " + cp.error().detail);
+  if (cp->size != size || cp->root != range_.Root()) {
+    return Fail(last, "the newest checkpoint does not match the entries");
+  }
+  ++report_.checkpoints;
+  return true;
+}
+
 VerifyReport Verifier::Run() {
   bool found = false;
   auto size_row = store_.Get(Store::kMeta, "tree_size", &found);
@@ -178,7 +206,7 @@ VerifyReport Verifier::Run() {
 
   auto cps = store_.NewIterator(Store::kCheckpoints);
   cps->SeekToFirst();
-  auto entries = store_.NewIterator(Store::kEntries);
+  auto entries = store_.NewScanIterator(Store::kEntries);
   std::uint64_t seq = 0;
   for (entries->SeekToFirst(); entries->Valid(); entries->Next(), ++seq) {
     std::uint64_t key = DecodeSeq(entries->key().ToStringView());
@@ -214,6 +242,8 @@ VerifyReport Verifier::Run() {
     Fail(seq < size ? seq : size,
          "the log holds " + std::to_string(seq) + " entries but its tree size "
          "is " + std::to_string(size));
+  } else if (!CheckLatest(seq)) {
+    // reported by CheckLatest
   } else if (cps->Valid()) {
     Fail(seq == 0 ? 0 : seq - 1,
          "a checkpoint claims tree size " +

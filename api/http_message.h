@@ -1,0 +1,31 @@
+// Plain HTTP request and response values passed between the Beast server
+// and the handlers, so that only http_server.cpp pays for Beast's headers.
+#pragma once
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace fl::http {
+
+struct HttpRequest {
+  std::string method;  // "GET", "POST", ...
+  std::string path;    // target without the query string
+  std::map<std::string, std::string> query;   // percent-decoded
+  std::map<std::string, std::string> params;  // from "{name}" path segments
+  std::string content_type;
+  std::string authorization;
+  std::string body;
+  bool loopback = false;  // the peer is 127.0.0.0/8 or ::1
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = "application/json; charset=utf-8";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string code;  // the problem code of an error, for logs and metrics
+};
+
+}  // namespace fl::http
