@@ -20,7 +20,8 @@ Args::Args(const std::vector<std::string>& argv,
       }
       if (valued.contains(name)) {
         if (!inline_value) {
-          if (i + 1 >= argv.size()) throw UsageError("--" + name + " needs a value");
+          if (i + 1 >= argv.size())
+            throw UsageError("--" + name + " needs a value");
           value = argv[++i];
         }
         values_[name] = value;

@@ -18,7 +18,8 @@ class Args {
  public:
   // `valued` flags take a value, `switches` do not; anything else that
   // starts with "--" is refused.
-  Args(const std::vector<std::string>& argv, const std::set<std::string>& valued,
+  Args(const std::vector<std::string>& argv,
+       const std::set<std::string>& valued,
        const std::set<std::string>& switches);
 
   bool Has(const std::string& flag) const;

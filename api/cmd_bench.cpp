@@ -5,8 +5,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <ctime>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -53,7 +53,8 @@ double MeasureVerifyRate() {
   int n = 0;
   auto start = Clock::now();
   while (Seconds(start) < 2.0) {
-    for (int i = 0; i < 100; ++i) n += Ed25519Verify(k.public_key(), msg, AsBytes(sig));
+    for (int i = 0; i < 100; ++i)
+      n += Ed25519Verify(k.public_key(), msg, AsBytes(sig));
   }
   return n / Seconds(start);
 }
@@ -96,17 +97,19 @@ BenchWorld MakeWorld(const std::string& dir, bool check_signatures) {
   lo.check_signatures = check_signatures;
   w.ledger = Take(Ledger::Open(dir, lo));
   PrivateKey admin = Take(ReadPrivateKeyFile(dir + "/admin.pem"));
-  Json reg = {{"id", "reg-fin"},
-              {"type", "agency.registered"},
-              {"agency", "admin"},
-              {"occurred_at", "2024-01-02T08:00:00Z"},
-              {"data",
-               {{"agency", "cz-530000"},
-                {"name", "Yunnan finance"},
-                {"kind", "finance"},
-                {"division_code", "530000"},
-                {"public_key", Base64Encode(AsBytes(w.finance.public_key()))}}}};
-  auto r = w.ledger->AppendOne(w.ledger->PrepareParsed(SignEnvelope(reg, admin)));
+  Json reg = {
+      {"id", "reg-fin"},
+      {"type", "agency.registered"},
+      {"agency", "admin"},
+      {"occurred_at", "2024-01-02T08:00:00Z"},
+      {"data",
+       {{"agency", "cz-530000"},
+        {"name", "Yunnan finance"},
+        {"kind", "finance"},
+        {"division_code", "530000"},
+        {"public_key", Base64Encode(AsBytes(w.finance.public_key()))}}}};
+  auto r =
+      w.ledger->AppendOne(w.ledger->PrepareParsed(SignEnvelope(reg, admin)));
   if (!r.ok()) Throw(r.errors[0].error);
   return w;
 }
@@ -195,8 +198,8 @@ int Bench(const Argv& argv) {
     for (bool signed_path : {true, false}) {
       for (unsigned producers : {1u, 8u, 64u}) {
         BenchWorld w = MakeWorld(base + "/append", signed_path);
-        std::size_t n = producers == 1 ? std::min<std::size_t>(appends, 2000)
-                                       : appends;
+        std::size_t n =
+            producers == 1 ? std::min<std::size_t>(appends, 2000) : appends;
         auto envs = PreSign(w.finance, "p" + std::to_string(producers), n);
         double rate = ProduceAppends(*w.ledger, envs, producers);
         std::string name = std::string(signed_path ? "signed" : "trusted") +

@@ -44,7 +44,8 @@ std::vector<PreparedEvent> PrepareAll(const Ledger& ledger,
 
 int Import(const Argv& argv) {
   Args args(argv, {"data"}, {});
-  if (args.positional().size() != 1) throw UsageError("one FILE.jsonl expected");
+  if (args.positional().size() != 1)
+    throw UsageError("one FILE.jsonl expected");
   const std::string& path = args.positional()[0];
   std::ifstream in(path);
   if (!in) throw std::runtime_error("cannot read " + path);
@@ -58,9 +59,8 @@ int Import(const Argv& argv) {
   Progress progress("import", all.size());
   std::size_t appended = 0, repeats = 0;
   for (std::size_t start = 0; start < all.size(); start += kChunk) {
-    std::vector<Line> chunk(
-        all.begin() + start,
-        all.begin() + std::min(all.size(), start + kChunk));
+    std::vector<Line> chunk(all.begin() + start,
+                            all.begin() + std::min(all.size(), start + kChunk));
     std::vector<PreparedEvent> prepared = PrepareAll(*ledger, chunk);
     std::vector<std::vector<PreparedEvent>> units;
     units.resize(prepared.size());
@@ -75,8 +75,10 @@ int Import(const Argv& argv) {
         std::string msg = "line " + std::to_string(chunk[i].number) + ": " +
                           e.code + ": " + e.detail;
         if (!e.field.empty()) msg += " (at " + e.field + ")";
-        std::fprintf(stderr, "fundledger import: %s; %zu entries appended "
-                     "before it\n", msg.c_str(), appended);
+        std::fprintf(stderr,
+                     "fundledger import: %s; %zu entries appended "
+                     "before it\n",
+                     msg.c_str(), appended);
         return 1;
       }
       if (results[i].receipts.front().repeat) {

@@ -50,15 +50,15 @@ int Proof(const Argv& argv) {
   Json out;
   if (kind == "inclusion") {
     std::uint64_t seq = Number(args, "seq");
-    std::uint64_t size = args.Has("tree-size") ? Number(args, "tree-size")
-                                               : ledger->TreeSize();
+    std::uint64_t size =
+        args.Has("tree-size") ? Number(args, "tree-size") : ledger->TreeSize();
     out = {{"leaf_index", seq},
            {"tree_size", size},
            {"hashes", HexList(Take(ledger->InclusionProof(seq, size)))}};
   } else if (kind == "consistency") {
     std::uint64_t first = Number(args, "first");
-    std::uint64_t second = args.Has("second") ? Number(args, "second")
-                                              : ledger->TreeSize();
+    std::uint64_t second =
+        args.Has("second") ? Number(args, "second") : ledger->TreeSize();
     out = {{"first", first},
            {"second", second},
            {"hashes", HexList(Take(ledger->ConsistencyProof(first, second)))}};

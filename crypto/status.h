@@ -31,8 +31,8 @@ inline Error Internal(std::string detail) {
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}       // NOLINT: implicit on purpose
-  Result(Error error) : v_(std::move(error)) {}   // NOLINT
+  Result(T value) : v_(std::move(value)) {}      // NOLINT: implicit on purpose
+  Result(Error error) : v_(std::move(error)) {}  // NOLINT
 
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
@@ -69,8 +69,8 @@ class [[nodiscard]] Status {
 }  // namespace fl
 
 // Propagate a failed Status/Result from the current function.
-#define FL_RETURN_IF_ERROR(expr)                 \
-  do {                                           \
-    auto fl_status_ = (expr);                    \
+#define FL_RETURN_IF_ERROR(expr)                     \
+  do {                                               \
+    auto fl_status_ = (expr);                        \
     if (!fl_status_.ok()) return fl_status_.error(); \
   } while (0)

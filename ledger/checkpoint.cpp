@@ -38,7 +38,8 @@ Result<Checkpoint> OpenCheckpoint(std::string_view note,
     return MakeError(400, "bad_checkpoint", "checkpoint origin mismatch");
   }
   std::string_view size = b.substr(nl1 + 1, nl2 - nl1 - 1);
-  auto [p, ec] = std::from_chars(size.data(), size.data() + size.size(), c.size);
+  auto [p, ec] =
+      std::from_chars(size.data(), size.data() + size.size(), c.size);
   if (ec != std::errc() || p != size.data() + size.size() || size.empty() ||
       (size.size() > 1 && size[0] == '0')) {
     return MakeError(400, "bad_checkpoint", "bad tree size");

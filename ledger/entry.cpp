@@ -139,8 +139,8 @@ std::string FormatTimestamp(std::time_t t) {
 }
 
 std::string NowTimestamp() {
-  return FormatTimestamp(std::chrono::system_clock::to_time_t(
-      std::chrono::system_clock::now()));
+  return FormatTimestamp(
+      std::chrono::system_clock::to_time_t(std::chrono::system_clock::now()));
 }
 
 }  // namespace fl

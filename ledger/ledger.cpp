@@ -77,8 +77,8 @@ struct Ledger::Impl {
   mutable std::shared_mutex checkpoint_mu;
   std::string checkpoint;
 
-  std::vector<UnitResult> Enqueue(std::vector<std::vector<PreparedEvent>>& units,
-                                  bool stop_on_error);
+  std::vector<UnitResult> Enqueue(
+      std::vector<std::vector<PreparedEvent>>& units, bool stop_on_error);
   void Commit(const std::vector<Writer*>& group);
   Result<std::pair<Hash, std::string>> StoredLeaf(std::uint64_t seq) const;
 };
@@ -125,12 +125,12 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir,
     impl->last_recorded_at = last->second;
     auto cp = impl->store->Get(Store::kMeta, kMetaCheckpoint, &found);
     if (!cp.ok()) return cp.error();
-    if (!found) return Internal("no checkpoint for tree size " +
-                                std::to_string(n));
+    if (!found)
+      return Internal("no checkpoint for tree size " + std::to_string(n));
     impl->checkpoint = *cp;
   } else {
-    impl->checkpoint = SignCheckpoint(
-        Checkpoint{info.origin, 0, EmptyRoot()}, impl->ledger_key);
+    impl->checkpoint = SignCheckpoint(Checkpoint{info.origin, 0, EmptyRoot()},
+                                      impl->ledger_key);
   }
   return std::make_unique<Ledger>(std::move(impl));
 }
@@ -181,7 +181,8 @@ Result<InitResult> Ledger::Init(const std::string& dir,
         {"division_code", options.division},
         {"public_key", Base64Encode(AsBytes(admin_key.public_key()))}}}};
   Json envelope = SignEnvelope(event, admin_key);
-  UnitResult r = (*ledger)->AppendOne((*ledger)->PrepareParsed(std::move(envelope)));
+  UnitResult r =
+      (*ledger)->AppendOne((*ledger)->PrepareParsed(std::move(envelope)));
   if (!r.ok()) return r.errors.front().error;
   out.info = (*ledger)->Info();
   return out;
@@ -237,11 +238,11 @@ PreparedEvent Ledger::PrepareParsed(Json envelope) const {
                      : Base64Decode(row->substr(bar1 + 1, bar2 - bar1 - 1));
       if (raw && raw->size() == 32) {
         std::memcpy(e.checked_with.data(), raw->data(), 32);
-        e.sig_check = Ed25519Verify(e.checked_with,
-                                    SignedMessage(e.canonical_event),
-                                    AsBytes(e.sig))
-                          ? PreparedEvent::SigCheck::kValid
-                          : PreparedEvent::SigCheck::kInvalid;
+        e.sig_check =
+            Ed25519Verify(e.checked_with, SignedMessage(e.canonical_event),
+                          AsBytes(e.sig))
+                ? PreparedEvent::SigCheck::kValid
+                : PreparedEvent::SigCheck::kInvalid;
       }
     }
   }
@@ -350,17 +351,16 @@ void Ledger::Impl::Commit(const std::vector<Writer*>& group) {
           r.seq = decisions[i].first_seq;
           continue;  // leaf and time filled below
         }
-        std::string entry =
-            BuildEntry(next, prev, recorded_at, e.canonical_event,
-                       e.canonical_signature);
+        std::string entry = BuildEntry(
+            next, prev, recorded_at, e.canonical_event, e.canonical_signature);
         Hash leaf = LeafHash(entry);
         batch.Put(store->cf(Store::kEntries), EncodeSeq(next), entry);
-        new_range.Append(leaf, [&](unsigned level, std::uint64_t index,
-                                   const Hash& h) {
-          batch.Put(store->cf(Store::kTree), TreeKey(level, index),
-                    rocksdb::Slice(reinterpret_cast<const char*>(h.data()),
-                                   h.size()));
-        });
+        new_range.Append(
+            leaf, [&](unsigned level, std::uint64_t index, const Hash& h) {
+              batch.Put(store->cf(Store::kTree), TreeKey(level, index),
+                        rocksdb::Slice(reinterpret_cast<const char*>(h.data()),
+                                       h.size()));
+            });
         r.seq = next;
         r.leaf_hash = leaf;
         r.recorded_at = recorded_at;
@@ -484,8 +484,7 @@ Result<Hash> Ledger::RootAt(std::uint64_t size) const {
 Result<std::vector<Hash>> Ledger::InclusionProof(std::uint64_t index,
                                                  std::uint64_t size) const {
   if (size > TreeSize() || index >= size) {
-    return OutOfRange("need seq < tree_size <= " +
-                      std::to_string(TreeSize()));
+    return OutOfRange("need seq < tree_size <= " + std::to_string(TreeSize()));
   }
   return fl::InclusionProof(StoredNodes(*impl_->store), index, size);
 }

@@ -29,8 +29,11 @@ struct PreparedEvent {
   std::string canonical_event, canonical_signature;
   Hash envelope_hash{};  // SHA-256 of the canonical envelope: repeat check
   Signature sig{};
-  enum class SigCheck { kNotChecked, kValid, kInvalid } sig_check =
-      SigCheck::kNotChecked;
+  enum class SigCheck {
+    kNotChecked,
+    kValid,
+    kInvalid
+  } sig_check = SigCheck::kNotChecked;
   PublicKey checked_with{};
 };
 
@@ -92,8 +95,8 @@ class Ledger {
   // DIR/admin.pem (both 0600) and the genesis entry.
   static Result<InitResult> Init(const std::string& dir,
                                  const InitOptions& options);
-  static Result<std::unique_ptr<Ledger>> Open(const std::string& dir,
-                                              const LedgerOptions& options = {});
+  static Result<std::unique_ptr<Ledger>> Open(
+      const std::string& dir, const LedgerOptions& options = {});
   ~Ledger();
   Ledger(const Ledger&) = delete;
   Ledger& operator=(const Ledger&) = delete;

@@ -1,7 +1,7 @@
 #include "ledger/store.h"
 
-#include <rocksdb/options.h>
 #include <rocksdb/filter_policy.h>
+#include <rocksdb/options.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
@@ -11,12 +11,9 @@ namespace fl {
 namespace {
 
 const char* const kFamilyNames[Store::kFamilyCount] = {
-    "default",  // rocksdb::kDefaultColumnFamilyName, as a literal: no init-order trap
-    "entries",
-    "tree",
-    "ids",
-    "index",
-    "checkpoints"};
+    "default",  // rocksdb::kDefaultColumnFamilyName, as a literal: no
+                // init-order trap
+    "entries", "tree", "ids", "index", "checkpoints"};
 
 rocksdb::ColumnFamilyOptions FamilyOptions(
     int family, const std::shared_ptr<rocksdb::Cache>& cache) {
@@ -38,8 +35,7 @@ Error FromRocks(const rocksdb::Status& s, std::string_view what) {
   return Internal(std::string(what) + ": " + s.ToString());
 }
 
-Result<std::unique_ptr<Store>> Store::Open(const std::string& dir,
-                                           Mode mode) {
+Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, Mode mode) {
   const bool create = mode == Mode::kCreate;
   rocksdb::DBOptions options;
   options.create_if_missing = create;

@@ -3,12 +3,12 @@
 // every RocksDB handle; internal to ledger/.
 #pragma once
 
+#include <rocksdb/db.h>
+
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
-
-#include <rocksdb/db.h>
 
 #include "crypto/status.h"
 

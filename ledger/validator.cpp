@@ -83,10 +83,10 @@ class Check {
     auto v = Get(key);
     if (!v.ok()) return v.error();
     if (v->has_value()) {
-      return MakeError(400, "invalid_field",
-                       std::string(what) + " " + key.substr(2) +
-                           " already exists",
-                       std::string(field));
+      return MakeError(
+          400, "invalid_field",
+          std::string(what) + " " + key.substr(2) + " already exists",
+          std::string(field));
     }
     return Status::Ok();
   }
@@ -120,17 +120,17 @@ Status Check::Signature(bool check_signatures) {
                        "genesis must be signed by its data.public_key",
                        "/signature/key_id");
     }
-    agency_ = AgencyRecord{"admin", Str(data_, "division_code"),
-                           Str(data_, "uscc")};
+    agency_ =
+        AgencyRecord{"admin", Str(data_, "division_code"), Str(data_, "uscc")};
   } else {
     auto row = Get(KeyKey(e_.key_id));
     if (!row.ok()) return row.error();
     auto rec = row->has_value() ? DecodeKey(**row) : std::nullopt;
     if (!rec || rec->agency != e_.agency) {
-      return MakeError(401, "unknown_key",
-                       "key " + e_.key_id + " is not registered to agency " +
-                           e_.agency,
-                       "/signature/key_id");
+      return MakeError(
+          401, "unknown_key",
+          "key " + e_.key_id + " is not registered to agency " + e_.agency,
+          "/signature/key_id");
     }
     if (rec->revoked_seq < seq_) {
       return MakeError(401, "key_revoked",
@@ -153,8 +153,8 @@ Status Check::Signature(bool check_signatures) {
       e_.checked_with == key) {
     valid = e_.sig_check == PreparedEvent::SigCheck::kValid;
   } else {
-    valid = Ed25519Verify(key, SignedMessage(e_.canonical_event),
-                          AsBytes(e_.sig));
+    valid =
+        Ed25519Verify(key, SignedMessage(e_.canonical_event), AsBytes(e_.sig));
   }
   if (!valid) {
     return MakeError(401, "bad_signature", "signature does not verify",
@@ -212,8 +212,8 @@ Result<std::string> Check::EventDivision() {
     // `ref` may name a lot, contract, payment or station; a finding about
     // anything else (a vendor, an account) belongs to the submitter.
     std::string ref = Str(data_, "ref");
-    for (const auto& key : {LotKey(ref), ContractKey(ref), PaymentKey(ref),
-                            StationKey(ref)}) {
+    for (const auto& key :
+         {LotKey(ref), ContractKey(ref), PaymentKey(ref), StationKey(ref)}) {
       auto row = Get(key);
       if (!row.ok()) return row.error();
       if (row->has_value()) {
@@ -271,10 +271,10 @@ Status Check::References() {
     std::string id = Str(data_, "agency");
     FL_RETURN_IF_ERROR(MustBeNew(AgencyKey(id), Ptr("agency"), "agency"));
     FL_RETURN_IF_ERROR(NewKey("public_key"));
-    puts_.emplace_back(AgencyKey(id),
-                       Encode(AgencyRecord{Str(data_, "kind"),
-                                           Str(data_, "division_code"),
-                                           Str(data_, "uscc")}));
+    puts_.emplace_back(
+        AgencyKey(id),
+        Encode(AgencyRecord{Str(data_, "kind"), Str(data_, "division_code"),
+                            Str(data_, "uscc")}));
   } else if (t == "agency.key_added") {
     FL_RETURN_IF_ERROR(NewKey("public_key"));
   } else if (t == "agency.key_revoked") {
@@ -309,8 +309,7 @@ Status Check::References() {
     auto from = lot_exists("allocation_id");
     if (!from.ok()) return from.error();
     std::string key = LotKey(Str(data_, "new_allocation_id"));
-    FL_RETURN_IF_ERROR(
-        MustBeNew(key, Ptr("new_allocation_id"), "allocation"));
+    FL_RETURN_IF_ERROR(MustBeNew(key, Ptr("new_allocation_id"), "allocation"));
     puts_.emplace_back(key, Encode(SubjectRecord{from->division, ""}));
   } else if (t == "station.established") {
     std::string key = StationKey(Str(data_, "station_id"));
@@ -382,8 +381,8 @@ Result<Decision> Check::Run(bool check_signatures) {
                          e_.agency + "'s " + agency_.division);
   }
   if (agency_.kind == "provider") {
-    auto c = Subject(ContractKey(Str(data_, "contract_id")),
-                     Ptr("contract_id"), "contract");
+    auto c = Subject(ContractKey(Str(data_, "contract_id")), Ptr("contract_id"),
+                     "contract");
     if (!c.ok()) return c.error();
     if (agency_.uscc.empty() || c->extra != agency_.uscc) {
       return MakeError(403, "out_of_scope",

@@ -31,7 +31,8 @@ bool HexEquals(std::string_view hex, const Hash& h) {
   static const char kDigits[] = "0123456789abcdef";
   if (hex.size() != 64) return false;
   for (std::size_t i = 0; i < 32; ++i) {
-    if (hex[2 * i] != kDigits[h[i] >> 4] || hex[2 * i + 1] != kDigits[h[i] & 15]) {
+    if (hex[2 * i] != kDigits[h[i] >> 4] ||
+        hex[2 * i + 1] != kDigits[h[i] & 15]) {
       return false;
     }
   }
@@ -71,8 +72,8 @@ class Verifier {
   std::map<std::string, KeyState> keys_;
 };
 
-bool Verifier::CheckNode(std::uint64_t seq, unsigned level,
-                         std::uint64_t index, const Hash& h) {
+bool Verifier::CheckNode(std::uint64_t seq, unsigned level, std::uint64_t index,
+                         const Hash& h) {
   if (levels_.size() <= level) levels_.resize(level + 1);
   auto& it = levels_[level];
   std::string key = TreeKey(level, index);
@@ -104,8 +105,8 @@ bool Verifier::CheckSignature(std::uint64_t seq, std::string_view bytes,
   limits.max_depth = 33;
   limits.max_bytes = 65535;
   auto entry = ParseStrict(bytes, limits);
-  if (!entry.ok()) return Fail(seq, "entry is not strict JSON: " +
-                                        entry.error().detail);
+  if (!entry.ok())
+    return Fail(seq, "entry is not strict JSON: " + entry.error().detail);
   if (Canonicalize(*entry) != bytes) {
     return Fail(seq, "entry is not in canonical (JCS) form");
   }
@@ -144,8 +145,7 @@ bool Verifier::CheckSignature(std::uint64_t seq, std::string_view bytes,
   }
   if (KeyId(key) != key_id) return Fail(seq, "key_id does not match the key");
   auto raw_sig = Base64Decode(sig["sig"].get<std::string>());
-  if (!raw_sig ||
-      !Ed25519Verify(key, SignedMessage(view.event), *raw_sig)) {
+  if (!raw_sig || !Ed25519Verify(key, SignedMessage(view.event), *raw_sig)) {
     return Fail(seq, "signature does not verify");
   }
   // Key events take effect at their own seq.
@@ -189,7 +189,8 @@ bool Verifier::CheckLatest(std::uint64_t size) {
   bool found = false;
   auto note = store_.Get(Store::kMeta, "checkpoint", &found);
   std::uint64_t last = size == 0 ? 0 : size - 1;
-  if (!note.ok() || !found) return Fail(last, "the newest checkpoint is missing");
+  if (!note.ok() || !found)
+    return Fail(last, "the newest checkpoint is missing");
   auto cp = OpenCheckpoint(*note, note_key_);
   if (!cp.ok()) return Fail(last, "newest checkpoint: " + cp.error().detail);
   if (cp->size != size || cp->root != range_.Root()) {
@@ -211,8 +212,8 @@ VerifyReport Verifier::Run() {
   for (entries->SeekToFirst(); entries->Valid(); entries->Next(), ++seq) {
     std::uint64_t key = DecodeSeq(entries->key().ToStringView());
     if (entries->key().size() != 8 || key != seq) {
-      Fail(seq, "entry is missing (next stored is seq " +
-                    std::to_string(key) + ")");
+      Fail(seq,
+           "entry is missing (next stored is seq " + std::to_string(key) + ")");
       return report_;
     }
     if (!CheckEntry(seq, entries->value().ToStringView())) return report_;
@@ -222,8 +223,8 @@ VerifyReport Verifier::Run() {
     while (cps->Valid() && DecodeSeq(cps->key().ToStringView()) == seq + 1) {
       auto cp = OpenCheckpoint(cps->value().ToStringView(), note_key_);
       if (!cp.ok()) {
-        Fail(seq, "checkpoint at tree size " + std::to_string(seq + 1) +
-                      ": " + cp.error().detail);
+        Fail(seq, "checkpoint at tree size " + std::to_string(seq + 1) + ": " +
+                      cp.error().detail);
         return report_;
       }
       if (cp->size != seq + 1 || cp->root != range_.Root()) {
@@ -239,9 +240,10 @@ VerifyReport Verifier::Run() {
   if (!entries->status().ok()) {
     Fail(seq, "read error: " + entries->status().ToString());
   } else if (seq != size) {
-    Fail(seq < size ? seq : size,
-         "the log holds " + std::to_string(seq) + " entries but its tree size "
-         "is " + std::to_string(size));
+    Fail(seq < size ? seq : size, "the log holds " + std::to_string(seq) +
+                                      " entries but its tree size "
+                                      "is " +
+                                      std::to_string(size));
   } else if (!CheckLatest(seq)) {
     // reported by CheckLatest
   } else if (cps->Valid()) {

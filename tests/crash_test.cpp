@@ -1,12 +1,11 @@
 // Durability: a child appends with several producers and is killed with
 // SIGKILL at random moments; every receipt it got must survive and the log
 // must verify (LEDGER.md 7).
-#include <catch2/catch.hpp>
-
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <map>
 #include <random>
@@ -30,15 +29,15 @@ namespace {
       for (int i = 0;; ++i) {
         std::string n = std::to_string(round) + "-" + std::to_string(t) + "-" +
                         std::to_string(i);
-        auto r = w.Append(w.Envelope(
-            "b-" + n, "budget.appropriated", "cz-530000",
-            {{"allocation_id", "lot-" + n},
-             {"fiscal_year", 2024},
-             {"fund", "lottery.provincial"},
-             {"division_code", "530000"},
-             {"program", "SWS.OPS"},
-             {"amount_fen", 100 + i},
-             {"doc_no", "doc " + n}}));
+        auto r =
+            w.Append(w.Envelope("b-" + n, "budget.appropriated", "cz-530000",
+                                {{"allocation_id", "lot-" + n},
+                                 {"fiscal_year", 2024},
+                                 {"fund", "lottery.provincial"},
+                                 {"division_code", "530000"},
+                                 {"program", "SWS.OPS"},
+                                 {"amount_fen", 100 + i},
+                                 {"doc_no", "doc " + n}}));
         if (!r.ok()) ::_exit(3);
         std::string line = std::to_string(r.receipts[0].seq) + " b-" + n + "\n";
         if (::write(fd, line.data(), line.size()) < 0) ::_exit(4);

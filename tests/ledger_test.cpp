@@ -1,7 +1,6 @@
 // The appender end to end on real RocksDB: receipts, proofs, repeats, and
 // every refusal leaving the database byte-for-byte unchanged.
 #include <catch2/catch.hpp>
-
 #include <set>
 #include <thread>
 
@@ -19,9 +18,9 @@ namespace {
 
 Json Budget(const std::string& alloc, const std::string& division,
             std::int64_t amount = 1'000'000) {
-  return {{"allocation_id", alloc},   {"fiscal_year", 2024},
+  return {{"allocation_id", alloc},       {"fiscal_year", 2024},
           {"fund", "lottery.provincial"}, {"division_code", division},
-          {"program", "SWS.OPS"},     {"amount_fen", amount},
+          {"program", "SWS.OPS"},         {"amount_fen", amount},
           {"doc_no", "云财社〔2024〕1号"}};
 }
 
@@ -67,9 +66,9 @@ TEST_CASE("receipts carry checkpoints that prove inclusion and growth",
   auto& l = w.ledger();
   std::vector<fl::Receipt> receipts;
   for (int i = 0; i < 20; ++i) {
-    receipts.push_back(w.MustAppend(w.Envelope(
-        "b-" + std::to_string(i), "budget.appropriated", "cz-530000",
-        Budget("lot-" + std::to_string(i), "530000"))));
+    receipts.push_back(w.MustAppend(
+        w.Envelope("b-" + std::to_string(i), "budget.appropriated", "cz-530000",
+                   Budget("lot-" + std::to_string(i), "530000"))));
   }
   for (const auto& r : receipts) {
     auto cp = OpenCp(l, r.checkpoint);
@@ -123,11 +122,13 @@ TEST_CASE("every refused append leaves the database unchanged", "[ledger]") {
     std::function<std::string()> body;
   };
   std::vector<Case> cases = {
-      {"malformed json", "malformed_json", 400, [] { return std::string("{\"event\":"); }},
+      {"malformed json", "malformed_json", 400,
+       [] { return std::string("{\"event\":"); }},
       {"duplicate key", "duplicate_key", 400,
        [&] {
          std::string s = w.Envelope("b-2", "budget.appropriated", "cz-530000",
-                                    Budget("lot-2", "530000")).dump();
+                                    Budget("lot-2", "530000"))
+                             .dump();
          return s.substr(0, s.size() - 1) + ",\"event\":{}}";
        }},
       {"missing field", "missing_field", 400,
@@ -138,8 +139,10 @@ TEST_CASE("every refused append leaves the database unchanged", "[ledger]") {
        }},
       {"id reuse", "event_id_conflict", 409,
        [&] {
-         return w.Envelope("b-1", "budget.appropriated", "cz-530000",
-                           Budget("lot-9", "530000")).dump();
+         return w
+             .Envelope("b-1", "budget.appropriated", "cz-530000",
+                       Budget("lot-9", "530000"))
+             .dump();
        }},
       {"bad signature", "bad_signature", 401,
        [&] {
@@ -158,20 +161,26 @@ TEST_CASE("every refused append leaves the database unchanged", "[ledger]") {
        }},
       {"forbidden type", "forbidden_event_type", 403,
        [&] {
-         return w.Envelope("b-2", "budget.appropriated", "zt-station-1",
-                           Budget("lot-2", "530621")).dump();
+         return w
+             .Envelope("b-2", "budget.appropriated", "zt-station-1",
+                       Budget("lot-2", "530621"))
+             .dump();
        }},
       {"out of scope", "out_of_scope", 403,
        [&] {
-         return w.Envelope("b-2", "budget.appropriated", "cz-530600",
-                           Budget("lot-2", "530700")).dump();
+         return w
+             .Envelope("b-2", "budget.appropriated", "cz-530600",
+                       Budget("lot-2", "530700"))
+             .dump();
        }},
       {"unknown reference", "unknown_reference", 422,
        [&] {
-         return w.Envelope("r-1", "allocation.received", "mz-530621",
-                           {{"allocation_id", "no-such-lot"},
-                            {"received_on", "2024-04-01"},
-                            {"amount_fen", 100}}).dump();
+         return w
+             .Envelope("r-1", "allocation.received", "mz-530621",
+                       {{"allocation_id", "no-such-lot"},
+                        {"received_on", "2024-04-01"},
+                        {"amount_fen", 100}})
+             .dump();
        }},
   };
   for (const auto& c : cases) {
@@ -231,10 +240,10 @@ TEST_CASE("key events take effect at their seq", "[ledger]") {
   w.MustAppend(early);
   std::string old_id = fl::KeyId(w.key("cz-530000").public_key());
   fl::PrivateKey fresh = fl::PrivateKey::Generate();
-  w.MustAppend(w.Envelope("k-add", "agency.key_added", "admin",
-                          {{"agency", "cz-530000"},
-                           {"public_key",
-                            fl::Base64Encode(fl::AsBytes(fresh.public_key()))}}));
+  w.MustAppend(w.Envelope(
+      "k-add", "agency.key_added", "admin",
+      {{"agency", "cz-530000"},
+       {"public_key", fl::Base64Encode(fl::AsBytes(fresh.public_key()))}}));
   w.MustAppend(w.Envelope("k-rev", "agency.key_revoked", "admin",
                           {{"agency", "cz-530000"},
                            {"key_id", old_id},
@@ -287,9 +296,9 @@ TEST_CASE("concurrent producers: no lost or duplicate seq, all proofs hold",
       threads.emplace_back([&, t] {
         for (int i = 0; i < kEach; ++i) {
           std::string n = std::to_string(t) + "-" + std::to_string(i);
-          got[t].push_back(w.MustAppend(w.Envelope(
-              "b-" + n, "budget.appropriated", "cz-530000",
-              Budget("lot-" + n, "530000"))));
+          got[t].push_back(w.MustAppend(
+              w.Envelope("b-" + n, "budget.appropriated", "cz-530000",
+                         Budget("lot-" + n, "530000"))));
         }
       });
     }

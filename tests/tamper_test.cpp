@@ -1,11 +1,10 @@
 // An insider with database access rewrites, deletes or swaps stored
 // entries through RocksDB itself; `fundledger verify` must name the seq.
-#include <catch2/catch.hpp>
-
 #include <rocksdb/db.h>
 #include <sys/wait.h>
 
 #include <array>
+#include <catch2/catch.hpp>
 #include <cstdio>
 #include <random>
 
@@ -50,20 +49,23 @@ class Insider {
   }
   std::string Get(std::uint64_t seq) {
     std::string v;
-    REQUIRE(store_->db()
-                ->Get({}, store_->cf(fl::Store::kEntries), fl::EncodeSeq(seq), &v)
-                .ok());
+    REQUIRE(
+        store_->db()
+            ->Get({}, store_->cf(fl::Store::kEntries), fl::EncodeSeq(seq), &v)
+            .ok());
     return v;
   }
   void Put(std::uint64_t seq, const std::string& v) {
-    REQUIRE(store_->db()
-                ->Put({}, store_->cf(fl::Store::kEntries), fl::EncodeSeq(seq), v)
-                .ok());
+    REQUIRE(
+        store_->db()
+            ->Put({}, store_->cf(fl::Store::kEntries), fl::EncodeSeq(seq), v)
+            .ok());
   }
   void Delete(std::uint64_t seq) {
-    REQUIRE(store_->db()
-                ->Delete({}, store_->cf(fl::Store::kEntries), fl::EncodeSeq(seq))
-                .ok());
+    REQUIRE(
+        store_->db()
+            ->Delete({}, store_->cf(fl::Store::kEntries), fl::EncodeSeq(seq))
+            .ok());
   }
 
  private:
@@ -118,8 +120,8 @@ TEST_CASE("changing any one byte of a stored entry names that seq",
   fl::test::World w;
   Built b(w);
   std::mt19937 rng(20241123);
-  for (std::uint64_t seq : {std::uint64_t{0}, std::uint64_t{1},
-                            std::uint64_t{17}, b.size - 1}) {
+  for (std::uint64_t seq :
+       {std::uint64_t{0}, std::uint64_t{1}, std::uint64_t{17}, b.size - 1}) {
     for (int round = 0; round < 4; ++round) {
       std::string dir = b.Copy();
       std::size_t pos;
@@ -171,7 +173,9 @@ TEST_CASE("swapping two entries names the first of them", "[tamper]") {
 
 TEST_CASE("a value rewritten with Debian's ldb tool is caught", "[tamper]") {
   if (Run("command -v ldb").exit_code != 0) {
-    FAIL("ldb (Debian rocksdb-tools) is not installed; scripts/setup.sh installs it");
+    FAIL(
+        "ldb (Debian rocksdb-tools) is not installed; scripts/setup.sh "
+        "installs it");
   }
   fl::test::World w;
   Built b(w);
@@ -192,8 +196,9 @@ TEST_CASE("a value rewritten with Debian's ldb tool is caught", "[tamper]") {
     std::snprintf(buf, sizeof buf, "%02X", ch);
     hex += buf;
   }
-  auto put = Run("ldb --db=" + dir + "/db --column_family=entries --hex put 0x" +
-                 std::string("000000000000000C") + " 0x" + hex);
+  auto put =
+      Run("ldb --db=" + dir + "/db --column_family=entries --hex put 0x" +
+          std::string("000000000000000C") + " 0x" + hex);
   INFO(put.output);
   REQUIRE(put.exit_code == 0);
   auto o = Verify(dir);

@@ -84,7 +84,8 @@ UnitResult World::Append(const Json& envelope) {
 
 UnitResult World::AppendBatch(const std::vector<Json>& envelopes) {
   std::vector<std::vector<PreparedEvent>> units(1);
-  for (const auto& e : envelopes) units[0].push_back(ledger_->Prepare(e.dump()));
+  for (const auto& e : envelopes)
+    units[0].push_back(ledger_->Prepare(e.dump()));
   return std::move(ledger_->Append(std::move(units)).front());
 }
 

@@ -24,7 +24,7 @@ class World {
 
   const std::string& dir() const { return dir_; }
   Ledger& ledger() { return *ledger_; }
-  void Reopen();   // close and open again, as after a restart
+  void Reopen();  // close and open again, as after a restart
   void Close() { ledger_.reset(); }
 
   // Registers an agency with a fresh key (signed by the admin).
