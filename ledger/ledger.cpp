@@ -70,6 +70,7 @@ struct Ledger::Impl {
   CompactRange range;
   Hash prev_leaf{};
   std::string last_recorded_at;
+  RowCache row_cache;  // agencies and keys as committed
 
   std::atomic<std::uint64_t> tree_size{0};
   mutable std::mutex stats_mu;
@@ -304,7 +305,7 @@ Result<std::pair<Hash, std::string>> Ledger::Impl::StoredLeaf(
 }
 
 void Ledger::Impl::Commit(const std::vector<Writer*>& group) {
-  Overlay group_view(*store, nullptr);
+  Overlay group_view(*store, nullptr, &row_cache);
   std::uint64_t next = tree_size.load();
   const std::uint64_t start = next;
   CompactRange new_range = range;
@@ -399,6 +400,11 @@ void Ledger::Impl::Commit(const std::vector<Writer*>& group) {
         }
       }
       return;
+    }
+    for (const auto& [key, value] : group_view.rows()) {
+      if (key.first == Store::kIndex && IsCachedRow(key.second)) {
+        row_cache[key.second] = value;
+      }
     }
     range = std::move(new_range);
     prev_leaf = prev;

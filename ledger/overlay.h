@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "crypto/status.h"
@@ -12,10 +13,17 @@
 
 namespace fl {
 
+// Agency ("a/") and key ("k/") rows of the index family.
+bool IsCachedRow(std::string_view key);
+
+// Committed index rows that every append reads (agencies and keys: a few
+// thousand at most), kept in memory by the single committing leader.
+using RowCache = std::map<std::string, std::string, std::less<>>;
+
 class Overlay {
  public:
-  Overlay(const Store& store, const Overlay* parent)
-      : store_(store), parent_(parent) {}
+  Overlay(const Store& store, const Overlay* parent, RowCache* cache = nullptr)
+      : store_(store), parent_(parent), cache_(cache) {}
 
   // The newest value of (family, key): this overlay, its parents, the store.
   Result<std::optional<std::string>> Get(Store::Family f,
@@ -35,6 +43,7 @@ class Overlay {
  private:
   const Store& store_;
   const Overlay* parent_;
+  RowCache* cache_;  // only on the root overlay of a group
   std::map<std::pair<int, std::string>, std::string> rows_;
 };
 
