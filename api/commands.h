@@ -17,5 +17,8 @@ int ShowCheckpoint(const Argv& argv);
 int ShowEntry(const Argv& argv);
 int Proof(const Argv& argv);
 int Bench(const Argv& argv);
+int Serve(const Argv& argv);
+int Token(const Argv& argv);
+int Append(const Argv& argv);
 
 }  // namespace fl::cli

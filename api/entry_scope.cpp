@@ -41,8 +41,7 @@ std::string EntryScope::AgencyDivision(const std::string& agency) {
     CatchUp();
     it = divisions_.find(agency);
   }
-  return it == divisions_.end() || it->second.empty() ? kNational
-                                                      : it->second;
+  return it == divisions_.end() || it->second.empty() ? kNational : it->second;
 }
 
 std::string EntryScope::DivisionOf(const Json& entry) {

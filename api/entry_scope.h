@@ -24,7 +24,7 @@ class EntryScope {
 
  private:
   std::string AgencyDivision(const std::string& agency);  // with mu_ held
-  void CatchUp();                                          // with mu_ held
+  void CatchUp();                                         // with mu_ held
 
   const Ledger& ledger_;
   std::mutex mu_;

@@ -19,7 +19,8 @@ constexpr std::size_t kMaxBatch = 1000;
 
 std::string Lower(std::string_view s) {
   std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : out)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
 }
 
@@ -61,10 +62,9 @@ std::string ItemPointer(std::size_t index, const std::string& field) {
 
 // The refused batch: the first bad item's status, and every bad item.
 HttpResponse BatchProblem(std::vector<ItemError> errors, std::size_t total) {
-  std::sort(errors.begin(), errors.end(),
-            [](const ItemError& a, const ItemError& b) {
-              return a.index < b.index;
-            });
+  std::sort(
+      errors.begin(), errors.end(),
+      [](const ItemError& a, const ItemError& b) { return a.index < b.index; });
   Json list = Json::array();
   for (const ItemError& e : errors) {
     Json item = {{"index", e.index},
@@ -145,13 +145,11 @@ HttpResponse HandleBatch(ApiContext& ctx, const HttpRequest& req) {
     return Problem(400, "missing_field", "events is required", "/events");
   }
   if (!it->is_array()) {
-    return Problem(400, "invalid_field", "events must be an array",
-                   "/events");
+    return Problem(400, "invalid_field", "events must be an array", "/events");
   }
   Json& events = *it;
   if (events.empty()) {
-    return Problem(400, "invalid_field", "events must not be empty",
-                   "/events");
+    return Problem(400, "invalid_field", "events must not be empty", "/events");
   }
   if (events.size() > kMaxBatch) {
     return Problem(413, "payload_too_large",
@@ -176,8 +174,7 @@ HttpResponse HandleBatch(ApiContext& ctx, const HttpRequest& req) {
   if (ctx.rate && !any_error) {
     if (auto wait = ctx.rate->Admit(per_agency)) return RateLimited(*wait);
   }
-  UnitResult result =
-      std::move(ctx.ledger.Append(std::move(units)).front());
+  UnitResult result = std::move(ctx.ledger.Append(std::move(units)).front());
   if (!result.ok()) {
     for (ItemError& e : result.errors) {
       e.error.field = ItemPointer(e.index, e.error.field);

@@ -10,8 +10,8 @@
 namespace fl::http {
 
 struct HttpRequest {
-  std::string method;  // "GET", "POST", ...
-  std::string path;    // target without the query string
+  std::string method;                         // "GET", "POST", ...
+  std::string path;                           // target without the query string
   std::map<std::string, std::string> query;   // percent-decoded
   std::map<std::string, std::string> params;  // from "{name}" path segments
   std::string content_type;

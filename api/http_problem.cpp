@@ -15,8 +15,8 @@ std::string ProblemTitle(std::string_view code) {
     if (c == '_') c = ' ';
   }
   if (!title.empty()) {
-    title[0] = static_cast<char>(
-        std::toupper(static_cast<unsigned char>(title[0])));
+    title[0] =
+        static_cast<char>(std::toupper(static_cast<unsigned char>(title[0])));
   }
   return title;
 }

@@ -48,8 +48,8 @@ std::string PercentDecode(std::string_view s) {
   for (std::size_t i = 0; i < s.size(); ++i) {
     if (s[i] == '+') {
       out += ' ';
-    } else if (s[i] == '%' && i + 2 < s.size() &&
-               HexValue(s[i + 1]) >= 0 && HexValue(s[i + 2]) >= 0) {
+    } else if (s[i] == '%' && i + 2 < s.size() && HexValue(s[i + 1]) >= 0 &&
+               HexValue(s[i + 2]) >= 0) {
       out += static_cast<char>(HexValue(s[i + 1]) * 16 + HexValue(s[i + 2]));
       i += 2;
     } else {
@@ -101,8 +101,8 @@ HttpResponse NoRoute(const RouteMatch& match, std::string_view path) {
     return Problem(404, "not_found",
                    "no route " + std::string(path.substr(0, 200)));
   }
-  HttpResponse r = Problem(405, "method_not_allowed",
-                           "this path answers " + match.allow);
+  HttpResponse r =
+      Problem(405, "method_not_allowed", "this path answers " + match.allow);
   r.headers.emplace_back("Allow", match.allow);
   return r;
 }

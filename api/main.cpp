@@ -24,6 +24,14 @@ const Command kCommands[] = {
      "keygen --out FILE                                new Ed25519 key (PKCS#8 PEM)"},
     {"sign", fl::cli::Sign,
      "sign --key FILE [--lines]                        sign an event (or JSONL) from stdin"},
+    {"serve", fl::cli::Serve,
+     "serve --data DIR [--listen 127.0.0.1:8080] [--tokens FILE] [--max-connections N]\n"
+     "        [--threads N] [--workers N] [--agency-rate N] [--quiet]   HTTP API until SIGINT/SIGTERM"},
+    {"token", fl::cli::Token,
+     "token create --data DIR --role auditor|finance|agency --scope CODE [--agency ID]\n"
+     "        [--tokens FILE]                          new read token (only its SHA-256 kept)"},
+    {"append", fl::cli::Append,
+     "append --url URL --key FILE FILE.jsonl           sign events and post them in batches"},
     {"import", fl::cli::Import,
      "import --data DIR FILE.jsonl                     append signed envelopes"},
     {"verify", fl::cli::Verify,

@@ -81,9 +81,9 @@ std::string Metrics::Render(const LedgerInfo& info,
   for (const auto& [route, h] : latency_) {
     std::string l = "route=\"" + Label(route) + "\"";
     for (std::size_t i = 0; i < kLatencyBounds.size(); ++i) {
-      out += "fundledger_http_request_duration_seconds_bucket{" + l +
-             ",le=\"" + Number(kLatencyBounds[i]) + "\"} " +
-             std::to_string(h.buckets[i]) + "\n";
+      out += "fundledger_http_request_duration_seconds_bucket{" + l + ",le=\"" +
+             Number(kLatencyBounds[i]) + "\"} " + std::to_string(h.buckets[i]) +
+             "\n";
     }
     out += "fundledger_http_request_duration_seconds_bucket{" + l +
            ",le=\"+Inf\"} " + std::to_string(h.count) + "\n";
@@ -105,18 +105,16 @@ std::string Metrics::Render(const LedgerInfo& info,
   out += "fundledger_http_open_connections " +
          std::to_string(open_connections_.load()) + "\n";
 
-  Header(out, "fundledger_ledger_tree_size", "gauge",
-         "Entries in the log.");
-  out += "fundledger_ledger_tree_size " + std::to_string(info.tree_size) +
-         "\n";
+  Header(out, "fundledger_ledger_tree_size", "gauge", "Entries in the log.");
+  out += "fundledger_ledger_tree_size " + std::to_string(info.tree_size) + "\n";
   Header(out, "fundledger_ledger_entries_total", "counter",
          "Entries appended since the ledger was opened.");
-  out += "fundledger_ledger_entries_total " + std::to_string(stats.entries) +
-         "\n";
+  out +=
+      "fundledger_ledger_entries_total " + std::to_string(stats.entries) + "\n";
   Header(out, "fundledger_ledger_repeats_total", "counter",
          "Exact repeats answered since the ledger was opened.");
-  out += "fundledger_ledger_repeats_total " + std::to_string(stats.repeats) +
-         "\n";
+  out +=
+      "fundledger_ledger_repeats_total " + std::to_string(stats.repeats) + "\n";
   Header(out, "fundledger_ledger_refused_units_total", "counter",
          "Refused units (one event or one batch) since the ledger was "
          "opened.");

@@ -23,10 +23,9 @@ std::optional<int> RateLimiter::Admit(
   }
   for (const auto& [agency, n] : counts) {
     auto& at = drained_at_[agency];
-    at = std::max(at, now) +
-         std::chrono::duration_cast<Clock::duration>(
-             std::chrono::duration<double>(static_cast<double>(n) /
-                                           per_second_));
+    at = std::max(at, now) + std::chrono::duration_cast<Clock::duration>(
+                                 std::chrono::duration<double>(
+                                     static_cast<double>(n) / per_second_));
   }
   return std::nullopt;
 }

@@ -77,8 +77,8 @@ Result<std::string> CreateToken(const std::string& file,
   std::string line = Canonicalize(record) + "\n";
   // One write(2) with O_APPEND: a reader never sees half a line followed
   // by another writer's bytes.
-  int fd = ::open(file.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
-                  0600);
+  int fd =
+      ::open(file.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) {
     return Internal("cannot open " + file + ": " + std::strerror(errno));
   }
@@ -87,8 +87,7 @@ Result<std::string> CreateToken(const std::string& file,
   bool synced = ::fsync(fd) == 0;
   ::close(fd);
   if (n != static_cast<ssize_t>(line.size()) || !synced) {
-    return Internal("cannot write " + file + ": " +
-                    std::strerror(write_errno));
+    return Internal("cannot write " + file + ": " + std::strerror(write_errno));
   }
   return token;
 }

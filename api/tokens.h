@@ -27,8 +27,7 @@ std::string DefaultTokensFile(const std::string& data_dir);
 
 // Validates, makes a random token, appends its hash to `file` (created
 // 0600) and returns the token. Only this return value ever holds it.
-Result<std::string> CreateToken(const std::string& file,
-                                const TokenInfo& info);
+Result<std::string> CreateToken(const std::string& file, const TokenInfo& info);
 
 class TokenStore {
  public:

@@ -20,6 +20,15 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
+# The OpenAPI linter (@redocly/cli, pinned in package-lock.json) for
+# scripts/test.sh, on the machine's Node.js (>= 20.19).
+if ! command -v npm >/dev/null; then
+  echo "setup: npm is missing: the OpenAPI lint of scripts/test.sh needs Node.js >= 20.19" >&2
+elif [ ! -x node_modules/.bin/redocly ] ||
+   [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
 BUILD_DIR=${BUILD_DIR:-build}
 cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo ${CMAKE_ARGS:-} >/dev/null
 cmake --build "$BUILD_DIR" -j"$(nproc)"

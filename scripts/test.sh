@@ -4,6 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
+# docs/openapi.json must be a valid OpenAPI 3.1 document (the route table
+# test checks it names exactly the server's routes).
+REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true \
+  node_modules/.bin/redocly lint docs/openapi.json
 (cd build && ctest --output-on-failure -j2 --timeout 600)
 if [ "${FL_SKIP_SANITIZERS:-0}" != 1 ]; then
   BUILD_DIR=build-asan CMAKE_ARGS="-DFL_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug" scripts/setup.sh

@@ -1,0 +1,60 @@
+// A small keep-alive HTTP/1.1 client (Beast, behind a pimpl) for
+// `fundledger append` and the HTTP tests. An edge: network failures throw.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "crypto/status.h"
+
+namespace fl::http {
+
+struct Url {
+  std::string host, port, base_path;  // base_path: "" or "/prefix"
+};
+// http://HOST[:PORT][/PATH]; https is not supported.
+Result<Url> ParseUrl(std::string_view url);
+
+struct ClientResponse {
+  int status = 0;
+  std::string body;
+  std::map<std::string, std::string> headers;  // names in lowercase
+  std::string header(const std::string& lower_name) const {
+    auto it = headers.find(lower_name);
+    return it == headers.end() ? std::string() : it->second;
+  }
+};
+
+class Client {
+ public:
+  Client(std::string host, std::string port,
+         std::chrono::milliseconds timeout = std::chrono::seconds(60));
+  ~Client();
+  Client(Client&&) noexcept;
+  Client& operator=(Client&&) noexcept;
+
+  // One request on the kept-alive connection. If a reused connection turns
+  // out closed before any answer, reconnects and sends once more (appends
+  // are idempotent by event id). Throws std::runtime_error otherwise.
+  ClientResponse Request(
+      std::string_view method, std::string_view target,
+      std::string_view body = {},
+      std::string_view content_type = "application/json",
+      const std::vector<std::pair<std::string, std::string>>& headers = {});
+  ClientResponse Get(std::string_view target,
+                     const std::string& bearer_token = {});
+  ClientResponse Post(std::string_view target, std::string_view json_body);
+
+  void Close();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace fl::http

@@ -1,0 +1,65 @@
+// The HTTP/1.1 server of API.md on Boost.Beast: keep-alive connections,
+// each on its own strand, served by an io_context thread pool; appends run
+// on a separate pool because Ledger::Append blocks until its group commit
+// is synced. Beast stays in http_server.cpp (pimpl) to keep rebuilds short.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "crypto/status.h"
+#include "ledger/ledger.h"
+
+namespace fl::http {
+
+struct ServerOptions {
+  std::string listen = "127.0.0.1:8080";  // host:port; port 0 picks one
+  std::string data_dir;     // checked by /healthz; empty: not checked
+  std::string tokens_file;  // read tokens; empty or absent: none valid
+  int io_threads = 0;       // 0: one per core
+  // Enough that many appends wait in the same group commit.
+  int append_threads = 64;
+  int read_threads = 4;
+  int max_connections = 1000;
+  std::size_t header_limit = 16 * 1024;
+  std::size_t body_limit = 1 << 20;
+  std::chrono::milliseconds idle_timeout{60'000};
+  std::chrono::milliseconds request_timeout{10'000};  // from the 1st byte
+  std::chrono::milliseconds write_timeout{30'000};
+  std::chrono::milliseconds shutdown_timeout{30'000};
+  double agency_rate = 0;  // events/s per agency; 0: unlimited
+  // One JSON line per request (no trailing newline); null: no log.
+  std::function<void(std::string_view)> access_log;
+};
+
+class Server {
+ public:
+  Server(Ledger& ledger, ServerOptions options);
+  ~Server();  // Stop()
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds, listens and starts the threads.
+  Status Start();
+  // The bound port (useful with port 0).
+  unsigned short port() const;
+  int open_connections() const;
+
+  // Graceful: stops accepting, closes idle connections, lets requests
+  // already read finish (appends included) and answers them with
+  // Connection: close, then joins every thread. After shutdown_timeout
+  // the remaining connections are dropped; appends still running are
+  // waited for. Idempotent; safe from any thread but the server's own.
+  void Stop();
+
+  struct Impl;  // in http_server.cpp, with the sessions that use it
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace fl::http
