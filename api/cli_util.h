@@ -1,6 +1,8 @@
 // Small helpers shared by the subcommands.
 #pragma once
 
+#include <sys/resource.h>
+
 #include <stdexcept>
 #include <string>
 
@@ -23,6 +25,16 @@ T Take(Result<T> r) {
 
 inline void Check(const Status& s) {
   if (!s.ok()) Throw(s.error());
+}
+
+// 1000 connections plus RocksDB's files need more than the usual soft
+// limit of 1024 descriptors.
+inline void RaiseFileLimit() {
+  rlimit lim{};
+  if (::getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
+    lim.rlim_cur = lim.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &lim);
+  }
 }
 
 }  // namespace fl::cli

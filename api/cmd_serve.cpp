@@ -1,7 +1,6 @@
 // serve: the HTTP API over one ledger until SIGINT or SIGTERM, then a
 // graceful stop (in-flight appends finish, the store is closed) and exit 0.
 #include <pthread.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -27,16 +26,6 @@ int PositiveInt(const Args& args, const std::string& flag, int fallback) {
     throw UsageError("--" + flag + " must be a positive integer");
   }
   return std::stoi(v);
-}
-
-// 1000 connections plus RocksDB's files need more than the usual soft
-// limit of 1024 descriptors.
-void RaiseFileLimit() {
-  rlimit lim{};
-  if (::getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
-    lim.rlim_cur = lim.rlim_max;
-    ::setrlimit(RLIMIT_NOFILE, &lim);
-  }
 }
 
 void WriteLogLine(std::string_view line) {

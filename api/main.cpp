@@ -44,6 +44,8 @@ const Command kCommands[] = {
      "proof inclusion|consistency --data DIR [--seq I --tree-size N | --first M --second N]"},
     {"bench", fl::cli::Bench,
      "bench [--entries N] [--proof-entries N] [--dir DIR]  measure throughput"},
+    {"bench-http", fl::cli::BenchHttp,
+     "bench-http [--dir DIR] [--events N] [--seconds S]  appends over HTTP on 127.0.0.1"},
 };
 
 void PrintHelp() {

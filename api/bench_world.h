@@ -1,0 +1,47 @@
+// Helpers shared by `fundledger bench` and `fundledger bench-http`: a fresh
+// ledger with one finance agency, pre-signed envelopes, the in-process
+// signed append run and the machine's Ed25519 limit.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "crypto/ed25519.h"
+#include "ledger/ledger.h"
+
+namespace fl::cli {
+
+using Clock = std::chrono::steady_clock;
+
+double Seconds(Clock::time_point since);
+// One aligned line of figures: name, value, unit.
+void Report(const char* name, double value, const char* unit, int decimals = 1);
+// p in [0, 1]; sorts v.
+double Percentile(std::vector<double>& v, double p);
+
+// Ed25519 verifies per second on one core: the ceiling for signed appends.
+double MeasureVerifyRate();
+
+struct BenchWorld {
+  std::string dir;
+  PrivateKey finance;  // key of agency cz-530000 (kind finance, 530000)
+  std::unique_ptr<Ledger> ledger;
+};
+
+// A new ledger in `dir` (removed first) with the finance agency registered.
+BenchWorld MakeWorld(const std::string& dir, bool check_signatures);
+
+// A signed budget.appropriated envelope with id "b-" + n, as JSON text.
+std::string BudgetEnvelope(const PrivateKey& key, const std::string& n);
+// `count` distinct envelopes signed on every core; tag keeps ids unique.
+std::vector<std::string> PreSign(const PrivateKey& key, const std::string& tag,
+                                 std::size_t count);
+
+// Appends every envelope with `producers` threads, one event per append,
+// as concurrent HTTP requests would. Returns appends per second.
+double ProduceAppends(Ledger& ledger, const std::vector<std::string>& envs,
+                      unsigned producers);
+
+}  // namespace fl::cli
