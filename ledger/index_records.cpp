@@ -38,6 +38,13 @@ std::string ContractKey(std::string_view id) { return "c/" + std::string(id); }
 std::string PaymentKey(std::string_view id) { return "p/" + std::string(id); }
 std::string StationKey(std::string_view id) { return "s/" + std::string(id); }
 
+std::string EntryDivisionKey(std::uint64_t seq) {
+  std::string key = "d/";
+  for (int i = 7; i >= 0; --i)
+    key += static_cast<char>((seq >> (8 * i)) & 0xff);
+  return key;
+}
+
 std::string Encode(const AgencyRecord& r) {
   return Join({r.kind, r.division, r.uscc});
 }

@@ -32,6 +32,8 @@ std::string LotKey(std::string_view allocation_id);
 std::string ContractKey(std::string_view contract_id);
 std::string PaymentKey(std::string_view payment_id);
 std::string StationKey(std::string_view station_id);
+// The division an entry belongs to, recorded at append time for read scope.
+std::string EntryDivisionKey(std::uint64_t seq);
 
 std::string Encode(const AgencyRecord& r);
 std::string Encode(const KeyRecord& r);

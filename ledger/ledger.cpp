@@ -20,6 +20,7 @@
 #include "ledger/entry.h"
 #include "ledger/envelope.h"
 #include "ledger/event_schema.h"
+#include "ledger/index_records.h"
 #include "ledger/merkle.h"
 #include "ledger/node_store.h"
 #include "ledger/overlay.h"
@@ -356,6 +357,8 @@ void Ledger::Impl::Commit(const std::vector<Writer*>& group) {
             next, prev, recorded_at, e.canonical_event, e.canonical_signature);
         Hash leaf = LeafHash(entry);
         batch.Put(store->cf(Store::kEntries), EncodeSeq(next), entry);
+        batch.Put(store->cf(Store::kIndex), EntryDivisionKey(next),
+                  decisions[i].division);
         new_range.Append(
             leaf, [&](unsigned level, std::uint64_t index, const Hash& h) {
               batch.Put(store->cf(Store::kTree), TreeKey(level, index),
@@ -479,6 +482,18 @@ Result<std::string> Ledger::EntryAt(std::uint64_t seq) const {
   auto v = impl_->store->Get(Store::kEntries, EncodeSeq(seq), &found);
   if (!v.ok()) return v.error();
   if (!found) return Internal("entry " + std::to_string(seq) + " missing");
+  return v;
+}
+
+Result<std::string> Ledger::EntryDivision(std::uint64_t seq) const {
+  if (seq >= TreeSize()) {
+    return MakeError(404, "not_found", "no entry " + std::to_string(seq));
+  }
+  bool found = false;
+  auto v = impl_->store->Get(Store::kIndex, EntryDivisionKey(seq), &found);
+  if (!v.ok()) return v.error();
+  if (!found)
+    return Internal("no division row for entry " + std::to_string(seq));
   return v;
 }
 

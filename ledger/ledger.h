@@ -117,6 +117,9 @@ class Ledger {
   std::uint64_t TreeSize() const;
   std::string LatestCheckpoint() const;
   Result<std::string> EntryAt(std::uint64_t seq) const;
+  // The division entry `seq` belongs to, as the append checks decided it
+  // (EVENTS.md "Which division an event belongs to"), for read scope.
+  Result<std::string> EntryDivision(std::uint64_t seq) const;
   Result<Hash> RootAt(std::uint64_t size) const;
   Result<std::vector<Hash>> InclusionProof(std::uint64_t index,
                                            std::uint64_t size) const;

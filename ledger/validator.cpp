@@ -359,7 +359,7 @@ Result<Decision> Check::Run(bool check_signatures) {
     const std::string& row = **prior;
     if (row.size() == 40 &&
         std::memcmp(row.data() + 8, e_.envelope_hash.data(), 32) == 0) {
-      return Decision{true, DecodeSeq(row)};
+      return Decision{true, DecodeSeq(row), {}};
     }
     return MakeError(409, "event_id_conflict",
                      "event id " + e_.id + " exists with different content",
@@ -397,7 +397,9 @@ Result<Decision> Check::Run(bool check_signatures) {
   id_row.append(reinterpret_cast<const char*>(e_.envelope_hash.data()), 32);
   view_.Put(Store::kIds, id_key, std::move(id_row));
   for (auto& [k, v] : puts_) view_.Put(Store::kIndex, k, v);
-  return Decision{};
+  Decision d;
+  d.division = *division;
+  return d;
 }
 
 }  // namespace

@@ -15,6 +15,7 @@ namespace fl {
 struct Decision {
   bool repeat = false;
   std::uint64_t first_seq = 0;  // for a repeat: the seq of the first copy
+  std::string division;         // the division the event belongs to (EVENTS.md)
 };
 
 // Checks `e` as the entry that would get `seq`. When it passes and is not a

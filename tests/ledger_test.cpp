@@ -322,3 +322,32 @@ TEST_CASE("concurrent producers: no lost or duplicate seq, all proofs hold",
   REQUIRE(report.ok());
   CHECK(report->ok());
 }
+
+TEST_CASE("each entry records the division it belongs to", "[ledger]") {
+  Yunnan w;
+  w.MustAppend(w.Envelope("b-1", "budget.appropriated", "cz-530000",
+                          Budget("lot-1", "530000")));
+  w.MustAppend(w.Envelope("a-1", "allocation.issued", "cz-530000",
+                          {{"allocation_id", "lot-2"},
+                           {"parent_allocation_id", "lot-1"},
+                           {"from_code", "530000"},
+                           {"to_code", "530621"},
+                           {"fund", "lottery.provincial"},
+                           {"program", "SWS.OPS"},
+                           {"fiscal_year", 2024},
+                           {"amount_fen", 500},
+                           {"pass_through", false},
+                           {"doc_no", "doc-2"}}));
+  // allocation.received names no division: it belongs to its lot's to_code.
+  fl::Receipt r = w.MustAppend(w.Envelope(
+      "r-1", "allocation.received", "mz-530621",
+      {{"allocation_id", "lot-2"},
+       {"received_on", "2024-04-01"},
+       {"amount_fen", 500}}));
+  auto& l = w.ledger();
+  CHECK(*l.EntryDivision(0) == "000000");
+  CHECK(*l.EntryDivision(r.seq - 2) == "530000");  // budget
+  CHECK(*l.EntryDivision(r.seq - 1) == "530000");  // issued: from_code
+  CHECK(*l.EntryDivision(r.seq) == "530621");
+  CHECK(l.EntryDivision(r.seq + 1).error().code == "not_found");
+}
