@@ -231,21 +231,16 @@ PreparedEvent Ledger::PrepareParsed(Json envelope) const {
   // registered; sequencing only re-checks that the key is still valid.
   if (impl_->options.check_signatures) {
     bool found = false;
-    auto row = impl_->store->Get(Store::kIndex, "k/" + e.key_id, &found);
-    if (row.ok() && found) {
-      auto bar1 = row->find('|');
-      auto bar2 = row->find('|', bar1 + 1);
-      auto raw = bar1 == std::string::npos
-                     ? std::nullopt
-                     : Base64Decode(row->substr(bar1 + 1, bar2 - bar1 - 1));
-      if (raw && raw->size() == 32) {
-        std::memcpy(e.checked_with.data(), raw->data(), 32);
-        e.sig_check =
-            Ed25519Verify(e.checked_with, SignedMessage(e.canonical_event),
-                          AsBytes(e.sig))
-                ? PreparedEvent::SigCheck::kValid
-                : PreparedEvent::SigCheck::kInvalid;
-      }
+    auto row = impl_->store->Get(Store::kIndex, KeyKey(e.key_id), &found);
+    auto rec = row.ok() && found ? DecodeKey(*row) : std::nullopt;
+    auto raw = rec ? Base64Decode(rec->public_key_b64) : std::nullopt;
+    if (raw && raw->size() == 32) {
+      std::memcpy(e.checked_with.data(), raw->data(), 32);
+      e.sig_check =
+          Ed25519Verify(e.checked_with, SignedMessage(e.canonical_event),
+                        AsBytes(e.sig))
+              ? PreparedEvent::SigCheck::kValid
+              : PreparedEvent::SigCheck::kInvalid;
     }
   }
   return e;
