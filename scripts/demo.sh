@@ -23,3 +23,8 @@ $FL import --data "$DATA" "$signed"
 $FL verify --data "$DATA" --signatures
 echo "checkpoint:"
 $FL checkpoint --data "$DATA"
+# Then serve it (API.md) until Ctrl-C; DEMO_NO_SERVE=1 stops here instead.
+if [ "${DEMO_NO_SERVE:-0}" != 1 ]; then
+  echo "serving the demo ledger on http://127.0.0.1:8080 (Ctrl-C stops)"
+  exec $FL serve --data "$DATA" --listen 127.0.0.1:8080
+fi
