@@ -36,6 +36,13 @@ const Command kCommands[] = {
      "import --data DIR FILE.jsonl                     append signed envelopes"},
     {"verify", fl::cli::Verify,
      "verify --data DIR [--signatures]                 re-check chain, tree, checkpoints"},
+    {"export", fl::cli::Export,
+     "export --data DIR --out DIR2                     audit bundle: entries.jsonl, checkpoint,\n"
+     "        ledger.pub (DIR2 new or empty; works beside a running server)"},
+    {"verify-bundle", fl::cli::VerifyBundle,
+     "verify-bundle DIR2                               verify an export bundle offline (no database)"},
+    {"replay", fl::cli::Replay,
+     "replay --data DIR [--as-of DATE] [--until-seq N] --out FILE   rebuild projections, write balances and flags"},
     {"checkpoint", fl::cli::ShowCheckpoint,
      "checkpoint --data DIR                            print the newest signed checkpoint"},
     {"entry", fl::cli::ShowEntry,

@@ -155,14 +155,20 @@ void PushToken(std::string& ptr, std::string_view token) {
 // a UTF-8 character boundary so the detail stays valid UTF-8.
 std::string Quote(std::string_view s) {
   constexpr std::size_t kMax = 64;
+  bool cut_short = false;
   if (s.size() > kMax) {
     std::size_t cut = kMax;
     while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xc0) == 0x80) {
       --cut;
     }
-    return "\"" + std::string(s.substr(0, cut)) + "...\"";
+    s = s.substr(0, cut);
+    cut_short = true;
   }
-  return "\"" + std::string(s) + "\"";
+  // Appended piecewise: GCC 12 -O3 warns (-Wrestrict) on "x" + string&&.
+  std::string out;
+  out.reserve(s.size() + 5);
+  out.append("\"").append(s).append(cut_short ? "...\"" : "\"");
+  return out;
 }
 
 std::optional<std::int64_t> AsInt(const Json& v) {

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstring>
 #include <deque>
@@ -74,6 +75,9 @@ struct Ledger::Impl {
   RowCache row_cache;  // agencies and keys as committed
 
   std::atomic<std::uint64_t> tree_size{0};
+  // Wakes projection workers waiting for new entries.
+  mutable std::mutex growth_mu;
+  mutable std::condition_variable growth_cv;
   mutable std::mutex stats_mu;
   AppendStats stats;
   mutable std::shared_mutex checkpoint_mu;
@@ -92,7 +96,8 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir,
                                              const LedgerOptions& options) {
   auto key = ReadPrivateKeyFile(dir + "/ledger.pem");
   if (!key.ok()) return key.error();
-  auto store = Store::Open(dir, Store::Mode::kReadWrite);
+  auto store = Store::Open(
+      dir, options.read_only ? Store::Mode::kReadOnly : Store::Mode::kReadWrite);
   if (!store.ok()) return store.error();
   auto impl = std::make_unique<Impl>();
   impl->store = std::move(*store);
@@ -259,6 +264,16 @@ UnitResult Ledger::AppendOne(PreparedEvent event) {
 
 std::vector<UnitResult> Ledger::Impl::Enqueue(
     std::vector<std::vector<PreparedEvent>>& units, bool stop_on_error) {
+  if (options.read_only) {
+    std::vector<UnitResult> refused(units.size());
+    for (std::size_t i = 0; i < units.size(); ++i) {
+      for (std::size_t j = 0; j < units[i].size(); ++j) {
+        refused[i].errors.push_back(
+            {j, Internal("ledger opened read-only: append refused")});
+      }
+    }
+    return refused;
+  }
   Writer w;
   w.units = &units;
   w.stop_on_error = stop_on_error;
@@ -411,7 +426,11 @@ void Ledger::Impl::Commit(const std::vector<Writer*>& group) {
       std::unique_lock lock(checkpoint_mu);
       checkpoint = note;
     }
-    tree_size.store(next);
+    {
+      std::lock_guard g(growth_mu);
+      tree_size.store(next);
+    }
+    growth_cv.notify_all();
   } else {
     std::shared_lock lock(checkpoint_mu);
     note = checkpoint;
@@ -478,6 +497,36 @@ Result<std::string> Ledger::EntryAt(std::uint64_t seq) const {
   if (!v.ok()) return v.error();
   if (!found) return Internal("entry " + std::to_string(seq) + " missing");
   return v;
+}
+
+Status Ledger::ForEachEntry(
+    std::uint64_t start, std::uint64_t end,
+    const std::function<bool(std::uint64_t, std::string_view)>& fn) const {
+  end = std::min(end, TreeSize());
+  if (start >= end) return Status::Ok();
+  auto it = end - start > 4096 ? impl_->store->NewScanIterator(Store::kEntries)
+                               : impl_->store->NewIterator(Store::kEntries);
+  std::uint64_t want = start;
+  for (it->Seek(EncodeSeq(start)); it->Valid() && want < end; it->Next()) {
+    auto key = it->key();
+    if (key.size() != 8 ||
+        DecodeSeq(std::string_view(key.data(), key.size())) != want) {
+      return Internal("entry " + std::to_string(want) + " missing");
+    }
+    auto v = it->value();
+    if (!fn(want, std::string_view(v.data(), v.size()))) return Status::Ok();
+    ++want;
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "entry scan");
+  if (want != end) return Internal("entry " + std::to_string(want) + " missing");
+  return Status::Ok();
+}
+
+std::uint64_t Ledger::WaitForGrowth(std::uint64_t size, int timeout_ms) const {
+  std::unique_lock lock(impl_->growth_mu);
+  impl_->growth_cv.wait_for(lock, std::chrono::milliseconds(timeout_ms),
+                            [&] { return impl_->tree_size.load() > size; });
+  return impl_->tree_size.load();
 }
 
 Result<std::string> Ledger::EntryDivision(std::uint64_t seq) const {

@@ -87,6 +87,9 @@ struct InitResult {
 struct LedgerOptions {
   // Benchmarks only: skip Ed25519 checks ("trusted import").
   bool check_signatures = true;
+  // Opens the store read-only (replay, export next to a running server);
+  // appends are refused.
+  bool read_only = false;
 };
 
 class Ledger {
@@ -117,6 +120,14 @@ class Ledger {
   std::uint64_t TreeSize() const;
   std::string LatestCheckpoint() const;
   Result<std::string> EntryAt(std::uint64_t seq) const;
+  // Calls fn(seq, entry) for seq in [start, end) in order with one iterator;
+  // fn returns false to stop early. Bytes are only valid during the call.
+  Status ForEachEntry(
+      std::uint64_t start, std::uint64_t end,
+      const std::function<bool(std::uint64_t, std::string_view)>& fn) const;
+  // Blocks until the tree is larger than `size` or `timeout_ms` passed;
+  // returns the tree size. Projection workers tail the log with it.
+  std::uint64_t WaitForGrowth(std::uint64_t size, int timeout_ms) const;
   // The division entry `seq` belongs to, as the append checks decided it
   // (EVENTS.md "Which division an event belongs to"), for read scope.
   Result<std::string> EntryDivision(std::uint64_t seq) const;

@@ -1,49 +1,27 @@
 #include "ledger/verifier.h"
 
 #include <cstring>
-#include <map>
 #include <memory>
 #include <vector>
 
-#include "crypto/encoding.h"
 #include "crypto/key_file.h"
 #include "crypto/signed_note.h"
-#include "ledger/canonical_json.h"
 #include "ledger/checkpoint.h"
-#include "ledger/entry.h"
+#include "ledger/entry_checker.h"
 #include "ledger/merkle.h"
 #include "ledger/store.h"
 
 namespace fl {
 namespace {
 
-// Agency keys as the log defines them, replayed in seq order, for
-// `--signatures`: the key must belong to the agency and not be revoked at
-// a lower seq.
-struct KeyState {
-  std::string agency;
-  PublicKey key{};
-  std::uint64_t revoked_at = UINT64_MAX;
-};
-
-// True when `hex` is the lowercase hex of `h`, without allocating.
-bool HexEquals(std::string_view hex, const Hash& h) {
-  static const char kDigits[] = "0123456789abcdef";
-  if (hex.size() != 64) return false;
-  for (std::size_t i = 0; i < 32; ++i) {
-    if (hex[2 * i] != kDigits[h[i] >> 4] ||
-        hex[2 * i + 1] != kDigits[h[i] & 15]) {
-      return false;
-    }
-  }
-  return true;
-}
-
 class Verifier {
  public:
   Verifier(const Store& store, const VerifyOptions& options,
            NoteVerifier note_key)
-      : store_(store), options_(options), note_key_(std::move(note_key)) {}
+      : store_(store),
+        options_(options),
+        note_key_(std::move(note_key)),
+        checker_(options.signatures) {}
 
   VerifyReport Run();
 
@@ -55,8 +33,6 @@ class Verifier {
   }
   bool CheckEntry(std::uint64_t seq, std::string_view bytes);
   bool CheckLatest(std::uint64_t size);
-  bool CheckSignature(std::uint64_t seq, std::string_view bytes,
-                      const EntryView& view);
   bool CheckNode(std::uint64_t seq, unsigned level, std::uint64_t index,
                  const Hash& h);
 
@@ -64,12 +40,11 @@ class Verifier {
   const VerifyOptions& options_;
   NoteVerifier note_key_;
   VerifyReport report_;
+  EntryChecker checker_;
   CompactRange range_;
-  Hash prev_{};
   // One iterator per tree level: stored nodes are compared in key order
   // as the recomputed tree emits them, so no node is held in memory.
   std::vector<std::unique_ptr<rocksdb::Iterator>> levels_;
-  std::map<std::string, KeyState> keys_;
 };
 
 bool Verifier::CheckNode(std::uint64_t seq, unsigned level, std::uint64_t index,
@@ -99,88 +74,13 @@ bool Verifier::CheckNode(std::uint64_t seq, unsigned level, std::uint64_t index,
   return true;
 }
 
-bool Verifier::CheckSignature(std::uint64_t seq, std::string_view bytes,
-                              const EntryView& view) {
-  JsonLimits limits;
-  limits.max_depth = 33;
-  limits.max_bytes = 65535;
-  auto entry = ParseStrict(bytes, limits);
-  if (!entry.ok())
-    return Fail(seq, "entry is not strict JSON: " + entry.error().detail);
-  if (Canonicalize(*entry) != bytes) {
-    return Fail(seq, "entry is not in canonical (JCS) form");
-  }
-  const Json& event = (*entry)["event"];
-  const Json& sig = (*entry)["signature"];
-  if (!event.is_object() || !sig.is_object() || !sig.contains("key_id") ||
-      !sig.contains("sig") || !sig["key_id"].is_string() ||
-      !sig["sig"].is_string() || !event.contains("data") ||
-      !event["data"].is_object()) {
-    return Fail(seq, "entry lacks event or signature fields");
-  }
-  std::string key_id = sig["key_id"].get<std::string>();
-  std::string agency = event.value("agency", "");
-  std::string type = event.value("type", "");
-  const Json& data = event["data"];
-  auto decode_key = [](const Json& d, PublicKey* out) {
-    auto raw = Base64Decode(d.value("public_key", ""));
-    if (!raw || raw->size() != 32) return false;
-    std::memcpy(out->data(), raw->data(), 32);
-    return true;
-  };
-  PublicKey key{};
-  if (seq == 0) {
-    if (type != "agency.registered" || !decode_key(data, &key)) {
-      return Fail(seq, "genesis is not the admin's agency.registered");
-    }
-  } else {
-    auto it = keys_.find(key_id);
-    if (it == keys_.end() || it->second.agency != agency) {
-      return Fail(seq, "key " + key_id + " is not registered to " + agency);
-    }
-    if (it->second.revoked_at < seq) {
-      return Fail(seq, "key " + key_id + " was revoked before this entry");
-    }
-    key = it->second.key;
-  }
-  if (KeyId(key) != key_id) return Fail(seq, "key_id does not match the key");
-  auto raw_sig = Base64Decode(sig["sig"].get<std::string>());
-  if (!raw_sig || !Ed25519Verify(key, SignedMessage(view.event), *raw_sig)) {
-    return Fail(seq, "signature does not verify");
-  }
-  // Key events take effect at their own seq.
-  if (type == "agency.registered" || type == "agency.key_added") {
-    PublicKey k{};
-    if (decode_key(data, &k)) {
-      keys_[KeyId(k)] = KeyState{data.value("agency", ""), k, UINT64_MAX};
-    }
-  } else if (type == "agency.key_revoked") {
-    auto it = keys_.find(data.value("key_id", ""));
-    if (it != keys_.end() && it->second.revoked_at == UINT64_MAX) {
-      it->second.revoked_at = seq;
-    }
-  }
-  return true;
-}
-
 bool Verifier::CheckEntry(std::uint64_t seq, std::string_view bytes) {
-  auto view = ScanEntry(bytes);
-  if (!view.ok()) return Fail(seq, view.error().detail);
-  if (view->seq != seq) {
-    return Fail(seq, "entry stored under seq " + std::to_string(seq) +
-                         " says seq " + std::to_string(view->seq));
-  }
-  if (!HexEquals(view->prev_hex, prev_)) {
-    return Fail(seq, "prev does not match the hash of entry " +
-                         std::to_string(seq == 0 ? 0 : seq - 1));
-  }
-  if (options_.signatures && !CheckSignature(seq, bytes, *view)) return false;
-  Hash leaf = LeafHash(bytes);
+  auto leaf = checker_.Check(bytes);
+  if (!leaf.ok()) return Fail(seq, leaf.error().detail);
   bool ok = true;
-  range_.Append(leaf, [&](unsigned level, std::uint64_t index, const Hash& h) {
+  range_.Append(*leaf, [&](unsigned level, std::uint64_t index, const Hash& h) {
     if (ok) ok = CheckNode(seq, level, index, h);
   });
-  prev_ = leaf;
   return ok;
 }
 

@@ -1,0 +1,137 @@
+#include "ledger/entry_checker.h"
+
+#include <cstring>
+
+#include "crypto/encoding.h"
+#include "ledger/canonical_json.h"
+#include "ledger/entry.h"
+#include "ledger/merkle.h"
+
+namespace fl {
+namespace {
+
+Error Bad(std::string_view code, std::string detail) {
+  return MakeError(500, std::string(code), std::move(detail));
+}
+
+// True when `hex` is the lowercase hex of `h`, without allocating.
+bool HexEquals(std::string_view hex, const Hash& h) {
+  static const char kDigits[] = "0123456789abcdef";
+  if (hex.size() != 64) return false;
+  for (std::size_t i = 0; i < 32; ++i) {
+    if (hex[2 * i] != kDigits[h[i] >> 4] ||
+        hex[2 * i + 1] != kDigits[h[i] & 15]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string Str(const Json& object, const char* key) {
+  auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+bool DecodeKey(const Json& data, PublicKey* out) {
+  auto raw = Base64Decode(Str(data, "public_key"));
+  if (!raw || raw->size() != out->size()) return false;
+  std::memcpy(out->data(), raw->data(), out->size());
+  return true;
+}
+
+}  // namespace
+
+Result<Hash> EntryChecker::Check(std::string_view entry) {
+  const std::uint64_t seq = next_seq_;
+  auto view = ScanEntry(entry);
+  if (!view.ok()) return view.error();
+  if (view->seq != seq) {
+    return Bad("seq_mismatch", "expected seq " + std::to_string(seq) +
+                                   ", the entry says seq " +
+                                   std::to_string(view->seq));
+  }
+  if (!HexEquals(view->prev_hex, prev_)) {
+    return Bad(kPrevMismatch,
+               seq == 0 ? std::string("prev of the first entry is not 64 zeros")
+                        : "prev does not match the hash of entry " +
+                              std::to_string(seq - 1));
+  }
+  if (signatures_) FL_RETURN_IF_ERROR(CheckSignature(entry, view->event));
+  prev_ = LeafHash(entry);
+  ++next_seq_;
+  return prev_;
+}
+
+Status EntryChecker::CheckSignature(std::string_view bytes,
+                                    std::string_view event_text) {
+  const std::uint64_t seq = next_seq_;
+  JsonLimits limits;
+  limits.max_depth = 33;  // the event's 32 levels inside the entry
+  limits.max_bytes = 65535;
+  auto entry = ParseStrict(bytes, limits);
+  if (!entry.ok()) {
+    return Bad("not_canonical",
+               "entry is not strict JSON: " + entry.error().detail);
+  }
+  if (Canonicalize(*entry) != bytes) {
+    return Bad("not_canonical", "entry is not in canonical (JCS) form");
+  }
+  const Json& event = (*entry)["event"];
+  const Json& sig = (*entry)["signature"];
+  if (!event.is_object() || !sig.is_object() || !event.contains("data") ||
+      !event["data"].is_object() || Str(sig, "alg") != "Ed25519") {
+    return Bad("corrupt_entry", "entry lacks event or signature fields");
+  }
+  const std::string key_id = Str(sig, "key_id");
+  const std::string agency = Str(event, "agency");
+  const std::string type = Str(event, "type");
+  const Json& data = event["data"];
+  PublicKey key{};
+  if (seq == 0) {
+    if (type != "agency.registered" || Str(data, "kind") != "admin" ||
+        Str(data, "agency") != agency || !DecodeKey(data, &key)) {
+      return Bad("unknown_key", "genesis is not the admin's agency.registered");
+    }
+  } else {
+    auto it = keys_.find(key_id);
+    if (it == keys_.end() || it->second.agency != agency) {
+      return Bad("unknown_key",
+                 "key " + key_id + " is not registered to " + agency);
+    }
+    if (it->second.revoked_at < seq) {
+      return Bad("key_revoked", "key " + key_id + " was revoked at seq " +
+                                    std::to_string(it->second.revoked_at));
+    }
+    key = it->second.key;
+  }
+  if (KeyId(key) != key_id) {
+    return Bad("unknown_key", "key_id does not match the key");
+  }
+  auto raw_sig = Base64Decode(Str(sig, "sig"));
+  if (!raw_sig || !Ed25519Verify(key, SignedMessage(event_text), *raw_sig)) {
+    return Bad("bad_signature", "signature does not verify");
+  }
+  // Key events take effect at their own seq, as the append checks apply
+  // them: a key is registered once, and only its agency revokes it.
+  if (type == "agency.registered" || type == "agency.key_added") {
+    PublicKey k{};
+    if (!DecodeKey(data, &k)) {
+      return Bad("bad_key_event", "data.public_key is not a 32-byte key");
+    }
+    if (!keys_.emplace(KeyId(k), KeyState{Str(data, "agency"), k, UINT64_MAX})
+             .second) {
+      return Bad("bad_key_event", "key " + KeyId(k) + " is registered twice");
+    }
+  } else if (type == "agency.key_revoked") {
+    auto it = keys_.find(Str(data, "key_id"));
+    if (it == keys_.end() || it->second.agency != Str(data, "agency")) {
+      return Bad("bad_key_event", "revokes key " + Str(data, "key_id") +
+                                      ", not registered to " +
+                                      Str(data, "agency"));
+    }
+    if (it->second.revoked_at == UINT64_MAX) it->second.revoked_at = seq;
+  }
+  return Status::Ok();
+}
+
+}  // namespace fl

@@ -1,0 +1,27 @@
+// Flags (RULES.md): every rule's findings at an as_of, with exceptions and
+// reviews applied, sorted by flag_id.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "replay/state.h"
+
+namespace fl::replay {
+
+struct Flag {
+  std::string flag_id, status;
+  Finding finding;
+};
+
+// First 16 lowercase hex chars of SHA-256("<rule>|<subject>").
+std::string FlagId(std::string_view rule, std::string_view subject);
+// RULES.md: the newest occurred_at date in the log. The genesis entry is
+// left out: `init` stamps it with the wall clock, and a history imported
+// later must be judged as of its own time.
+Day DefaultAsOf(const State& s);
+std::vector<Flag> EvaluateFlags(const State& s, Day as_of);
+// The RULES.md shape, keys in canonical order.
+Json FlagJson(const Flag& f, Day as_of);
+
+}  // namespace fl::replay

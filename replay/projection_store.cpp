@@ -1,0 +1,244 @@
+#include "replay/projection_store.h"
+
+#include <rocksdb/db.h>
+#include <rocksdb/options.h>
+#include <rocksdb/write_batch.h>
+
+#include <filesystem>
+
+namespace fl::replay {
+
+// Row codecs: each struct as CBOR of its JSON form.
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Finding, rule, subject,
+                                                division, severity, amount,
+                                                evidence, provisional)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(
+    Lot, id, fund, program, division, from_code, parent, fiscal_year, budget,
+    pass_through, transfer, amount, received, issued_down, transferred_out,
+    recovered, paid, issued_on, received_on, targets, min_per_target,
+    deadline, target_paid, open_seq, received_seen, received_seq,
+    down_issues)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Item, category, amount)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Funding, lot, amount)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(
+    Contract, id, division, program, supplier, method, value, start, end,
+    signed_on, stations, items, funding, amended, terminated, terminated_on,
+    paid, paid_by_lot, out_of_scope_paid, milestones, signed_seq)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(
+    Payment, id, lot, payee, economic_class, service_category, purpose,
+    invoice, contract, milestone, station, amount, paid_on, reversed, seq,
+    reversal_seq)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Station, id, name, division,
+                                                established, deregistered, seq,
+                                                deregistered_seq)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SanctionWindow, list, from, to,
+                                                lifted, seq, lift_seq)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Vendor, windows)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Agency, kind, division, uscc,
+                                                seq)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(KeyRecord, agency, public_key,
+                                                added_seq, revoked_seq,
+                                                revoked)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Program, purposes,
+                                                allowed_categories, seq)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PolicySet, rule, scope,
+                                                params, effective_from, seq)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Declared, amount, seq)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Review, status, seq)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(CapSums, r07, r08, hardship)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(LotterySums, total, elderly)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SplitSum, amount)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ReserveSums, ops_total,
+                                                reserve, ops_contracts)
+
+namespace {
+
+// Bump when the row layout changes: older stores are rebuilt.
+constexpr std::string_view kLayout = "fundledger.projections.v1";
+
+template <class Visitor>
+void VisitTables(State& s, Visitor&& v) {
+  v("lots", s.lots);
+  v("contracts", s.contracts);
+  v("payments", s.payments);
+  v("stations", s.stations);
+  v("vendors", s.vendors);
+  v("agencies", s.agencies);
+  v("keys", s.keys);
+  v("programs", s.programs);
+  v("policies", s.policies);
+  v("cap_bases", s.cap_bases);
+  v("closes", s.closes);
+  v("reviews", s.reviews);
+  v("exceptions", s.exceptions);
+  v("caps", s.caps);
+  v("lottery", s.lottery);
+  v("splits", s.splits);
+  v("reserves", s.reserves);
+  v("acts", s.acts);
+}
+
+template <class Visitor>
+void VisitIndexes(State& s, Visitor&& v) {
+  v("seqs", s.seqs);
+  v("lot_contracts", s.lot_contracts);
+  v("station_payments", s.station_payments);
+  v("payee_payments", s.payee_payments);
+  v("supplier_contracts", s.supplier_contracts);
+  v("dup_keys", s.dup_keys);
+  v("dup_candidates", s.dup_candidates);
+  v("cap_payments", s.cap_payments);
+  v("split_contracts", s.split_contracts);
+  v("reserve_contracts", s.reserve_contracts);
+  v("close_list", s.close_list);
+  v("policy_rules", s.policy_rules);
+}
+
+std::string Be64(std::uint64_t v) {
+  std::string out(8, '\0');
+  for (int i = 7; i >= 0; --i, v >>= 8) out[i] = static_cast<char>(v & 0xff);
+  return out;
+}
+std::uint64_t FromBe64(std::string_view b) {
+  std::uint64_t v = 0;
+  for (unsigned char c : b) v = (v << 8) | c;
+  return v;
+}
+
+Status FromRocks(const rocksdb::Status& st, std::string_view what) {
+  if (st.ok()) return Status::Ok();
+  return Internal(std::string(what) + ": " + st.ToString());
+}
+
+}  // namespace
+
+void MultiIndex::Flush(std::string_view prefix, const RowSink& sink) {
+  std::string key;
+  for (const auto& [k, i] : added_) {
+    key.assign(prefix).append(k).push_back('\x1f');
+    for (int b = 3; b >= 0; --b)
+      key.push_back(static_cast<char>((i >> (8 * b)) & 0xff));
+    sink(key, &rows_[k][i]);
+  }
+  added_.clear();
+}
+
+void MultiIndex::LoadRow(std::string_view key_and_index, std::string member) {
+  std::string key(key_and_index.substr(0, key_and_index.size() - 5));
+  rows_[key].push_back(std::move(member));
+}
+
+ProjectionStore::ProjectionStore(PrivateTag) {}
+ProjectionStore::~ProjectionStore() = default;
+
+Result<std::unique_ptr<ProjectionStore>> ProjectionStore::Open(
+    const std::string& dir, const std::string& origin) {
+  rocksdb::Options options;
+  options.create_if_missing = true;
+  options.compression = rocksdb::kNoCompression;
+  rocksdb::DB* raw = nullptr;
+  auto st = rocksdb::DB::Open(options, dir, &raw);
+  if (!st.ok()) return Internal("projections at " + dir + ": " + st.ToString());
+  auto out = std::make_unique<ProjectionStore>(PrivateTag{});
+  out->db_.reset(raw);
+  std::string layout, stored_origin;
+  auto s1 = out->db_->Get(rocksdb::ReadOptions(), "m/layout", &layout);
+  auto s2 = out->db_->Get(rocksdb::ReadOptions(), "m/origin", &stored_origin);
+  if (s1.IsNotFound() || layout != kLayout || s2.IsNotFound() ||
+      stored_origin != origin) {
+    // Not ours (or empty): start over from seq 0.
+    out->db_.reset();
+    rocksdb::DestroyDB(dir, options);
+    st = rocksdb::DB::Open(options, dir, &raw);
+    if (!st.ok())
+      return Internal("projections at " + dir + ": " + st.ToString());
+    out->db_.reset(raw);
+    rocksdb::WriteBatch b;
+    b.Put("m/layout", rocksdb::Slice(kLayout.data(), kLayout.size()));
+    b.Put("m/origin", origin);
+    FL_RETURN_IF_ERROR(
+        FromRocks(out->db_->Write(rocksdb::WriteOptions(), &b), "projections"));
+  }
+  return out;
+}
+
+Status ProjectionStore::Load(State& s) {
+  std::string v;
+  auto st = db_->Get(rocksdb::ReadOptions(), "m/state", &v);
+  if (st.IsNotFound()) return Status::Ok();
+  FL_RETURN_IF_ERROR(FromRocks(st, "projections meta"));
+  if (v.size() != 24) return Internal("projections meta damaged");
+  s.next_seq = FromBe64(std::string_view(v).substr(0, 8));
+  s.newest_day = static_cast<Day>(
+      static_cast<std::int64_t>(FromBe64(std::string_view(v).substr(8, 8))));
+  s.genesis_day = static_cast<Day>(
+      static_cast<std::int64_t>(FromBe64(std::string_view(v).substr(16, 8))));
+
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions()));
+  bool failed = false;
+  VisitTables(s, [&](std::string_view name, auto& table) {
+    using V = typename std::decay_t<decltype(table.rows())>::mapped_type;
+    std::string prefix = "t/" + std::string(name) + "/";
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
+         it->Next()) {
+      auto key = it->key();
+      auto val = it->value();
+      Json j = Json::from_cbor(val.data(), val.data() + val.size(), true,
+                               false);
+      if (j.is_discarded()) {
+        failed = true;
+        return;
+      }
+      table.LoadRow(std::string(key.data() + prefix.size(),
+                                key.size() - prefix.size())) = j.get<V>();
+    }
+  });
+  VisitIndexes(s, [&](std::string_view name, MultiIndex& index) {
+    std::string prefix = "x/" + std::string(name) + "/";
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
+         it->Next()) {
+      auto key = it->key();
+      index.LoadRow(std::string_view(key.data() + prefix.size(),
+                                     key.size() - prefix.size()),
+                    it->value().ToString());
+    }
+  });
+  if (failed) return Internal("projection row damaged");
+  return FromRocks(it->status(), "projections load");
+}
+
+Status ProjectionStore::Commit(State& s) {
+  rocksdb::WriteBatch batch;
+  std::size_t rows = 0;
+  RowSink sink = [&](std::string_view key, const std::string* value) {
+    ++rows;
+    if (value) {
+      batch.Put(rocksdb::Slice(key.data(), key.size()), *value);
+    } else {
+      batch.Delete(rocksdb::Slice(key.data(), key.size()));
+    }
+  };
+  VisitTables(s, [&](std::string_view name, auto& table) {
+    std::string prefix = "t/" + std::string(name) + "/";
+    table.Flush(prefix, sink, [](const auto& row) {
+      std::vector<std::uint8_t> cbor = Json::to_cbor(Json(row));
+      return std::string(cbor.begin(), cbor.end());
+    });
+  });
+  VisitIndexes(s, [&](std::string_view name, MultiIndex& index) {
+    index.Flush("x/" + std::string(name) + "/", sink);
+  });
+  std::string meta = Be64(s.next_seq) +
+                     Be64(static_cast<std::uint64_t>(
+                         static_cast<std::int64_t>(s.newest_day))) +
+                     Be64(static_cast<std::uint64_t>(
+                         static_cast<std::int64_t>(s.genesis_day)));
+  batch.Put("m/state", meta);
+  last_rows_ = rows;
+  // No fsync: the log is the durable truth; the WAL keeps the batch atomic.
+  return FromRocks(db_->Write(rocksdb::WriteOptions(), &batch),
+                   "projections commit");
+}
+
+}  // namespace fl::replay

@@ -1,0 +1,44 @@
+// Where a projection worker keeps its State: a RocksDB of its own
+// (DIR/projections). The changed rows and the applied seq go in one
+// WriteBatch, so after a crash the state matches its seq exactly: no
+// entry is applied twice or skipped.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "crypto/status.h"
+#include "replay/state.h"
+
+namespace rocksdb {
+class DB;
+}
+
+namespace fl::replay {
+
+class ProjectionStore {
+ public:
+  // `origin` ties the store to one ledger; a store made for another
+  // ledger (or an older layout) is wiped and rebuilt from seq 0.
+  static Result<std::unique_ptr<ProjectionStore>> Open(
+      const std::string& dir, const std::string& origin);
+  ~ProjectionStore();
+  ProjectionStore(const ProjectionStore&) = delete;
+  ProjectionStore& operator=(const ProjectionStore&) = delete;
+
+  // Fills an empty State with what was stored (next_seq 0 if none).
+  Status Load(State& s);
+  // Writes the rows changed since the last Commit and next_seq, atomically.
+  Status Commit(State& s);
+  // Rows written by the last Commit (for metrics and tests).
+  std::size_t last_commit_rows() const { return last_rows_; }
+
+  struct PrivateTag {};
+  explicit ProjectionStore(PrivateTag);
+
+ private:
+  std::unique_ptr<rocksdb::DB> db_;
+  std::size_t last_rows_ = 0;
+};
+
+}  // namespace fl::replay

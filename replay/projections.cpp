@@ -1,0 +1,438 @@
+#include "replay/projections.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <shared_mutex>
+#include <thread>
+
+#include "ledger/division.h"
+#include "replay/event.h"
+#include "replay/flags.h"
+#include "replay/projection_store.h"
+#include "replay/projector.h"
+#include "replay/queries.h"
+
+namespace fl::replay {
+namespace {
+
+constexpr std::uint64_t kBatch = 4096;  // entries per commit
+constexpr std::size_t kHistoricCache = 4;
+
+std::int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+Result<Day> ParseAsOf(const std::string& text) {
+  auto d = ParseDay(text);
+  if (!d || text.size() != 10) {
+    return MakeError(400, "invalid_field", "as_of must be a date YYYY-MM-DD",
+                     "/as_of");
+  }
+  return *d;
+}
+
+// Applies entries [from, to) of the ledger to `s`, committing every kBatch
+// entries when a store is given.
+Status Fold(const Ledger& ledger, State& s, std::uint64_t to,
+            ProjectionStore* store) {
+  std::vector<Event> events;
+  Status failed;
+  while (s.next_seq < to) {
+    std::uint64_t end = std::min(to, s.next_seq + kBatch);
+    events.clear();
+    FL_RETURN_IF_ERROR(ledger.ForEachEntry(
+        s.next_seq, end, [&](std::uint64_t, std::string_view bytes) {
+          auto e = DecodeEntry(bytes);
+          if (!e.ok()) {
+            failed = e.error();
+            return false;
+          }
+          events.push_back(std::move(*e));
+          return true;
+        }));
+    FL_RETURN_IF_ERROR(failed);
+    for (const Event& e : events) Apply(s, e);
+    if (store) FL_RETURN_IF_ERROR(store->Commit(s));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+struct Projections::Impl {
+  const Ledger& ledger;
+  std::unique_ptr<ProjectionStore> store;
+
+  mutable std::shared_mutex mu;  // guards state
+  State state;
+  std::mutex apply_mu;  // one applier at a time (worker or CatchUp)
+
+  std::thread worker;
+  std::atomic<bool> stop{false};
+  std::atomic<std::uint64_t> applied{0};
+  std::atomic<std::int64_t> behind_since_ms{0};
+  mutable std::mutex applied_mu;
+  mutable std::condition_variable applied_cv;
+  mutable std::mutex error_mu;
+  std::string error;
+
+  // Flags of the live state for one (applied, as_of); historic states.
+  struct LiveFlags {
+    std::uint64_t applied = UINT64_MAX;
+    Day as_of = kNoDay;
+    std::shared_ptr<const std::vector<Flag>> flags;
+  };
+  struct Historic {
+    std::uint64_t applied;
+    Day as_of;
+    std::shared_ptr<const State> state;
+    std::shared_ptr<const std::vector<Flag>> flags;
+  };
+  mutable std::mutex cache_mu;
+  mutable LiveFlags live_flags;
+  mutable std::vector<Historic> historic;
+
+  explicit Impl(const Ledger& l) : ledger(l) {}
+
+  Status ApplyUpTo(std::uint64_t to) {
+    std::lock_guard guard(apply_mu);
+    while (applied.load() < to) {
+      std::uint64_t from = applied.load();
+      std::uint64_t end = std::min(to, from + kBatch);
+      std::vector<Event> events;
+      Status failed;
+      FL_RETURN_IF_ERROR(ledger.ForEachEntry(
+          from, end, [&](std::uint64_t, std::string_view bytes) {
+            auto e = DecodeEntry(bytes);
+            if (!e.ok()) {
+              failed = e.error();
+              return false;
+            }
+            events.push_back(std::move(*e));
+            return true;
+          }));
+      FL_RETURN_IF_ERROR(failed);
+      {
+        std::unique_lock lock(mu);
+        for (const Event& e : events) Apply(state, e);
+        FL_RETURN_IF_ERROR(store->Commit(state));
+      }
+      {
+        std::lock_guard g(applied_mu);
+        applied.store(end);
+      }
+      applied_cv.notify_all();
+    }
+    return Status::Ok();
+  }
+
+  void Run() {
+    while (!stop.load()) {
+      std::uint64_t size = ledger.WaitForGrowth(applied.load(), 100);
+      if (size <= applied.load()) {
+        behind_since_ms.store(0);
+        continue;
+      }
+      if (behind_since_ms.load() == 0) behind_since_ms.store(NowMs());
+      Status st = ApplyUpTo(std::min(size, applied.load() + kBatch));
+      if (!st.ok()) {
+        std::lock_guard g(error_mu);
+        error = st.error().detail;
+        return;
+      }
+      if (applied.load() >= ledger.TreeSize()) behind_since_ms.store(0);
+    }
+  }
+
+  // Runs fn(state, as_of) on the live state or, for an as_of before the
+  // newest date in the log, on a replay that ignores later-dated events.
+  template <class F>
+  Result<Json> WithView(const std::string& as_of_text, F&& fn) const {
+    std::optional<Day> asked;
+    if (!as_of_text.empty()) {
+      auto d = ParseAsOf(as_of_text);
+      if (!d.ok()) return d.error();
+      asked = *d;
+    }
+    std::shared_ptr<const State> snapshot;
+    Day as_of;
+    std::uint64_t at;
+    {
+      std::shared_lock lock(mu);
+      as_of = asked ? *asked : DefaultAsOf(state);
+      at = state.next_seq;
+      if (!asked || state.newest_day == kNoDay || *asked >= state.newest_day)
+        return fn(state, as_of, nullptr);
+    }
+    auto h = HistoricAt(at, as_of);
+    if (!h.ok()) return h.error();
+    return fn(*h->state, as_of, &*h);
+  }
+
+  Result<Historic> HistoricAt(std::uint64_t at, Day as_of) const {
+    {
+      std::lock_guard g(cache_mu);
+      for (const auto& h : historic)
+        if (h.applied == at && h.as_of == as_of) return h;
+    }
+    auto s = std::make_shared<State>();
+    s->filter_as_of = as_of;
+    FL_RETURN_IF_ERROR(Fold(ledger, *s, at, nullptr));
+    Historic h{at, as_of, s,
+               std::make_shared<const std::vector<Flag>>(
+                   EvaluateFlags(*s, as_of))};
+    std::lock_guard g(cache_mu);
+    if (historic.size() >= kHistoricCache) historic.erase(historic.begin());
+    historic.push_back(h);
+    return h;
+  }
+
+  // Caller holds `mu` shared when `h` is null.
+  std::shared_ptr<const std::vector<Flag>> FlagsOf(const State& s, Day as_of,
+                                                   const Historic* h) const {
+    if (h) return h->flags;
+    std::lock_guard g(cache_mu);
+    if (live_flags.applied != s.next_seq || live_flags.as_of != as_of) {
+      live_flags.applied = s.next_seq;
+      live_flags.as_of = as_of;
+      live_flags.flags =
+          std::make_shared<const std::vector<Flag>>(EvaluateFlags(s, as_of));
+    }
+    return live_flags.flags;
+  }
+};
+
+Projections::Projections(std::unique_ptr<Impl> impl)
+    : impl_(std::move(impl)) {}
+
+Projections::~Projections() { Stop(); }
+
+Result<std::unique_ptr<Projections>> Projections::Open(const Ledger& ledger,
+                                                       const std::string& dir) {
+  auto store = ProjectionStore::Open(dir, ledger.Info().origin);
+  if (!store.ok()) return store.error();
+  auto impl = std::make_unique<Impl>(ledger);
+  impl->store = std::move(*store);
+  FL_RETURN_IF_ERROR(impl->store->Load(impl->state));
+  if (impl->state.next_seq > ledger.TreeSize()) {
+    return Internal("projections are ahead of the log (" +
+                    std::to_string(impl->state.next_seq) + " > " +
+                    std::to_string(ledger.TreeSize()) +
+                    "): delete " + dir + " to rebuild");
+  }
+  impl->applied = impl->state.next_seq;
+  return std::unique_ptr<Projections>(new Projections(std::move(impl)));
+}
+
+void Projections::Start() {
+  if (impl_->worker.joinable()) return;
+  impl_->stop = false;
+  impl_->worker = std::thread([this] { impl_->Run(); });
+}
+
+void Projections::Stop() {
+  impl_->stop = true;
+  if (impl_->worker.joinable()) impl_->worker.join();
+}
+
+Status Projections::CatchUp() {
+  return impl_->ApplyUpTo(impl_->ledger.TreeSize());
+}
+
+bool Projections::WaitApplied(std::uint64_t seq, int timeout_ms) const {
+  std::unique_lock lock(impl_->applied_mu);
+  return impl_->applied_cv.wait_for(
+      lock, std::chrono::milliseconds(timeout_ms),
+      [&] { return impl_->applied.load() > seq; });
+}
+
+std::vector<ProjectionStatus> Projections::Statuses() const {
+  ProjectionStatus base;
+  base.applied = impl_->applied.load();
+  base.tree_size = impl_->ledger.TreeSize();
+  std::int64_t since = impl_->behind_since_ms.load();
+  if (since != 0 && base.applied < base.tree_size)
+    base.lag_seconds = static_cast<double>(NowMs() - since) / 1000.0;
+  {
+    std::lock_guard g(impl_->error_mu);
+    base.error = impl_->error;
+  }
+  // One worker maintains every projection in one write, so they share
+  // the applied seq; they are listed by name for the reader.
+  std::vector<ProjectionStatus> out;
+  for (const char* name :
+       {"accounts", "lots", "contracts", "payments", "stations", "vendors",
+        "keys", "cap_bases", "policies", "flags"}) {
+    ProjectionStatus p = base;
+    p.name = name;
+    out.push_back(p);
+  }
+  return out;
+}
+
+Json Projections::StatusJson() const {
+  Json list = Json::array();
+  for (const auto& p : Statuses()) {
+    Json j = {{"name", p.name},
+              {"worker", "funds"},
+              {"applied_seq", p.applied == 0 ? Json(nullptr)
+                                             : Json(p.applied - 1)},
+              {"applied_entries", p.applied},
+              {"tree_size", p.tree_size},
+              {"lag_entries", p.tree_size - p.applied},
+              {"lag_ms", static_cast<std::int64_t>(p.lag_seconds * 1000)}};
+    if (!p.error.empty()) j["error"] = p.error;
+    list.push_back(std::move(j));
+  }
+  return Json{{"projections", list}};
+}
+
+Result<Json> Projections::Flags(const FlagQuery& q) const {
+  if (q.limit == 0 || q.limit > 1000) {
+    return MakeError(400, "invalid_field", "limit must be 1..1000", "/limit");
+  }
+  if (!q.severity.empty() && SeverityFromName(q.severity) < 0) {
+    return MakeError(400, "invalid_field", "unknown severity", "/severity");
+  }
+  return impl_->WithView(q.as_of, [&](const State& s, Day as_of,
+                                      const Impl::Historic* h) -> Result<Json> {
+    auto flags = impl_->FlagsOf(s, as_of, h);
+    FlagFilter f{q.rule,   q.severity, q.division, q.status,
+                 q.cursor, q.scope,    q.limit};
+    return FlagPage(*flags, f, as_of);
+  });
+}
+
+Result<Json> Projections::FlagById(const std::string& flag_id,
+                               const std::string& scope,
+                               const std::string& as_of_text) const {
+  Result<Json> found = impl_->WithView(
+      as_of_text,
+      [&](const State& s, Day as_of, const Impl::Historic* h) -> Result<Json> {
+        auto flags = impl_->FlagsOf(s, as_of, h);
+        auto it = std::lower_bound(
+            flags->begin(), flags->end(), flag_id,
+            [](const fl::replay::Flag& x, const std::string& id) {
+              return x.flag_id < id;
+            });
+        if (it == flags->end() || it->flag_id != flag_id)
+          return MakeError(404, "not_found", "no flag " + flag_id);
+        if (!scope.empty() && !DivisionWithin(it->finding.division, scope))
+          return MakeError(403, "out_of_scope",
+                           "flag outside the token's scope");
+        return FlagJson(*it, as_of);
+      });
+  if (!found.ok()) return found;
+  Json out = std::move(*found);
+  Json entries = Json::array();
+  for (const auto& seq : out["evidence"]) {
+    std::uint64_t n = seq.get<std::uint64_t>();
+    auto text = impl_->ledger.EntryAt(n);
+    if (!text.ok()) continue;
+    if (!scope.empty()) {
+      auto div = impl_->ledger.EntryDivision(n);
+      if (!div.ok() || !DivisionWithin(*div, scope)) {
+        entries.push_back({{"seq", n}, {"withheld", "out_of_scope"}});
+        continue;
+      }
+    }
+    entries.push_back({{"seq", n}, {"entry", Json::parse(*text)}});
+  }
+  out["entries"] = std::move(entries);
+  return out;
+}
+
+Result<Json> Projections::Balances(const BalanceQuery& q) const {
+  return impl_->WithView(
+      q.as_of, [&](const State& s, Day, const Impl::Historic*) -> Result<Json> {
+        BalanceFilter f{q.division, q.fund, q.program, q.fiscal_year, q.scope};
+        return fl::replay::Balances(s, f);
+      });
+}
+
+Result<Json> Projections::LotById(const std::string& id,
+                              const std::string& scope) const {
+  return impl_->WithView(
+      "", [&](const State& s, Day as_of, const Impl::Historic*) -> Result<Json> {
+        std::string division;
+        auto j = LotView(s, id, as_of, &division);
+        if (j.ok() && !scope.empty() && !DivisionWithin(division, scope))
+          return MakeError(403, "out_of_scope", "lot outside the token's scope");
+        return j;
+      });
+}
+
+Result<Json> Projections::ContractById(const std::string& id,
+                                   const std::string& scope) const {
+  return impl_->WithView(
+      "", [&](const State& s, Day, const Impl::Historic*) -> Result<Json> {
+        std::string division;
+        auto j = ContractView(s, id, &division);
+        if (j.ok() && !scope.empty() && !DivisionWithin(division, scope))
+          return MakeError(403, "out_of_scope",
+                           "contract outside the token's scope");
+        return j;
+      });
+}
+
+Result<Json> Projections::Caps(const CapQuery& q) const {
+  return impl_->WithView(
+      q.as_of,
+      [&](const State& s, Day as_of, const Impl::Historic*) -> Result<Json> {
+        CapFilter f{q.division, q.fiscal_year, q.scope};
+        return CapReport(s, f, as_of);
+      });
+}
+
+Result<Json> ReplayLedger(const Ledger& ledger, const ReplayOptions& options,
+                          ReplaySummary* summary) {
+  auto t0 = std::chrono::steady_clock::now();
+  std::uint64_t size = ledger.TreeSize();
+  std::uint64_t end = size;
+  if (options.until_seq) {
+    if (*options.until_seq >= size) {
+      return MakeError(422, "tree_size_out_of_range",
+                       "--until-seq past the last seq " +
+                           std::to_string(size == 0 ? 0 : size - 1));
+    }
+    end = *options.until_seq + 1;
+  }
+  std::optional<Day> asked;
+  if (!options.as_of.empty()) {
+    auto d = ParseAsOf(options.as_of);
+    if (!d.ok()) return d.error();
+    asked = *d;
+  }
+  std::error_code ec;
+  std::filesystem::remove_all(options.scratch_dir, ec);
+  auto store = ProjectionStore::Open(options.scratch_dir, ledger.Info().origin);
+  if (!store.ok()) return store.error();
+  State s;
+  if (asked) s.filter_as_of = *asked;
+  FL_RETURN_IF_ERROR(Fold(ledger, s, end, store->get()));
+  const Day as_of = asked ? *asked : DefaultAsOf(s);
+  std::vector<fl::replay::Flag> flags = EvaluateFlags(s, as_of);
+  Json flag_list = Json::array();
+  for (const auto& f : flags) flag_list.push_back(FlagJson(f, as_of));
+  if (summary) {
+    summary->entries = end;
+    summary->flags = flags.size();
+    for (const auto& f : flags) ++summary->flags_by_rule[f.finding.rule];
+    summary->seconds = std::chrono::duration<double>(
+                           std::chrono::steady_clock::now() - t0)
+                           .count();
+  }
+  return Json{{"as_of", FormatDay(as_of)},
+              {"until_seq", end == 0 ? Json(nullptr) : Json(end - 1)},
+              {"balances", BalanceArray(s, BalanceFilter{})},
+              {"flags", std::move(flag_list)}};
+}
+
+}  // namespace fl::replay

@@ -1,0 +1,97 @@
+// The projection worker of a running ledger, and the reads it serves.
+// One worker thread tails the log in seq order, applies entries to the
+// State and commits the changed rows with the applied seq (see
+// projection_store.h). Reads take a shared lock; flags are evaluated once
+// per (applied seq, as_of) and cached. An as_of before the newest date in
+// the log is answered by a fresh replay that ignores later-dated events.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "crypto/status.h"
+#include "ledger/canonical_json.h"
+#include "ledger/ledger.h"
+
+namespace fl::replay {
+
+struct FlagQuery {
+  std::string rule, severity, division, status, cursor, scope;
+  std::string as_of;  // "" = the default (RULES.md)
+  std::size_t limit = 100;
+};
+struct BalanceQuery {
+  std::string division, fund, program, scope, as_of;
+  std::optional<int> fiscal_year;
+};
+struct CapQuery {
+  std::string division, scope, as_of;
+  std::optional<int> fiscal_year;
+};
+
+struct ProjectionStatus {
+  std::string name;
+  std::uint64_t applied = 0;  // entries applied: seqs [0, applied)
+  std::uint64_t tree_size = 0;
+  double lag_seconds = 0;     // age of the oldest entry not yet applied
+  std::string error;          // set when the worker stopped on a fault
+};
+
+class Projections {
+ public:
+  // State lives in `dir` (normally LEDGER/projections).
+  static Result<std::unique_ptr<Projections>> Open(const Ledger& ledger,
+                                                   const std::string& dir);
+  ~Projections();  // stops the worker
+  Projections(const Projections&) = delete;
+  Projections& operator=(const Projections&) = delete;
+
+  void Start();  // the worker thread
+  void Stop();
+  // Applies everything in the log now, in the caller's thread.
+  Status CatchUp();
+  // min_seq (API.md): true once seq has been applied, false on timeout.
+  bool WaitApplied(std::uint64_t seq, int timeout_ms) const;
+
+  std::vector<ProjectionStatus> Statuses() const;
+  Json StatusJson() const;
+
+  // API.md reads. Errors are API problems (400 invalid as_of, 403 scope,
+  // 404 unknown id). Each read answers with the applied seq it saw.
+  Result<Json> Flags(const FlagQuery& q) const;
+  Result<Json> FlagById(const std::string& flag_id, const std::string& scope,
+                    const std::string& as_of) const;
+  Result<Json> Balances(const BalanceQuery& q) const;
+  Result<Json> LotById(const std::string& id, const std::string& scope) const;
+  Result<Json> ContractById(const std::string& id, const std::string& scope) const;
+  Result<Json> Caps(const CapQuery& q) const;
+
+  struct Impl;
+
+ private:
+  explicit Projections(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// `fundledger replay`: every projection rebuilt from entry 0 in a fresh
+// store at `scratch_dir`, then balances and flags at as_of as one JSON
+// document {as_of, until_seq, balances, flags}, equal to what a live
+// server answers for the same seq and as_of.
+struct ReplayOptions {
+  std::string as_of;                     // "" = the default
+  std::optional<std::uint64_t> until_seq;  // inclusive
+  std::string scratch_dir;
+};
+struct ReplaySummary {
+  std::uint64_t entries = 0;
+  double seconds = 0;
+  std::size_t flags = 0;
+  std::map<std::string, std::size_t> flags_by_rule;
+};
+Result<Json> ReplayLedger(const Ledger& ledger, const ReplayOptions& options,
+                          ReplaySummary* summary);
+
+}  // namespace fl::replay

@@ -1,0 +1,426 @@
+#include "replay/projector.h"
+
+#include <algorithm>
+#include <set>
+
+#include "crypto/ed25519.h"
+#include "crypto/encoding.h"
+#include "ledger/division.h"
+#include "replay/rules/rule.h"
+
+namespace fl::replay {
+namespace {
+
+std::string Cat(std::initializer_list<std::string_view> parts) {
+  std::string out;
+  for (auto p : parts) {
+    if (!out.empty()) out += '|';
+    out += p;
+  }
+  return out;
+}
+
+void Note(State& s, char kind, const std::string& id, std::uint64_t seq) {
+  s.seqs.Add(std::string(1, kind) + "/" + id, std::to_string(seq));
+}
+
+std::vector<std::string> Strings(const Json& data, const char* key) {
+  std::vector<std::string> out;
+  auto it = data.find(key);
+  if (it == data.end() || !it->is_array()) return out;
+  for (const auto& v : *it)
+    if (v.is_string()) out.push_back(v.get<std::string>());
+  return out;
+}
+
+void AddKey(State& s, const std::string& agency, const std::string& b64,
+            std::uint64_t seq) {
+  auto raw = Base64Decode(b64);
+  if (!raw || raw->size() != 32) return;
+  PublicKey pk{};
+  std::copy(raw->begin(), raw->end(), pk.begin());
+  std::string id = KeyId(pk);
+  if (s.keys.Find(id)) return;
+  KeyRecord& k = s.keys.Upsert(id);
+  k.agency = agency;
+  k.public_key = b64;
+  k.added_seq = seq;
+}
+
+// Payment and reversal both move the same running sums, with sign +1/-1.
+void MovePaymentSums(State& s, const Payment& p, std::int64_t sign) {
+  Lot* lot = s.lots.Mut(p.lot);
+  if (!lot) return;
+  std::int64_t amt = sign * p.amount;
+  lot->paid += amt;
+  if (!lot->targets.empty() && !p.station.empty() &&
+      std::find(lot->targets.begin(), lot->targets.end(), p.station) !=
+          lot->targets.end() &&
+      (lot->deadline == kNoDay || p.paid_on <= lot->deadline)) {
+    lot->target_paid[p.station] += amt;
+  }
+  if (!p.contract.empty()) {
+    if (Contract* c = s.contracts.Mut(p.contract)) {
+      c->paid += amt;
+      c->paid_by_lot[p.lot] += amt;
+    }
+  }
+  const int year = YearOf(p.paid_on);
+  const std::string county = CountyOf(lot->division);
+  bool counted = false;
+  if (IsAssistanceFund(lot->fund) || IsLotteryFund(lot->fund)) {
+    std::string key = Cat({county, std::to_string(year)});
+    if (IsAssistanceFund(lot->fund)) {
+      CapSums& c = s.caps.Upsert(key);
+      if (lot->program != "ASSIST.BENEFIT") {
+        c.r07 += amt;
+        counted = true;
+      }
+      if (lot->fund == "assistance.hardship_subsidy") {
+        c.hardship += amt;
+        counted = true;
+        if (lot->program != "ASSIST.BENEFIT") c.r08 += amt;
+      }
+      if (counted && sign > 0) s.cap_payments.Add(key, p.id);
+    }
+    if (IsLotteryFund(lot->fund)) {
+      LotterySums& l =
+          s.lottery.Upsert(Cat({lot->division, std::to_string(year)}));
+      l.total += amt;
+      if (p.purpose == "elderly") l.elderly += amt;
+    }
+  }
+}
+
+void ApplyPayment(State& s, const Event& e) {
+  const Json& d = e.data;
+  Payment p;
+  p.id = Str(d, "payment_id");
+  p.lot = Str(d, "allocation_id");
+  if (!s.lots.Find(p.lot) || s.payments.Find(p.id)) return;
+  p.payee = Str(d, "payee_uscc");
+  p.amount = Int(d, "amount_fen");
+  p.paid_on = DateField(d, "paid_on");
+  p.economic_class = Str(d, "economic_class");
+  p.service_category = Str(d, "service_category");
+  p.purpose = Str(d, "purpose");
+  p.invoice = Str(d, "invoice_no");
+  p.contract = Str(d, "contract_id");
+  p.milestone = Str(d, "milestone_id");
+  p.station = Str(d, "station_id");
+  p.seq = e.seq;
+  if (!p.contract.empty() && !s.contracts.Find(p.contract))
+    p.contract.clear();  // filtered out by as_of
+  // Duplicate groups (R13): a payment joining a non-empty group is a
+  // candidate the rule re-checks at as_of (reversals may clear it).
+  std::vector<std::string> keys = {
+      Cat({"i", p.payee, p.invoice}),
+      Cat({"a", p.payee, std::to_string(p.amount)})};
+  if (!p.contract.empty() && !p.milestone.empty())
+    keys.push_back(Cat({"m", p.contract, p.milestone}));
+  bool candidate = false;
+  for (const auto& k : keys) {
+    if (!s.dup_keys.Get(k).empty()) candidate = true;
+    s.dup_keys.Add(k, p.id);
+  }
+  if (candidate) s.dup_candidates.Add("", p.id);
+  s.payee_payments.Add(p.payee, p.id);
+  if (!p.station.empty()) s.station_payments.Add(p.station, p.id);
+  Note(s, 'l', p.lot, e.seq);
+  if (!p.contract.empty()) Note(s, 'c', p.contract, e.seq);
+  Payment& stored = s.payments.Upsert(p.id);
+  stored = std::move(p);
+  MovePaymentSums(s, stored, +1);
+}
+
+void ApplyContract(State& s, const Event& e) {
+  const Json& d = e.data;
+  std::string id = Str(d, "contract_id");
+  if (s.contracts.Find(id)) return;
+  Contract c;
+  c.id = id;
+  c.division = Str(d, "division_code");
+  c.program = Str(d, "program");
+  c.supplier = Str(d, "supplier_uscc");
+  c.method = Str(d, "procurement_method");
+  c.value = Int(d, "value_fen");
+  if (auto p = d.find("period"); p != d.end()) {
+    c.start = DateField(*p, "start");
+    c.end = DateField(*p, "end");
+  }
+  c.signed_on = e.occurred;
+  c.signed_seq = e.seq;
+  c.stations = Strings(d, "stations");
+  for (const auto& it : d.value("items", Json::array()))
+    c.items.push_back({Str(it, "category"), Int(it, "amount_fen")});
+  std::set<std::string> lots;
+  for (const auto& f : d.value("funding", Json::array())) {
+    c.funding.push_back({Str(f, "allocation_id"), Int(f, "amount_fen")});
+    lots.insert(c.funding.back().lot);
+  }
+  for (const auto& l : lots) {
+    if (!s.lots.Find(l)) continue;
+    s.lot_contracts.Add(l, id);
+    Note(s, 'l', l, e.seq);
+  }
+  s.supplier_contracts.Add(c.supplier, id);
+  Note(s, 'c', id, e.seq);
+
+  // R09 sums and R14 reserve, by the year of period.start.
+  const std::string year = std::to_string(YearOf(c.start));
+  if (c.method != "open") {
+    std::map<std::string, std::int64_t> by_cat;
+    for (const auto& it : c.items) by_cat[it.category] += it.amount;
+    for (const auto& [cat, amt] : by_cat) {
+      std::string key = Cat({c.division, year, c.program, cat});
+      s.splits.Upsert(key).amount += amt;
+      s.split_contracts.Add(key, id);
+    }
+  }
+  const bool ops = c.program == "SWS.OPS";
+  const bool reserve_program = c.program == "SWS.SUPERVISION" ||
+                               c.program == "SWS.EVALUATION" ||
+                               c.program == "SWS.TRAINING";
+  if (ops || reserve_program) {
+    std::string key = Cat({c.division, year});
+    ReserveSums& r = s.reserves.Upsert(key);
+    if (ops) {
+      r.ops_total += c.value;
+      ++r.ops_contracts;
+      for (const auto& it : c.items)
+        if (it.category == "supervision" || it.category == "evaluation" ||
+            it.category == "training")
+          r.reserve += it.amount;
+    } else {
+      r.reserve += c.value;
+    }
+    s.reserve_contracts.Add(key, id);
+  }
+  s.contracts.Upsert(id) = std::move(c);
+}
+
+void ApplyEvent(State& s, const Event& e) {
+  const Json& d = e.data;
+  const std::string& t = e.type;
+  if (t == "payment.made") return ApplyPayment(s, e);
+  if (t == "contract.signed") return ApplyContract(s, e);
+  if (t == "agency.registered") {
+    Agency& a = s.agencies.Upsert(Str(d, "agency"));
+    a.kind = Str(d, "kind");
+    a.division = Str(d, "division_code");
+    a.uscc = Str(d, "uscc");
+    a.seq = e.seq;
+    AddKey(s, Str(d, "agency"), Str(d, "public_key"), e.seq);
+  } else if (t == "agency.key_added") {
+    AddKey(s, Str(d, "agency"), Str(d, "public_key"), e.seq);
+  } else if (t == "agency.key_revoked") {
+    if (KeyRecord* k = s.keys.Mut(Str(d, "key_id")); k && !k->revoked) {
+      k->revoked = true;
+      k->revoked_seq = e.seq;
+    }
+  } else if (t == "program.defined") {
+    Program& p = s.programs.Upsert(Str(d, "program"));
+    p.purposes = Strings(d, "purposes");
+    p.allowed_categories = Strings(d, "allowed_categories");
+    p.seq = e.seq;
+  } else if (t == "policy.set") {
+    std::string id = SeqKey(e.seq);
+    PolicySet& p = s.policies.Upsert(id);
+    p.rule = Str(d, "rule");
+    p.scope = Str(d, "scope");
+    p.params = d.value("params", Json::object());
+    p.effective_from = DateField(d, "effective_from");
+    p.seq = e.seq;
+    s.policy_rules.Add(p.rule, id);
+  } else if (t == "budget.appropriated") {
+    std::string id = Str(d, "allocation_id");
+    if (s.lots.Find(id)) return;
+    Lot& l = s.lots.Upsert(id);
+    l.id = id;
+    l.budget = true;
+    l.fund = Str(d, "fund");
+    l.program = Str(d, "program");
+    l.division = l.from_code = Str(d, "division_code");
+    l.fiscal_year = static_cast<int>(Int(d, "fiscal_year"));
+    l.amount = l.received = Int(d, "amount_fen");
+    l.issued_on = l.received_on = e.occurred;
+    l.received_seen = true;
+    l.open_seq = l.received_seq = e.seq;
+    Note(s, 'l', id, e.seq);
+  } else if (t == "allocation.issued") {
+    std::string id = Str(d, "allocation_id");
+    if (s.lots.Find(id)) return;
+    Lot l;
+    l.id = id;
+    l.fund = Str(d, "fund");
+    l.program = Str(d, "program");
+    l.from_code = Str(d, "from_code");
+    l.division = Str(d, "to_code");
+    l.parent = Str(d, "parent_allocation_id");
+    l.fiscal_year = static_cast<int>(Int(d, "fiscal_year"));
+    l.amount = Int(d, "amount_fen");
+    l.pass_through = d.value("pass_through", false);
+    l.targets = Strings(d, "targets");
+    l.min_per_target = Int(d, "min_per_target_fen");
+    l.deadline = DateField(d, "deadline");
+    l.issued_on = e.occurred;
+    l.open_seq = e.seq;
+    if (Lot* parent = l.parent.empty() ? nullptr : s.lots.Mut(l.parent)) {
+      parent->issued_down += l.amount;
+      parent->down_issues.emplace_back(e.occurred, l.amount, e.seq);
+      Note(s, 'l', l.parent, e.seq);
+    }
+    Note(s, 'l', id, e.seq);
+    s.lots.Upsert(id) = std::move(l);
+  } else if (t == "allocation.received") {
+    Lot* l = s.lots.Mut(Str(d, "allocation_id"));
+    if (!l) return;
+    l->received += Int(d, "amount_fen");
+    if (!l->received_seen) {
+      l->received_seen = true;
+      l->received_on = DateField(d, "received_on");
+      l->received_seq = e.seq;
+    }
+    Note(s, 'l', l->id, e.seq);
+  } else if (t == "funds.recovered") {
+    Lot* l = s.lots.Mut(Str(d, "allocation_id"));
+    if (!l) return;
+    l->recovered += Int(d, "amount_fen");
+    Note(s, 'l', l->id, e.seq);
+  } else if (t == "funds.transferred") {
+    Lot* from = s.lots.Mut(Str(d, "allocation_id"));
+    std::string id = Str(d, "new_allocation_id");
+    if (!from || s.lots.Find(id)) return;
+    std::int64_t amt = Int(d, "amount_fen");
+    from->transferred_out += amt;
+    Lot l;
+    l.id = id;
+    l.transfer = true;
+    l.fund = Str(d, "to_fund");
+    l.program = Str(d, "to_program");
+    l.division = l.from_code = from->division;
+    l.parent = from->id;
+    l.fiscal_year = from->fiscal_year;
+    l.amount = l.received = amt;
+    l.issued_on = l.received_on = e.occurred;
+    l.received_seen = true;
+    l.open_seq = l.received_seq = e.seq;
+    Note(s, 'l', from->id, e.seq);
+    Note(s, 'l', id, e.seq);
+    s.lots.Upsert(id) = std::move(l);
+  } else if (t == "cap_base.declared") {
+    Declared& c = s.cap_bases.Upsert(Cat(
+        {Str(d, "kind"), Str(d, "division_code"),
+         std::to_string(Int(d, "fiscal_year"))}));
+    c.amount = Int(d, "amount_fen");
+    c.seq = e.seq;
+  } else if (t == "fiscal_year.closed") {
+    std::string key =
+        Cat({Str(d, "division_code"), std::to_string(Int(d, "fiscal_year"))});
+    if (s.closes.Find(key)) return;
+    s.closes.Upsert(key).seq = e.seq;
+    s.close_list.Add("", key);
+  } else if (t == "station.established") {
+    std::string id = Str(d, "station_id");
+    if (s.stations.Find(id)) return;
+    Station& st = s.stations.Upsert(id);
+    st.id = id;
+    st.name = Str(d, "name");
+    st.division = Str(d, "division_code");
+    st.established = DateField(d, "date");
+    st.seq = e.seq;
+  } else if (t == "station.deregistered") {
+    Station* st = s.stations.Mut(Str(d, "station_id"));
+    if (!st || st->deregistered != kNoDay) return;
+    st->deregistered = DateField(d, "date");
+    st->deregistered_seq = e.seq;
+  } else if (t == "vendor.sanctioned") {
+    SanctionWindow w;
+    w.list = Str(d, "list");
+    w.from = DateField(d, "from");
+    w.to = DateField(d, "to");
+    w.seq = e.seq;
+    s.vendors.Upsert(Str(d, "uscc")).windows.push_back(w);
+  } else if (t == "vendor.sanction_lifted") {
+    Vendor* v = s.vendors.Mut(Str(d, "uscc"));
+    if (!v) return;
+    Day date = DateField(d, "date");
+    for (auto& w : v->windows) {
+      Day end = w.lifted != kNoDay ? std::min(w.lifted, w.to) : w.to;
+      if (w.list == Str(d, "list") && w.from <= date && date < end) {
+        w.lifted = date;
+        w.lift_seq = e.seq;
+      }
+    }
+  } else if (t == "contract.amended") {
+    Contract* c = s.contracts.Mut(Str(d, "contract_id"));
+    if (!c) return;
+    c->value += Int(d, "value_delta_fen");
+    if (Day end = DateField(d, "period_end"); end != kNoDay) c->end = end;
+    c->amended = true;
+    Note(s, 'c', c->id, e.seq);
+  } else if (t == "contract.terminated") {
+    Contract* c = s.contracts.Mut(Str(d, "contract_id"));
+    if (!c || c->terminated) return;
+    c->terminated = true;
+    c->terminated_on = DateField(d, "date");
+    Note(s, 'c', c->id, e.seq);
+  } else if (t == "milestone.accepted") {
+    Contract* c = s.contracts.Mut(Str(d, "contract_id"));
+    if (!c) return;
+    c->milestones.emplace(Str(d, "milestone_id"), DateField(d, "accepted_on"));
+    Note(s, 'c', c->id, e.seq);
+  } else if (t == "payment.reversed") {
+    Payment* p = s.payments.Mut(Str(d, "payment_id"));
+    if (!p || p->reversed) return;
+    p->reversed = true;
+    p->reversal_seq = e.seq;
+    Note(s, 'l', p->lot, e.seq);
+    if (!p->contract.empty()) Note(s, 'c', p->contract, e.seq);
+    MovePaymentSums(s, *p, -1);
+  } else if (t == "evaluation.completed") {
+    if (s.contracts.Find(Str(d, "contract_id")))
+      Note(s, 'c', Str(d, "contract_id"), e.seq);
+  } else if (t == "exception.approved") {
+    std::string key = Cat({Str(d, "rule"), Str(d, "ref")});
+    if (!s.exceptions.Find(key)) s.exceptions.Upsert(key).seq = e.seq;
+  } else if (t == "flag.reviewed") {
+    Review& r = s.reviews.Upsert(Str(d, "flag_id"));
+    r.status = Str(d, "status");
+    r.seq = e.seq;
+  }
+}
+
+}  // namespace
+
+void Apply(State& s, const Event& e) {
+  s.next_seq = e.seq + 1;
+  if (s.filter_as_of != kNoDay && e.occurred > s.filter_as_of) return;
+  if (e.seq == 0) {
+    s.genesis_day = e.occurred;
+  } else if (s.newest_day == kNoDay || e.occurred > s.newest_day) {
+    s.newest_day = e.occurred;
+  }
+  Findings acts;
+  for (const Rule& r : AllRules())
+    if (r.on_event) r.on_event(e, s, acts);
+  for (auto& [key, f] : acts.all()) {
+    if (const Finding* old = s.acts.Find(key)) {
+      Finding merged = *old;
+      MergeFinding(merged, f);
+      s.acts.Upsert(key) = std::move(merged);
+    } else {
+      s.acts.Upsert(key) = std::move(f);
+    }
+  }
+  ApplyEvent(s, e);
+}
+
+std::string SeqKey(std::uint64_t seq) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "%020llu",
+                static_cast<unsigned long long>(seq));
+  return buf;
+}
+
+}  // namespace fl::replay

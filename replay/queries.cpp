@@ -1,0 +1,212 @@
+#include "replay/queries.h"
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+
+#include "ledger/division.h"
+#include "replay/rules/caps.h"
+#include "replay/rules/rule.h"
+
+namespace fl::replay {
+namespace {
+
+bool InScope(const std::string& division, const std::string& scope) {
+  return scope.empty() || DivisionWithin(division, scope);
+}
+
+std::vector<std::uint64_t> SeqList(const State& s, const std::string& key) {
+  std::vector<std::uint64_t> out;
+  for (const auto& v : s.seqs.Get(key)) out.push_back(ParseSeq(v));
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+struct Totals {
+  std::int64_t appropriated = 0, received = 0, issued_down = 0,
+               transferred_out = 0, recovered = 0, paid = 0, committed = 0;
+  std::int64_t balance() const {
+    return received - issued_down - transferred_out - recovered - paid;
+  }
+};
+
+Json TotalsJson(const Totals& t) {
+  return Json{{"appropriated", t.appropriated},
+              {"received", t.received},
+              {"issued_down", t.issued_down},
+              {"transferred_out", t.transferred_out},
+              {"recovered", t.recovered},
+              {"paid", t.paid},
+              {"committed", t.committed},
+              {"balance", t.balance()},
+              {"available", t.balance() - t.committed}};
+}
+
+Json DayOrNull(Day d) { return d == kNoDay ? Json(nullptr) : Json(FormatDay(d)); }
+
+}  // namespace
+
+Json BalanceArray(const State& s, const BalanceFilter& f) {
+  using Key = std::tuple<std::string, std::string, std::string, int>;
+  std::map<Key, Totals> accounts;
+  for (const auto& [id, lot] : s.lots.rows()) {
+    if (!f.division.empty() && !DivisionWithin(lot.division, f.division))
+      continue;
+    if (!InScope(lot.division, f.scope)) continue;
+    if (!f.fund.empty() && lot.fund != f.fund) continue;
+    if (!f.program.empty() && lot.program != f.program) continue;
+    if (f.fiscal_year && lot.fiscal_year != *f.fiscal_year) continue;
+    Totals& t = accounts[{lot.division, lot.fund, lot.program, lot.fiscal_year}];
+    if (lot.budget) t.appropriated += lot.amount;
+    t.received += lot.received;
+    t.issued_down += lot.issued_down;
+    t.transferred_out += lot.transferred_out;
+    t.recovered += lot.recovered;
+    t.paid += lot.paid;
+    t.committed += Committed(s, lot);
+  }
+  Json out = Json::array();
+  for (const auto& [k, t] : accounts) {
+    Json row = TotalsJson(t);
+    row["division_code"] = std::get<0>(k);
+    row["fund"] = std::get<1>(k);
+    row["program"] = std::get<2>(k);
+    row["fiscal_year"] = std::get<3>(k);
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
+Json Balances(const State& s, const BalanceFilter& f) {
+  return Json{{"balances", BalanceArray(s, f)}};
+}
+
+Result<Json> LotView(const State& s, const std::string& id, Day as_of,
+                     std::string* division) {
+  const Lot* l = s.lots.Find(id);
+  if (!l) return MakeError(404, "not_found", "no lot " + id);
+  *division = l->division;
+  Totals t;
+  if (l->budget) t.appropriated = l->amount;
+  t.received = l->received;
+  t.issued_down = l->issued_down;
+  t.transferred_out = l->transferred_out;
+  t.recovered = l->recovered;
+  t.paid = l->paid;
+  t.committed = Committed(s, *l);
+  Json j = TotalsJson(t);
+  j["allocation_id"] = l->id;
+  j["kind"] = l->budget ? "budget" : l->transfer ? "transfer" : "allocation";
+  j["fund"] = l->fund;
+  j["program"] = l->program;
+  j["division_code"] = l->division;
+  j["from_code"] = l->from_code;
+  j["parent_allocation_id"] =
+      l->parent.empty() ? Json(nullptr) : Json(l->parent);
+  j["fiscal_year"] = l->fiscal_year;
+  j["amount_fen"] = l->amount;
+  j["pass_through"] = l->pass_through;
+  j["issued_on"] = DayOrNull(l->issued_on);
+  j["received_on"] = DayOrNull(l->received_seen ? l->received_on : kNoDay);
+  j["age_days"] = l->received_seen ? Json(as_of - l->received_on) : Json(nullptr);
+  j["as_of"] = FormatDay(as_of);
+  j["targets"] = l->targets;
+  j["seqs"] = SeqList(s, "l/" + id);
+  return j;
+}
+
+Result<Json> ContractView(const State& s, const std::string& id,
+                          std::string* division) {
+  const Contract* c = s.contracts.Find(id);
+  if (!c) return MakeError(404, "not_found", "no contract " + id);
+  *division = c->division;
+  Json items = Json::array(), funding = Json::array();
+  for (const auto& it : c->items)
+    items.push_back({{"category", it.category}, {"amount_fen", it.amount}});
+  for (const auto& f : c->funding)
+    funding.push_back({{"allocation_id", f.lot}, {"amount_fen", f.amount}});
+  Json milestones = Json::object();
+  for (const auto& [m, d] : c->milestones) milestones[m] = FormatDay(d);
+  return Json{{"contract_id", c->id},
+              {"division_code", c->division},
+              {"program", c->program},
+              {"supplier_uscc", c->supplier},
+              {"procurement_method", c->method},
+              {"value_fen", c->value},
+              {"paid", c->paid},
+              {"remaining", c->value - c->paid},
+              {"period", {{"start", FormatDay(c->start)},
+                          {"end", FormatDay(c->end)}}},
+              {"amended", c->amended},
+              {"terminated", c->terminated},
+              {"stations", c->stations},
+              {"items", items},
+              {"funding", funding},
+              {"milestones", milestones},
+              {"seqs", SeqList(s, "c/" + id)}};
+}
+
+Json CapReport(const State& s, const CapFilter& f, Day as_of) {
+  std::vector<std::string> keys;
+  for (const auto& [key, sums] : s.caps.rows()) keys.push_back(key);
+  std::sort(keys.begin(), keys.end());
+  Json rows = Json::array();
+  for (const auto& key : keys) {
+    CapFigures c = CapFor(s, key, as_of);
+    if (!f.division.empty() && !DivisionWithin(c.county, f.division)) continue;
+    if (!InScope(c.county, f.scope)) continue;
+    if (f.fiscal_year && c.year != *f.fiscal_year) continue;
+    Json r07 = {{"numerator", c.r07_num},
+                {"pct_bp", c.r07_pct},
+                {"base_missing", c.r07_base_seq == 0},
+                {"base", c.r07_base_seq ? Json(c.r07_base) : Json(nullptr)},
+                {"limit", c.r07_base_seq ? Json(c.r07_limit) : Json(nullptr)},
+                {"headroom", c.r07_base_seq ? Json(c.r07_limit - c.r07_num)
+                                            : Json(nullptr)},
+                {"over", c.r07_over}};
+    Json r08 = {{"numerator", c.r08_num},
+                {"pct_bp", c.r08_pct},
+                {"base", c.r08_base},
+                {"base_source", c.r08_base_seq ? "declared" : "computed"},
+                {"limit", c.r08_limit},
+                {"headroom", c.r08_limit - c.r08_num},
+                {"over", c.r08_over},
+                {"provisional", !c.closed}};
+    rows.push_back({{"division_code", c.county},
+                    {"fiscal_year", c.year},
+                    {"R07", r07},
+                    {"R08", r08}});
+  }
+  return Json{{"as_of", FormatDay(as_of)}, {"counties", rows}};
+}
+
+Json FlagPage(const std::vector<Flag>& flags, const FlagFilter& f, Day as_of) {
+  Json out = Json::array();
+  auto it = flags.begin();
+  if (!f.cursor.empty()) {
+    it = std::upper_bound(flags.begin(), flags.end(), f.cursor,
+                          [](const std::string& c, const Flag& x) {
+                            return c < x.flag_id;
+                          });
+  }
+  Json next = nullptr;
+  for (; it != flags.end(); ++it) {
+    const Finding& fd = it->finding;
+    if (!f.rule.empty() && fd.rule != f.rule) continue;
+    if (!f.severity.empty() && f.severity != SeverityName(fd.severity))
+      continue;
+    if (!f.status.empty() && it->status != f.status) continue;
+    if (!f.division.empty() && !DivisionWithin(fd.division, f.division))
+      continue;
+    if (!InScope(fd.division, f.scope)) continue;
+    if (out.size() == f.limit) {
+      next = out.back()["flag_id"];
+      break;
+    }
+    out.push_back(FlagJson(*it, as_of));
+  }
+  return Json{{"flags", std::move(out)}, {"next_cursor", next}};
+}
+
+}  // namespace fl::replay

@@ -1,0 +1,46 @@
+// Read models of API.md over one State: balances, a lot, a contract, the
+// cap report, and flag pages. `scope` is a token's division ("" = all).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "crypto/status.h"
+#include "replay/flags.h"
+#include "replay/state.h"
+
+namespace fl::replay {
+
+struct BalanceFilter {
+  std::string division, fund, program;
+  std::optional<int> fiscal_year;
+  std::string scope;
+};
+// {"balances": [...]} sorted by division, fund, program, year.
+Json Balances(const State& s, const BalanceFilter& filter);
+Json BalanceArray(const State& s, const BalanceFilter& filter);
+
+// A lot or contract with its figures and the seqs that moved it; 404 when
+// unknown. `division` receives its division for the caller's scope check.
+Result<Json> LotView(const State& s, const std::string& id, Day as_of,
+                     std::string* division);
+Result<Json> ContractView(const State& s, const std::string& id,
+                          std::string* division);
+
+struct CapFilter {
+  std::string division;
+  std::optional<int> fiscal_year;
+  std::string scope;
+};
+Json CapReport(const State& s, const CapFilter& filter, Day as_of);
+
+struct FlagFilter {
+  std::string rule, severity, division, status, cursor, scope;
+  std::size_t limit = 100;
+};
+// {"flags": [...], "next_cursor": flag_id or null}; flags after `cursor`.
+Json FlagPage(const std::vector<Flag>& flags, const FlagFilter& filter,
+              Day as_of);
+
+}  // namespace fl::replay

@@ -1,0 +1,75 @@
+#include "replay/rules/caps.h"
+
+#include <algorithm>
+
+#include "ledger/division.h"
+#include "replay/rules/rule.h"
+
+namespace fl::replay {
+
+CapFigures CapFor(const State& s, const std::string& key, Day as_of) {
+  CapFigures f;
+  auto bar = key.find('|');
+  f.county = key.substr(0, bar);
+  f.year = std::atoi(key.c_str() + bar + 1);
+  const CapSums* sums = s.caps.Find(key);
+  if (!sums) return f;
+  // Parameters in force at the end of the year (or as_of, if earlier).
+  const Day when = std::min(as_of, YearEnd(f.year));
+
+  f.r07_num = sums->r07;
+  f.r07_pct = ParamsFor(s, "R07", f.county, when).Int("pct");
+  if (const Declared* b = s.cap_bases.Find("assistance_pooled_total|" +
+                                           f.county + "|" +
+                                           std::to_string(f.year - 1))) {
+    f.r07_base = b->amount;
+    f.r07_base_seq = b->seq;
+    f.r07_limit = static_cast<std::int64_t>(
+        static_cast<__int128>(f.r07_base) * f.r07_pct / 10000);
+    f.r07_over = OverPct(f.r07_num, f.r07_base, f.r07_pct);
+  }
+
+  f.r08_num = sums->r08;
+  f.r08_pct = ParamsFor(s, "R08", f.county, when).Int("pct");
+  if (const Declared* b = s.cap_bases.Find("hardship_subsidy_total_expenditure|" +
+                                           f.county + "|" +
+                                           std::to_string(f.year))) {
+    f.r08_base = b->amount;
+    f.r08_base_seq = b->seq;
+  } else {
+    f.r08_base = sums->hardship;
+  }
+  f.r08_limit = static_cast<std::int64_t>(
+      static_cast<__int128>(f.r08_base) * f.r08_pct / 10000);
+  f.r08_over = f.r08_num > 0 && OverPct(f.r08_num, f.r08_base, f.r08_pct);
+
+  for (const auto& c : s.close_list.Get("")) {
+    auto b = c.find('|');
+    if (std::atoi(c.c_str() + b + 1) != f.year) continue;
+    if (!DivisionWithin(f.county, c.substr(0, b))) continue;
+    const Declared* d = s.closes.Find(c);
+    if (!d) continue;
+    if (!f.closed || d->seq < f.close_seq) f.close_seq = d->seq;
+    f.closed = true;
+  }
+  return f;
+}
+
+std::vector<std::uint64_t> CountedPaymentSeqs(const State& s,
+                                              const std::string& key,
+                                              bool hardship) {
+  std::vector<std::uint64_t> out;
+  for (const auto& id : s.cap_payments.Get(key)) {
+    const Payment* p = s.payments.Find(id);
+    if (!p || p->reversed) continue;
+    const Lot* l = s.lots.Find(p->lot);
+    if (!l || l->program == "ASSIST.BENEFIT") continue;
+    if (hardship ? l->fund != "assistance.hardship_subsidy"
+                 : !IsAssistanceFund(l->fund))
+      continue;
+    out.push_back(p->seq);
+  }
+  return out;
+}
+
+}  // namespace fl::replay

@@ -1,0 +1,35 @@
+// R01 diversion 挪用: money spent from a lot not funded for it, or moved to
+// another fund/program without an approval document.
+#include "replay/rules/rule.h"
+
+namespace fl::replay {
+namespace {
+
+void OnEvent(const Event& e, State& s, Findings& acts) {
+  const Json& d = e.data;
+  if (e.type == "payment.made") {
+    const Contract* c = s.contracts.Find(Str(d, "contract_id"));
+    const Lot* lot = s.lots.Find(Str(d, "allocation_id"));
+    if (!c || !lot) return;
+    bool named = false;
+    for (const auto& f : c->funding) named = named || f.lot == lot->id;
+    if (lot->program == c->program && named) return;
+    acts.Add(MakeFinding("R01", Str(d, "payment_id"), lot->division,
+                         kCritical, Int(d, "amount_fen"),
+                         {e.seq, c->signed_seq, lot->open_seq}));
+  } else if (e.type == "funds.transferred") {
+    const Lot* lot = s.lots.Find(Str(d, "allocation_id"));
+    if (!lot || d.contains("approval_doc")) return;
+    if (Str(d, "to_fund") == lot->fund && Str(d, "to_program") == lot->program)
+      return;  // stays in its fund and program: not a move elsewhere
+    acts.Add(MakeFinding("R01", Str(d, "new_allocation_id"), lot->division,
+                         kCritical, Int(d, "amount_fen"),
+                         {e.seq, lot->open_seq}));
+  }
+}
+
+}  // namespace
+
+extern const Rule kR01 = {"R01", OnEvent, nullptr};
+
+}  // namespace fl::replay

@@ -1,0 +1,33 @@
+// R09 split procurement 化整为零: per year (of period.start), buyer, program
+// and item category, the items of non-open contracts sum above threshold.
+#include <algorithm>
+
+#include "replay/rules/rule.h"
+
+namespace fl::replay {
+namespace {
+
+void AtAsOf(const State& s, Day as_of, Findings& out) {
+  for (const auto& [key, sum] : s.splits.rows()) {
+    // key: buyer|year|program|category
+    auto b1 = key.find('|');
+    const std::string buyer = key.substr(0, b1);
+    const int year = std::atoi(key.c_str() + b1 + 1);
+    Params p = ParamsFor(s, "R09", buyer, std::min(as_of, YearEnd(year)));
+    if (sum.amount <= p.Int("threshold")) continue;
+    std::vector<std::uint64_t> ev;
+    for (const auto& id : s.split_contracts.Get(key))
+      if (const Contract* c = s.contracts.Find(id)) ev.push_back(c->signed_seq);
+    if (p.policy_seq()) ev.push_back(p.policy_seq());
+    std::string subject = key;
+    std::replace(subject.begin(), subject.end(), '|', '/');
+    out.Add(MakeFinding("R09", subject, buyer, kHigh, sum.amount,
+                        std::move(ev)));
+  }
+}
+
+}  // namespace
+
+extern const Rule kR09 = {"R09", nullptr, AtAsOf};
+
+}  // namespace fl::replay

@@ -1,0 +1,61 @@
+// R11 overspend 超合同/超预算: payments above a contract's value after
+// amendments, a lot below zero (states: later events may cure them), and
+// a contract signed for more than its lots had available (an act).
+#include <map>
+
+#include "replay/rules/rule.h"
+
+namespace fl::replay {
+namespace {
+
+std::vector<std::uint64_t> Seqs(const State& s, const std::string& key) {
+  std::vector<std::uint64_t> out;
+  for (const auto& v : s.seqs.Get(key)) out.push_back(ParseSeq(v));
+  return out;
+}
+
+void OnEvent(const Event& e, State& s, Findings& acts) {
+  if (e.type != "contract.signed") return;
+  const Json& d = e.data;
+  std::map<std::string, std::int64_t> by_lot;
+  for (const auto& f : d.value("funding", Json::array()))
+    by_lot[Str(f, "allocation_id")] += Int(f, "amount_fen");
+  const std::string& division = Str(d, "division_code");
+  Params p = ParamsFor(s, "R11", division, e.occurred);
+  std::int64_t excess = 0;
+  std::vector<std::uint64_t> ev = {e.seq};
+  for (const auto& [id, amount] : by_lot) {
+    const Lot* lot = s.lots.Find(id);
+    if (!lot) continue;
+    std::int64_t available = Balance(*lot) - Committed(s, *lot);
+    if (amount - available > p.Int("tolerance")) {
+      excess += amount - available;
+      ev.push_back(lot->open_seq);
+    }
+  }
+  if (excess <= 0) return;
+  acts.Add(MakeFinding("R11", Str(d, "contract_id"), division, kHigh, excess,
+                       std::move(ev)));
+}
+
+void AtAsOf(const State& s, Day /*as_of*/, Findings& out) {
+  for (const auto& [id, c] : s.contracts.rows()) {
+    Params p = ParamsFor(s, "R11", c.division, c.signed_on);
+    if (c.paid - c.value <= p.Int("tolerance")) continue;
+    out.Add(MakeFinding("R11", id, c.division, kCritical, c.paid - c.value,
+                        Seqs(s, "c/" + id)));
+  }
+  for (const auto& [id, lot] : s.lots.rows()) {
+    std::int64_t balance = Balance(lot);
+    Params p = ParamsFor(s, "R11", lot.division, lot.issued_on);
+    if (-balance <= p.Int("tolerance")) continue;
+    out.Add(MakeFinding("R11", id, lot.division, kCritical, -balance,
+                        Seqs(s, "l/" + id)));
+  }
+}
+
+}  // namespace
+
+extern const Rule kR11 = {"R11", OnEvent, AtAsOf};
+
+}  // namespace fl::replay

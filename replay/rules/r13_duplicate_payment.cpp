@@ -1,0 +1,68 @@
+// R13 duplicate payment 重复支付: two non-reversed payments sharing (payee,
+// invoice_no) or (contract, milestone): high; same payee and amount within
+// `window` days under different invoices: low. The later payment (by seq)
+// is the subject. Reversals are read at as_of, so they clear a pair.
+#include <cstdlib>
+
+#include "replay/rules/rule.h"
+
+namespace fl::replay {
+namespace {
+
+std::string Cat(std::initializer_list<std::string_view> parts) {
+  std::string out;
+  for (auto p : parts) {
+    if (!out.empty()) out += '|';
+    out += p;
+  }
+  return out;
+}
+
+// An earlier (by seq) live member of `group`, or nullptr.
+// With window >= 0: only payments within it under another invoice.
+const Payment* EarlierLive(const State& s, const std::string& group,
+                           const Payment& p, Day window) {
+  for (const auto& id : s.dup_keys.Get(group)) {
+    const Payment* q = s.payments.Find(id);
+    if (!q || q->reversed || q->seq >= p.seq) continue;
+    if (window >= 0) {
+      if (std::abs(q->paid_on - p.paid_on) > window) continue;
+      if (q->invoice == p.invoice) continue;  // that is the high check
+    }
+    return q;
+  }
+  return nullptr;
+}
+
+void AtAsOf(const State& s, Day /*as_of*/, Findings& out) {
+  for (const auto& id : s.dup_candidates.Get("")) {
+    const Payment* p = s.payments.Find(id);
+    if (!p || p->reversed) continue;
+    const std::string division = PaymentDivision(s, *p);
+    if (const Payment* q =
+            EarlierLive(s, Cat({"i", p->payee, p->invoice}), *p, -1)) {
+      out.Add(MakeFinding("R13", id, division, kHigh, p->amount,
+                          {q->seq, p->seq}));
+    }
+    if (!p->contract.empty() && !p->milestone.empty()) {
+      if (const Payment* q = EarlierLive(
+              s, Cat({"m", p->contract, p->milestone}), *p, -1)) {
+        out.Add(MakeFinding("R13", id, division, kHigh, p->amount,
+                            {q->seq, p->seq}));
+      }
+    }
+    Params prm = ParamsFor(s, "R13", division, p->paid_on);
+    const Day window = static_cast<Day>(prm.Int("window"));
+    if (const Payment* q = EarlierLive(
+            s, Cat({"a", p->payee, std::to_string(p->amount)}), *p, window)) {
+      out.Add(MakeFinding("R13", id, division, kLow, p->amount,
+                          {q->seq, p->seq}));
+    }
+  }
+}
+
+}  // namespace
+
+extern const Rule kR13 = {"R13", nullptr, AtAsOf};
+
+}  // namespace fl::replay

@@ -1,0 +1,35 @@
+// R14 no supervision reserve 未预留督导评估经费: a buyer's SWS.OPS contracts of
+// a year with no supervision/evaluation/training item and no separate
+// SWS.SUPERVISION/EVALUATION/TRAINING contract that year (or a reserve
+// below min bp of the SWS.OPS total).
+#include <algorithm>
+
+#include "replay/rules/rule.h"
+
+namespace fl::replay {
+namespace {
+
+void AtAsOf(const State& s, Day as_of, Findings& out) {
+  for (const auto& [key, r] : s.reserves.rows()) {
+    if (r.ops_contracts == 0) continue;
+    auto bar = key.find('|');
+    const std::string buyer = key.substr(0, bar);
+    const int year = std::atoi(key.c_str() + bar + 1);
+    Params p = ParamsFor(s, "R14", buyer, std::min(as_of, YearEnd(year)));
+    const bool short_of_min =
+        static_cast<__int128>(r.reserve) * 10000 <
+        static_cast<__int128>(r.ops_total) * p.Int("min");
+    if (r.reserve > 0 && !short_of_min) continue;
+    std::vector<std::uint64_t> ev;
+    for (const auto& id : s.reserve_contracts.Get(key))
+      if (const Contract* c = s.contracts.Find(id)) ev.push_back(c->signed_seq);
+    out.Add(MakeFinding("R14", buyer + "/" + std::to_string(year), buyer,
+                        kMedium, r.ops_total, std::move(ev)));
+  }
+}
+
+}  // namespace
+
+extern const Rule kR14 = {"R14", nullptr, AtAsOf};
+
+}  // namespace fl::replay

@@ -1,0 +1,54 @@
+// R15 lottery off-purpose 不符合发行宗旨: lottery money paid for a purpose
+// outside the five (high) or a forbidden economic class (critical); and,
+// for a division and year closed, an elderly share below `share` bp of
+// its lottery spending (low).
+#include "ledger/division.h"
+#include "replay/rules/rule.h"
+
+namespace fl::replay {
+namespace {
+
+void OnEvent(const Event& e, State& s, Findings& acts) {
+  if (e.type != "payment.made") return;
+  const Json& d = e.data;
+  const Lot* lot = s.lots.Find(Str(d, "allocation_id"));
+  if (!lot || !IsLotteryFund(lot->fund)) return;
+  Params p = ParamsFor(s, "R15", lot->division, DateField(d, "paid_on"));
+  int sev = -1;
+  if (!p.Contains("purposes", Str(d, "purpose"))) sev = kHigh;
+  if (p.Contains("forbidden", Str(d, "economic_class"))) sev = kCritical;
+  if (sev < 0) return;
+  acts.Add(MakeFinding("R15", Str(d, "payment_id"), lot->division, sev,
+                       Int(d, "amount_fen"), {e.seq}));
+}
+
+void AtAsOf(const State& s, Day /*as_of*/, Findings& out) {
+  for (const auto& key : s.close_list.Get("")) {
+    auto bar = key.find('|');
+    const std::string division = key.substr(0, bar);
+    const int year = std::atoi(key.c_str() + bar + 1);
+    std::int64_t total = 0, elderly = 0;
+    for (const auto& [k, sums] : s.lottery.rows()) {
+      auto b = k.find('|');
+      if (std::atoi(k.c_str() + b + 1) != year) continue;
+      if (!DivisionWithin(k.substr(0, b), division)) continue;
+      total += sums.total;
+      elderly += sums.elderly;
+    }
+    if (total <= 0) continue;
+    Params p = ParamsFor(s, "R15", division, YearEnd(year));
+    if (static_cast<__int128>(elderly) * 10000 >=
+        static_cast<__int128>(total) * p.Int("share"))
+      continue;
+    const Declared* close = s.closes.Find(key);
+    out.Add(MakeFinding("R15", division + "/" + std::to_string(year), division,
+                        kLow, total - elderly,
+                        {close ? close->seq : 0}));
+  }
+}
+
+}  // namespace
+
+extern const Rule kR15 = {"R15", OnEvent, AtAsOf};
+
+}  // namespace fl::replay

@@ -1,0 +1,35 @@
+// R16 station under-funded 每站不少于2万元: a station established in year Y
+// with less than min of SWS.SETUP payments naming it, paid by Dec 31 of Y;
+// judged once that day has passed.
+#include "replay/rules/rule.h"
+
+namespace fl::replay {
+
+namespace {
+
+void AtAsOf(const State& s, Day as_of, Findings& out) {
+  for (const auto& [id, st] : s.stations.rows()) {
+    const Day deadline = YearEnd(YearOf(st.established));
+    if (as_of <= deadline) continue;
+    std::int64_t funded = 0;
+    std::vector<std::uint64_t> ev = {st.seq};
+    for (const auto& pid : s.station_payments.Get(id)) {
+      const Payment* p = s.payments.Find(pid);
+      if (!p || p->reversed || p->paid_on > deadline) continue;
+      const Lot* l = s.lots.Find(p->lot);
+      if (!l || l->program != "SWS.SETUP") continue;
+      funded += p->amount;
+      ev.push_back(p->seq);
+    }
+    Params prm = ParamsFor(s, "R16", st.division, st.established);
+    if (funded >= prm.Int("min")) continue;
+    out.Add(MakeFinding("R16", id, st.division, kLow, prm.Int("min") - funded,
+                        std::move(ev)));
+  }
+}
+
+}  // namespace
+
+extern const Rule kR16 = {"R16", nullptr, AtAsOf};
+
+}  // namespace fl::replay

@@ -1,0 +1,73 @@
+// The misuse rules of RULES.md, one file each. A rule may judge an act
+// when its event arrives (before the event changes the projections, so it
+// sees the world as the act found it), and/or a state at an `as_of` date.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "replay/event.h"
+#include "replay/policy.h"
+#include "replay/state.h"
+
+namespace fl::replay {
+
+// Findings keyed by "rule|subject"; one per (rule, subject): the higher
+// severity, the larger amount and the union of the evidence.
+class Findings {
+ public:
+  void Add(Finding f);
+  std::map<std::string, Finding>& all() { return all_; }
+
+ private:
+  std::map<std::string, Finding> all_;
+};
+void MergeFinding(Finding& into, const Finding& f);
+
+struct Rule {
+  const char* id;
+  // Acts: called for every applied event before it is projected. May keep
+  // the rule's own running figures in `s`; findings go to `acts`.
+  void (*on_event)(const Event& e, State& s, Findings& acts);
+  // States: judged over the projections at as_of.
+  void (*at_as_of)(const State& s, Day as_of, Findings& out);
+};
+
+const std::vector<Rule>& AllRules();
+
+inline Finding MakeFinding(const char* rule, std::string subject,
+                           std::string division, int severity,
+                           std::int64_t amount,
+                           std::vector<std::uint64_t> evidence) {
+  Finding f;
+  f.rule = rule;
+  f.subject = std::move(subject);
+  f.division = std::move(division);
+  f.severity = severity;
+  f.amount = amount;
+  f.evidence = std::move(evidence);
+  return f;
+}
+
+// num * 10000 > base * bp, in 128-bit so no product overflows.
+inline bool OverPct(std::int64_t num, std::int64_t base, std::int64_t bp) {
+  return static_cast<__int128>(num) * 10000 > static_cast<__int128>(base) * bp;
+}
+
+// Shared helpers for the rules.
+bool IsLotteryFund(std::string_view fund);
+bool IsAssistanceFund(std::string_view fund);
+bool IsCountyCode(std::string_view code);  // 6 digits not ending in 00
+// What open contracts funded from `lot` still have to pay from it.
+std::int64_t Committed(const State& s, const Lot& lot);
+std::int64_t Balance(const Lot& lot);
+// Division a payment belongs to (its lot's), "" when unknown.
+std::string PaymentDivision(const State& s, const Payment& p);
+// Allowed service categories of a program (RULES.md table or its
+// program.defined); nullopt-like empty + false when the program is unknown.
+bool CategoryAllowed(const State& s, const std::string& program,
+                     const std::string& category, bool* known);
+std::uint64_t ParseSeq(const std::string& decimal);
+
+}  // namespace fl::replay

@@ -1,0 +1,104 @@
+#include <algorithm>
+#include <charconv>
+
+#include "replay/rules/rule.h"
+
+namespace fl::replay {
+
+void MergeFinding(Finding& into, const Finding& f) {
+  into.severity = std::max(into.severity, f.severity);
+  into.amount = std::max(into.amount, f.amount);
+  into.provisional = into.provisional && f.provisional;
+  if (into.division.empty()) into.division = f.division;
+  into.evidence.insert(into.evidence.end(), f.evidence.begin(),
+                       f.evidence.end());
+  std::sort(into.evidence.begin(), into.evidence.end());
+  into.evidence.erase(std::unique(into.evidence.begin(), into.evidence.end()),
+                      into.evidence.end());
+}
+
+void Findings::Add(Finding f) {
+  std::sort(f.evidence.begin(), f.evidence.end());
+  f.evidence.erase(std::unique(f.evidence.begin(), f.evidence.end()),
+                   f.evidence.end());
+  std::string key = f.rule + "|" + f.subject;
+  auto it = all_.find(key);
+  if (it == all_.end()) {
+    all_.emplace(std::move(key), std::move(f));
+  } else {
+    MergeFinding(it->second, f);
+  }
+}
+
+bool IsLotteryFund(std::string_view fund) {
+  return fund.substr(0, 8) == "lottery.";
+}
+bool IsAssistanceFund(std::string_view fund) {
+  return fund.substr(0, 11) == "assistance.";
+}
+bool IsCountyCode(std::string_view code) {
+  return code.size() == 6 && code.substr(4) != "00";
+}
+
+std::int64_t Balance(const Lot& l) {
+  return l.received - l.issued_down - l.transferred_out - l.recovered - l.paid;
+}
+
+std::int64_t Committed(const State& s, const Lot& lot) {
+  std::int64_t sum = 0;
+  // The projector lists each contract once per lot it draws on.
+  for (const auto& id : s.lot_contracts.Get(lot.id)) {
+    const Contract* c = s.contracts.Find(id);
+    if (!c || c->terminated) continue;
+    std::int64_t funded = 0;
+    for (const auto& f : c->funding)
+      if (f.lot == lot.id) funded += f.amount;
+    auto paid = c->paid_by_lot.find(lot.id);
+    std::int64_t left =
+        funded - (paid == c->paid_by_lot.end() ? 0 : paid->second);
+    if (left > 0) sum += left;
+  }
+  return sum;
+}
+
+std::string PaymentDivision(const State& s, const Payment& p) {
+  const Lot* l = s.lots.Find(p.lot);
+  return l ? l->division : std::string();
+}
+
+bool CategoryAllowed(const State& s, const std::string& program,
+                     const std::string& category, bool* known) {
+  static const std::map<std::string, std::vector<std::string>> kAllowed = [] {
+    std::vector<std::string> ops = {
+        "screening",        "means_test",  "training",
+        "policy_outreach",  "performance_review", "care",
+        "rehabilitation",   "medical_escort", "social_integration",
+        "capacity_building", "counselling", "resource_linking"};
+    return std::map<std::string, std::vector<std::string>>{
+        {"SWS.SETUP", {"venue_fitout", "office_equipment", "signage"}},
+        {"SWS.OPS", ops},
+        {"SWS.SUPERVISION", {"supervision"}},
+        {"SWS.EVALUATION", {"evaluation"}},
+        {"SWS.TRAINING", {"training"}},
+        {"ASSIST.PURCHASED_SERVICE", ops},
+        {"ASSIST.BENEFIT", {"benefit_payment"}},
+    };
+  }();
+  const std::vector<std::string>* list = nullptr;
+  if (const Program* p = s.programs.Find(program)) {
+    list = &p->allowed_categories;  // program.defined has the last word
+  } else if (auto it = kAllowed.find(program); it != kAllowed.end()) {
+    list = &it->second;
+  }
+  *known = list != nullptr;
+  if (!list) return true;
+  return std::find(list->begin(), list->end(), category) != list->end();
+}
+
+std::uint64_t ParseSeq(const std::string& decimal) {
+  std::uint64_t v = 0;
+  std::from_chars(decimal.data(), decimal.data() + decimal.size(), v);
+  return v;
+}
+
+}  // namespace fl::replay

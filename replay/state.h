@@ -1,0 +1,199 @@
+// The projections: what the log says about lots, contracts, payments,
+// stations, vendors, keys, cap bases and policies, plus the findings of
+// acts (rules judged when the event happened). Everything here is a pure
+// fold of the log in seq order; see projector.h.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "ledger/canonical_json.h"
+#include "replay/date.h"
+#include "replay/table.h"
+
+namespace fl::replay {
+
+enum Severity : int { kInfo = 0, kLow, kMedium, kHigh, kCritical };
+const char* SeverityName(int s);
+int SeverityFromName(std::string_view name);  // -1 when unknown
+
+// One finding of one rule about one subject (RULES.md "Subject and id").
+struct Finding {
+  std::string rule, subject, division;
+  int severity = kInfo;
+  std::int64_t amount = 0;
+  std::vector<std::uint64_t> evidence;
+  bool provisional = false;
+};
+
+// One allocation_id (EVENTS.md: a lot). `division` is where the money sits:
+// the to_code of an issued lot, the division_code of a budget lot.
+struct Lot {
+  std::string id, fund, program, division, from_code, parent;
+  int fiscal_year = 0;
+  bool budget = false, pass_through = false, transfer = false;
+  std::int64_t amount = 0;  // issued / appropriated / transferred in
+  std::int64_t received = 0, issued_down = 0, transferred_out = 0,
+               recovered = 0, paid = 0;
+  Day issued_on = kNoDay, received_on = kNoDay;
+  std::vector<std::string> targets;
+  std::int64_t min_per_target = 0;
+  Day deadline = kNoDay;
+  std::map<std::string, std::int64_t> target_paid;  // by the deadline
+  std::uint64_t open_seq = 0;
+  bool received_seen = false;
+  std::uint64_t received_seq = 0;
+  std::vector<std::tuple<Day, std::int64_t, std::uint64_t>>
+      down_issues;  // child issues: date, amount, seq
+};
+
+struct Item {
+  std::string category;
+  std::int64_t amount = 0;
+};
+struct Funding {
+  std::string lot;
+  std::int64_t amount = 0;
+};
+
+struct Contract {
+  std::string id, division, program, supplier, method;
+  std::int64_t value = 0;
+  Day start = kNoDay, end = kNoDay, signed_on = kNoDay;
+  std::vector<std::string> stations;
+  std::vector<Item> items;
+  std::vector<Funding> funding;
+  bool amended = false, terminated = false;
+  Day terminated_on = kNoDay;
+  std::int64_t paid = 0;
+  std::map<std::string, std::int64_t> paid_by_lot;
+  std::int64_t out_of_scope_paid = 0;  // R05 cumulative
+  std::map<std::string, Day> milestones;  // accepted_on
+  std::uint64_t signed_seq = 0;
+};
+
+struct Payment {
+  std::string id, lot, payee, economic_class, service_category, purpose,
+      invoice, contract, milestone, station;
+  std::int64_t amount = 0;
+  Day paid_on = kNoDay;
+  bool reversed = false;
+  std::uint64_t seq = 0, reversal_seq = 0;
+};
+
+struct Station {
+  std::string id, name, division;
+  Day established = kNoDay, deregistered = kNoDay;
+  std::uint64_t seq = 0, deregistered_seq = 0;
+};
+
+struct SanctionWindow {
+  std::string list;
+  Day from = kNoDay, to = kNoDay;  // [from, to)
+  Day lifted = kNoDay;             // ends the window early
+  std::uint64_t seq = 0, lift_seq = 0;
+};
+struct Vendor {
+  std::vector<SanctionWindow> windows;
+};
+
+struct Agency {
+  std::string kind, division, uscc;
+  std::uint64_t seq = 0;
+};
+struct KeyRecord {
+  std::string agency, public_key;
+  std::uint64_t added_seq = 0, revoked_seq = 0;
+  bool revoked = false;
+};
+
+struct Program {
+  std::vector<std::string> purposes, allowed_categories;
+  std::uint64_t seq = 0;
+};
+
+struct PolicySet {
+  std::string rule, scope;
+  Json params;
+  Day effective_from = kNoDay;
+  std::uint64_t seq = 0;
+};
+
+struct Declared {  // cap_base.declared, latest by seq wins
+  std::int64_t amount = 0;
+  std::uint64_t seq = 0;
+};
+
+struct Review {  // flag.reviewed, latest by seq wins
+  std::string status;
+  std::uint64_t seq = 0;
+};
+
+// Running sums per (county, year) for R07/R08 and per (division, year) for
+// R15(c); payments add, reversals subtract.
+struct CapSums {
+  std::int64_t r07 = 0;        // assistance.*, program != ASSIST.BENEFIT
+  std::int64_t r08 = 0;        // hardship_subsidy, program != ASSIST.BENEFIT
+  std::int64_t hardship = 0;   // every hardship_subsidy payment
+};
+struct LotterySums {
+  std::int64_t total = 0, elderly = 0;
+};
+
+// Item sums per (buyer, year, program, category) of non-open contracts.
+struct SplitSum {
+  std::int64_t amount = 0;
+};
+// Per (buyer, year): SWS.OPS contracts and their supervision reserve.
+struct ReserveSums {
+  std::int64_t ops_total = 0, reserve = 0;
+  int ops_contracts = 0;
+};
+
+struct State {
+  std::uint64_t next_seq = 0;  // entries applied: [0, next_seq)
+  Day newest_day = kNoDay;     // newest occurred_at date, genesis excluded
+  Day genesis_day = kNoDay;    // used only while the log holds nothing else
+  Day filter_as_of = kNoDay;   // events dated later are ignored (kNoDay: none)
+
+  Table<Lot> lots;
+  Table<Contract> contracts;
+  Table<Payment> payments;
+  Table<Station> stations;
+  Table<Vendor> vendors;
+  Table<Agency> agencies;
+  Table<KeyRecord> keys;
+  Table<Program> programs;
+  Table<PolicySet> policies;  // by be64(seq)
+  Table<Declared> cap_bases;  // kind|division|year
+  Table<Declared> closes;     // division|year
+  Table<Review> reviews;      // flag_id
+  Table<Declared> exceptions; // rule|ref -> first approval seq
+  Table<CapSums> caps;        // county|year
+  Table<LotterySums> lottery; // division|year
+  Table<SplitSum> splits;     // buyer|year|program|category
+  Table<ReserveSums> reserves;  // buyer|year
+  Table<Finding> acts;        // rule|subject
+
+  // Append-only lists.
+  MultiIndex seqs;             // "l/"+lot, "c/"+contract -> seqs (decimal)
+  MultiIndex lot_contracts;    // lot -> contracts funded from it
+  MultiIndex station_payments; // station -> payments naming it
+  MultiIndex payee_payments;   // uscc -> payments
+  MultiIndex supplier_contracts;  // uscc -> contracts
+  MultiIndex dup_keys;         // "i|payee|invoice", "m|contract|milestone",
+                               // "a|payee|amount" -> payments
+  MultiIndex dup_candidates;   // "" -> payments that joined a dup group
+  MultiIndex cap_payments;     // county|year -> payments counted by R07/R08
+  MultiIndex split_contracts;  // buyer|year|program|category -> contracts
+  MultiIndex reserve_contracts;  // buyer|year -> contracts
+  MultiIndex close_list;       // "" -> division|year closed
+  MultiIndex policy_rules;     // rule -> policy ids
+};
+
+std::string SeqKey(std::uint64_t seq);  // fixed-width, sorts by number
+
+}  // namespace fl::replay

@@ -1,0 +1,95 @@
+// In-memory projection tables that remember what changed, so a worker can
+// persist only the changed rows together with its applied seq.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+namespace fl::replay {
+
+// Receives changed rows: value nullptr means "delete".
+using RowSink =
+    std::function<void(std::string_view key, const std::string* value)>;
+
+// id -> V. V is serialised by the codec given to Flush/Load.
+template <class V>
+class Table {
+ public:
+  const V* Find(const std::string& id) const {
+    auto it = rows_.find(id);
+    return it == rows_.end() ? nullptr : &it->second;
+  }
+  // Mutable access marks the row changed.
+  V* Mut(const std::string& id) {
+    auto it = rows_.find(id);
+    if (it == rows_.end()) return nullptr;
+    dirty_.insert(id);
+    return &it->second;
+  }
+  V& Upsert(const std::string& id) {
+    dirty_.insert(id);
+    return rows_[id];
+  }
+  void Erase(const std::string& id) {
+    rows_.erase(id);
+    dirty_.insert(id);
+  }
+  std::size_t size() const { return rows_.size(); }
+  const std::unordered_map<std::string, V>& rows() const { return rows_; }
+
+  template <class Encode>
+  void Flush(std::string_view prefix, const RowSink& sink, Encode encode) {
+    std::string key;
+    for (const auto& id : dirty_) {
+      key.assign(prefix).append(id);
+      auto it = rows_.find(id);
+      if (it == rows_.end()) {
+        sink(key, nullptr);
+      } else {
+        std::string v = encode(it->second);
+        sink(key, &v);
+      }
+    }
+    dirty_.clear();
+  }
+  // Loading does not mark rows changed.
+  V& LoadRow(std::string id) { return rows_[std::move(id)]; }
+
+ private:
+  std::unordered_map<std::string, V> rows_;
+  std::unordered_set<std::string> dirty_;
+};
+
+// key -> ordered list of members, append-only. Persisted as one row per
+// member (key \x1f index), so long lists are never rewritten.
+class MultiIndex {
+ public:
+  void Add(const std::string& key, std::string member) {
+    auto& list = rows_[key];
+    list.push_back(std::move(member));
+    added_.emplace_back(key, list.size() - 1);
+  }
+  const std::vector<std::string>& Get(const std::string& key) const {
+    static const std::vector<std::string> kEmpty;
+    auto it = rows_.find(key);
+    return it == rows_.end() ? kEmpty : it->second;
+  }
+  const std::unordered_map<std::string, std::vector<std::string>>& rows()
+      const {
+    return rows_;
+  }
+  void Flush(std::string_view prefix, const RowSink& sink);
+  // Rows come back in key order, so members arrive in index order.
+  void LoadRow(std::string_view key_and_index, std::string member);
+
+ private:
+  std::unordered_map<std::string, std::vector<std::string>> rows_;
+  std::vector<std::pair<std::string, std::size_t>> added_;
+};
+
+}  // namespace fl::replay
