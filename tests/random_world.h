@@ -1,0 +1,19 @@
+// Random but valid event streams for replay-equals-live tests: every event
+// passes the append checks, and the stream touches every event type and,
+// by chance, every rule.
+#pragma once
+
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "rule_world.h"
+
+namespace fl::test {
+
+// Appends `events` random events to `w` in batches of `batch`.
+void AppendRandomWorld(RuleWorld& w, std::uint32_t seed, int events,
+                       int batch = 500);
+
+}  // namespace fl::test
