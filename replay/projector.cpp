@@ -6,6 +6,7 @@
 #include "crypto/ed25519.h"
 #include "crypto/encoding.h"
 #include "ledger/division.h"
+#include "replay/policy.h"
 #include "replay/rules/rule.h"
 
 namespace fl::replay {
@@ -113,16 +114,21 @@ void ApplyPayment(State& s, const Event& e) {
     p.contract.clear();  // filtered out by as_of
   // Duplicate groups (R13): a payment joining a non-empty group is a
   // candidate the rule re-checks at as_of (reversals may clear it).
-  std::vector<std::string> keys = {
-      Cat({"i", p.payee, p.invoice}),
-      Cat({"a", p.payee, std::to_string(p.amount)})};
+  bool candidate = false;
+  std::vector<std::string> keys = {Cat({"i", p.payee, p.invoice})};
   if (!p.contract.empty() && !p.milestone.empty())
     keys.push_back(Cat({"m", p.contract, p.milestone}));
-  bool candidate = false;
-  for (const auto& k : keys) {
-    if (!s.dup_keys.Get(k).empty()) candidate = true;
-    s.dup_keys.Add(k, p.id);
+  for (const auto& k : keys)
+    candidate = candidate || !s.dup_keys.Get(k).empty();
+  if (const Lot* lot = s.lots.Find(p.lot); lot && !candidate) {
+    Day window = static_cast<Day>(
+        ParamsFor(s, "R13", lot->division, p.paid_on).Int("window"));
+    for (const auto& k :
+         AmountGroupKeysNear(p.payee, p.amount, p.paid_on, window))
+      candidate = candidate || !s.dup_keys.Get(k).empty();
   }
+  keys.push_back(AmountGroupKey(p.payee, p.amount, p.paid_on));
+  for (const auto& k : keys) s.dup_keys.Add(k, p.id);
   if (candidate) s.dup_candidates.Add("", p.id);
   s.payee_payments.Add(p.payee, p.id);
   if (!p.station.empty()) s.station_payments.Add(p.station, p.id);

@@ -53,10 +53,13 @@ void AtAsOf(const State& s, Day /*as_of*/, Findings& out) {
     }
     Params prm = ParamsFor(s, "R13", division, p->paid_on);
     const Day window = static_cast<Day>(prm.Int("window"));
-    if (const Payment* q = EarlierLive(
-            s, Cat({"a", p->payee, std::to_string(p->amount)}), *p, window)) {
-      out.Add(MakeFinding("R13", id, division, kLow, p->amount,
-                          {q->seq, p->seq}));
+    for (const auto& key :
+         AmountGroupKeysNear(p->payee, p->amount, p->paid_on, window)) {
+      if (const Payment* q = EarlierLive(s, key, *p, window)) {
+        out.Add(MakeFinding("R13", id, division, kLow, p->amount,
+                            {q->seq, p->seq}));
+        break;
+      }
     }
   }
 }

@@ -55,6 +55,16 @@ inline bool OverPct(std::int64_t num, std::int64_t base, std::int64_t bp) {
   return static_cast<__int128>(num) * 10000 > static_cast<__int128>(base) * bp;
 }
 
+// R13's same-payee-same-amount groups are split into 8-day buckets so a
+// payment is compared with its neighbours in time only, not with every
+// equal monthly instalment the payee ever received.
+inline constexpr Day kDupBucketDays = 8;
+std::string AmountGroupKey(std::string_view payee, std::int64_t amount,
+                           Day paid_on);
+std::vector<std::string> AmountGroupKeysNear(std::string_view payee,
+                                             std::int64_t amount, Day paid_on,
+                                             Day window);
+
 // Shared helpers for the rules.
 bool IsLotteryFund(std::string_view fund);
 bool IsAssistanceFund(std::string_view fund);

@@ -95,6 +95,33 @@ bool CategoryAllowed(const State& s, const std::string& program,
   return std::find(list->begin(), list->end(), category) != list->end();
 }
 
+namespace {
+std::string GroupKey(std::string_view payee, std::int64_t amount, Day bucket) {
+  std::string k = "a|";
+  k.append(payee).append("|").append(std::to_string(amount)).append("|");
+  k.append(std::to_string(bucket));
+  return k;
+}
+Day BucketOf(Day d) {
+  return d >= 0 ? d / kDupBucketDays : -((-d + kDupBucketDays - 1) / kDupBucketDays);
+}
+}  // namespace
+
+std::string AmountGroupKey(std::string_view payee, std::int64_t amount,
+                           Day paid_on) {
+  return GroupKey(payee, amount, BucketOf(paid_on));
+}
+
+std::vector<std::string> AmountGroupKeysNear(std::string_view payee,
+                                             std::int64_t amount, Day paid_on,
+                                             Day window) {
+  window = std::clamp<Day>(window, 0, 512);
+  std::vector<std::string> out;
+  for (Day b = BucketOf(paid_on - window); b <= BucketOf(paid_on + window); ++b)
+    out.push_back(GroupKey(payee, amount, b));
+  return out;
+}
+
 std::uint64_t ParseSeq(const std::string& decimal) {
   std::uint64_t v = 0;
   std::from_chars(decimal.data(), decimal.data() + decimal.size(), v);
