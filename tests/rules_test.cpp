@@ -646,16 +646,35 @@ TEST_CASE("R18 payments and acceptances for stations not operating",
   w.Add("station.deregistered", {{"station_id", "st-gone"}, {"date", "2024-06-01"}},
         "2024-06-10");
   w.Pay("P-after", "L-ops", 10'000, "2024-06-01", {{"station_id", "st-gone"}});
+  // Acceptances before the period starts (03-01): the payments carrying
+  // those milestones are the claims, whichever is recorded first.
   w.Add("milestone.accepted",
         {{"contract_id", "C1"}, {"milestone_id", "m0"},
          {"accepted_on", "2024-02-28"}},
         "2024-02-28");
+  w.Pay("P-m0", "L-ops", 20'000, "2024-03-05",
+        {{"contract_id", "C1"}, {"milestone_id", "m0"}});
+  w.Pay("P-m1", "L-ops", 20'001, "2024-03-06",
+        {{"contract_id", "C1"}, {"milestone_id", "m1"}});
+  w.Add("milestone.accepted",
+        {{"contract_id", "C1"}, {"milestone_id", "m1"},
+         {"accepted_on", "2024-02-29"}},
+        "2024-03-07");
+  w.Add("milestone.accepted",
+        {{"contract_id", "C1"}, {"milestone_id", "m2"},
+         {"accepted_on", "2024-03-01"}},
+        "2024-03-07");
+  w.Pay("P-m2", "L-ops", 20'002, "2024-03-08",
+        {{"contract_id", "C1"}, {"milestone_id", "m2"}});
   CHECK(w.FlagOf("R18", "P-early", "2024-12-31")["severity"] == "critical");
   CHECK(w.FlagOf("R18", "P-open", "2024-12-31").is_null());
   CHECK(w.FlagOf("R18", "P-before", "2024-12-31").is_null());
   CHECK(w.FlagOf("R18", "P-recorded", "2024-12-31").is_object());
   CHECK(w.FlagOf("R18", "P-after", "2024-12-31").is_object());
-  CHECK(w.FlagOf("R18", "C1", "2024-12-31").is_object());
+  CHECK(w.FlagOf("R18", "P-m0", "2024-12-31").is_object());
+  CHECK(w.FlagOf("R18", "P-m1", "2024-12-31").is_object());
+  CHECK(w.FlagOf("R18", "P-m2", "2024-12-31").is_null());
+  CHECK(w.FlagOf("R18", "C1", "2024-12-31").is_null());
 }
 
 TEST_CASE("exception.approved makes a flag info; flag.reviewed sets status",

@@ -1,7 +1,9 @@
-// R18 fictitious claim 虚报冒领: a payment or acceptance for a station not yet
-// established or already deregistered on that date (on or after the
-// deregistration date), or an acceptance before the contract period.
-// A deregistration recorded late also catches payments already recorded.
+// R18 fictitious claim 虚报冒领: a payment for a station not yet established
+// or already deregistered on its paid_on (on or after the deregistration
+// date), or a payment for a milestone accepted before the contract period
+// starts. RULES.md names payments as R18's subjects, so an early acceptance
+// flags the payments that carry its milestone, whichever came first. A
+// deregistration recorded late also catches payments already recorded.
 #include "replay/rules/rule.h"
 
 namespace fl::replay {
@@ -15,29 +17,34 @@ bool NotOperating(const Station& st, Day d) {
 void OnEvent(const Event& e, State& s, Findings& acts) {
   const Json& d = e.data;
   if (e.type == "payment.made") {
-    const Station* st = s.stations.Find(Str(d, "station_id"));
     const Lot* lot = s.lots.Find(Str(d, "allocation_id"));
-    if (!st || !lot || !NotOperating(*st, DateField(d, "paid_on"))) return;
-    std::vector<std::uint64_t> ev = {e.seq, st->seq};
-    if (st->deregistered_seq) ev.push_back(st->deregistered_seq);
+    if (!lot) return;
+    std::vector<std::uint64_t> ev = {e.seq};
+    if (const Station* st = s.stations.Find(Str(d, "station_id"));
+        st && NotOperating(*st, DateField(d, "paid_on"))) {
+      ev.push_back(st->seq);
+      if (st->deregistered_seq) ev.push_back(st->deregistered_seq);
+    }
+    if (const Contract* c = s.contracts.Find(Str(d, "contract_id"))) {
+      auto m = c->milestones.find(Str(d, "milestone_id"));
+      if (m != c->milestones.end() && m->second < c->start)
+        ev.push_back(c->signed_seq);
+    }
+    if (ev.size() == 1) return;
     acts.Add(MakeFinding("R18", Str(d, "payment_id"), lot->division,
                          kCritical, Int(d, "amount_fen"), std::move(ev)));
   } else if (e.type == "milestone.accepted") {
     const Contract* c = s.contracts.Find(Str(d, "contract_id"));
-    if (!c) return;
     const Day on = DateField(d, "accepted_on");
-    bool bad = on < c->start;
-    std::vector<std::uint64_t> ev = {e.seq, c->signed_seq};
-    for (const auto& sid : c->stations) {
-      const Station* st = s.stations.Find(sid);
-      if (st && NotOperating(*st, on)) {
-        bad = true;
-        ev.push_back(st->seq);
-      }
+    const std::string& milestone = Str(d, "milestone_id");
+    if (!c || on >= c->start || c->milestones.count(milestone)) return;
+    for (const auto& pid :
+         s.dup_keys.Get("m|" + c->id + "|" + milestone)) {
+      const Payment* p = s.payments.Find(pid);
+      if (!p) continue;
+      acts.Add(MakeFinding("R18", p->id, PaymentDivision(s, *p), kCritical,
+                           p->amount, {p->seq, e.seq, c->signed_seq}));
     }
-    if (!bad) return;
-    acts.Add(MakeFinding("R18", c->id, c->division, kCritical, 0,
-                         std::move(ev)));
   } else if (e.type == "station.deregistered") {
     const Station* st = s.stations.Find(Str(d, "station_id"));
     const Day from = DateField(d, "date");
