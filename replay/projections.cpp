@@ -20,7 +20,10 @@
 namespace fl::replay {
 namespace {
 
-constexpr std::uint64_t kBatch = 4096;  // entries per commit
+constexpr std::uint64_t kBatch = 4096;  // entries per live commit
+// A replay into a scratch store commits less often: hot rows (lots,
+// contracts) are then encoded once per 64k entries, not once per 4k.
+constexpr std::uint64_t kReplayBatch = 65536;
 constexpr std::size_t kHistoricCache = 4;
 
 std::int64_t NowMs() {
@@ -41,11 +44,11 @@ Result<Day> ParseAsOf(const std::string& text) {
 // Applies entries [from, to) of the ledger to `s`, committing every kBatch
 // entries when a store is given.
 Status Fold(const Ledger& ledger, State& s, std::uint64_t to,
-            ProjectionStore* store) {
+            ProjectionStore* store, std::uint64_t batch = kReplayBatch) {
   std::vector<Event> events;
   Status failed;
   while (s.next_seq < to) {
-    std::uint64_t end = std::min(to, s.next_seq + kBatch);
+    std::uint64_t end = std::min(to, s.next_seq + batch);
     events.clear();
     FL_RETURN_IF_ERROR(ledger.ForEachEntry(
         s.next_seq, end, [&](std::uint64_t, std::string_view bytes) {
