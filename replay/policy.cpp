@@ -56,6 +56,16 @@ const Json& Params::Get(std::string_view name) const {
   return kNull;
 }
 
+// A policy that sets a list key to something else keeps the default list,
+// so a typo cannot switch a check off.
+const Json& Params::ListOrDefault(std::string_view name) const {
+  const Json& v = Get(name);
+  if (v.is_array() || !defaults_) return v;
+  auto it = defaults_->find(std::string(name));
+  static const Json kEmpty = Json::array();
+  return it != defaults_->end() ? *it : kEmpty;
+}
+
 std::int64_t Params::Int(std::string_view name) const {
   const Json& v = Get(name);
   if (v.is_number_integer()) return v.get<std::int64_t>();
@@ -70,7 +80,7 @@ std::int64_t Params::Int(std::string_view name) const {
 
 std::vector<std::string> Params::List(std::string_view name) const {
   std::vector<std::string> out;
-  const Json& v = Get(name);
+  const Json& v = ListOrDefault(name);
   if (!v.is_array()) return out;
   for (const auto& w : v)
     if (w.is_string()) out.push_back(w.get<std::string>());
@@ -78,7 +88,7 @@ std::vector<std::string> Params::List(std::string_view name) const {
 }
 
 bool Params::Contains(std::string_view list_name, std::string_view word) const {
-  const Json& v = Get(list_name);
+  const Json& v = ListOrDefault(list_name);
   if (!v.is_array()) return false;
   for (const auto& w : v)
     if (w.is_string() && w.get_ref<const std::string&>() == word) return true;

@@ -25,6 +25,7 @@ class Params {
 
  private:
   const Json& Get(std::string_view name) const;
+  const Json& ListOrDefault(std::string_view name) const;
   const Json* defaults_;
   const Json* policy_;
   std::uint64_t policy_seq_;

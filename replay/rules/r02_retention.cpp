@@ -25,7 +25,7 @@ void AtAsOf(const State& s, Day as_of, Findings& out) {
     Day transit = lot.received_seen ? lot.received_on - lot.issued_on
                                     : as_of - lot.issued_on;
     if (transit > n) {
-      amount += lot.amount;
+      amount = lot.amount;
       worst = std::max(worst, transit);
       if (lot.received_seen) evidence.push_back(lot.received_seq);
     }
@@ -46,7 +46,9 @@ void AtAsOf(const State& s, Day as_of, Findings& out) {
         worst = std::max(worst, as_of - lot.received_on);
       }
       if (late > 0) {
-        amount += late;
+        // One lot, one amount: a late arrival and a late pass-down of the
+        // same money are not added up.
+        amount = std::max(amount, late);
         evidence.push_back(lot.received_seq);
       }
     }

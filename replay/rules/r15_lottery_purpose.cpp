@@ -41,8 +41,12 @@ void AtAsOf(const State& s, Day /*as_of*/, Findings& out) {
         static_cast<__int128>(total) * p.Int("share"))
       continue;
     const Declared* close = s.closes.Find(key);
+    // Amount: the elderly spending missing to reach the share.
+    const __int128 need = static_cast<__int128>(total) * p.Int("share");
+    const auto shortfall = static_cast<std::int64_t>(
+        (need - static_cast<__int128>(elderly) * 10000 + 9999) / 10000);
     out.Add(MakeFinding("R15", division + "/" + std::to_string(year), division,
-                        kLow, total - elderly,
+                        kLow, shortfall,
                         {close ? close->seq : 0}));
   }
 }
