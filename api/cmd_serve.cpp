@@ -1,5 +1,6 @@
-// serve: the HTTP API over one ledger until SIGINT or SIGTERM, then a
-// graceful stop (in-flight appends finish, the store is closed) and exit 0.
+// serve: the HTTP API and the projection worker over one ledger until
+// SIGINT or SIGTERM, then a graceful stop (in-flight appends finish, the
+// worker stops, the store is closed) and exit 0.
 #include <pthread.h>
 #include <unistd.h>
 
@@ -14,6 +15,7 @@
 #include "api/http_server.h"
 #include "api/tokens.h"
 #include "ledger/ledger.h"
+#include "replay/projections.h"
 
 namespace fl::cli {
 namespace {
@@ -71,6 +73,11 @@ int Serve(const Argv& argv) {
   RaiseFileLimit();
 
   auto ledger = Take(Ledger::Open(dir));
+  // The worker tails the log into DIR/projections; reads use it.
+  auto projections =
+      Take(replay::Projections::Open(*ledger, dir + "/projections"));
+  projections->Start();
+  options.projections = projections.get();
   int signal = 0;
   {
     http::Server server(*ledger, options);
@@ -84,6 +91,8 @@ int Serve(const Argv& argv) {
     WriteLogLine(Json{{"event", "stopping"}, {"signal", signal}}.dump());
     server.Stop();
   }
+  projections->Stop();  // before the ledger it reads closes
+  projections.reset();
   std::uint64_t size = ledger->TreeSize();
   ledger.reset();  // closes RocksDB after every append has finished
   WriteLogLine(Json{{"event", "stopped"}, {"tree_size", size}}.dump());

@@ -3,6 +3,8 @@
 // functions that the server runs inline or on a worker pool.
 #pragma once
 
+#include <chrono>
+#include <optional>
 #include <string>
 
 #include "api/entry_scope.h"
@@ -11,6 +13,10 @@
 #include "api/rate_limit.h"
 #include "api/tokens.h"
 #include "ledger/ledger.h"
+
+namespace fl::replay {
+class Projections;
+}
 
 namespace fl::http {
 
@@ -22,7 +28,20 @@ struct ApiContext {
   EntryScope& scope;
   RateLimiter* rate = nullptr;  // null: unlimited
   std::string data_dir;         // for /healthz; empty: not checked
+  // The projection worker behind the projection reads; null: those reads
+  // answer 503 unavailable.
+  replay::Projections* projections = nullptr;
+  // How long a read with min_seq waits for the projections (API.md: 5 s).
+  std::chrono::milliseconds projection_wait{5000};
 };
+
+// The bearer token of the request in `out`, or a 401 unauthenticated
+// problem (http_handlers_ledger.cpp).
+std::optional<HttpResponse> Authenticate(ApiContext& ctx,
+                                         const HttpRequest& req,
+                                         TokenInfo* out);
+// 403 out_of_scope: outside the token's role or scope.
+HttpResponse OutOfScope(std::string detail);
 
 // http_handlers_append.cpp
 HttpResponse HandleAppend(ApiContext& ctx, const HttpRequest& req);
@@ -37,5 +56,14 @@ HttpResponse HandleEntry(ApiContext& ctx, const HttpRequest& req);
 HttpResponse HandleEntries(ApiContext& ctx, const HttpRequest& req);
 HttpResponse HandleHealth(ApiContext& ctx, const HttpRequest& req);
 HttpResponse HandleMetrics(ApiContext& ctx, const HttpRequest& req);
+
+// http_handlers_projections.cpp
+HttpResponse HandleBalances(ApiContext& ctx, const HttpRequest& req);
+HttpResponse HandleLot(ApiContext& ctx, const HttpRequest& req);
+HttpResponse HandleContract(ApiContext& ctx, const HttpRequest& req);
+HttpResponse HandleFlags(ApiContext& ctx, const HttpRequest& req);
+HttpResponse HandleFlag(ApiContext& ctx, const HttpRequest& req);
+HttpResponse HandleCaps(ApiContext& ctx, const HttpRequest& req);
+HttpResponse HandleProjections(ApiContext& ctx, const HttpRequest& req);
 
 }  // namespace fl::http

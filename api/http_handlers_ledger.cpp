@@ -10,6 +10,7 @@
 #include "crypto/encoding.h"
 #include "ledger/division.h"
 #include "ledger/merkle.h"
+#include "replay/projections.h"
 
 namespace fl::http {
 namespace {
@@ -56,7 +57,24 @@ NumberParam Number(const std::map<std::string, std::string>& from,
   return out;
 }
 
-// The bearer token of the request, or 401 unauthenticated.
+// Whether `token` may read `entry` (docs/spec-notes.md, "HTTP").
+bool MaySee(ApiContext& ctx, const TokenInfo& token, const Json& entry) {
+  if (token.role == "agency") {
+    const Json& event = entry.at("event");
+    return event.value("agency", std::string()) == token.agency;
+  }
+  if (token.scope == "000000") return true;
+  return DivisionWithin(ctx.scope.DivisionOf(entry), token.scope);
+}
+
+Json EntryJson(std::uint64_t seq, const std::string& text, Json entry) {
+  return {{"seq", seq},
+          {"entry", std::move(entry)},
+          {"leaf_hash", HexEncode(AsBytes(LeafHash(text)))}};
+}
+
+}  // namespace
+
 std::optional<HttpResponse> Authenticate(ApiContext& ctx,
                                          const HttpRequest& req,
                                          TokenInfo* out) {
@@ -82,24 +100,6 @@ std::optional<HttpResponse> Authenticate(ApiContext& ctx,
 HttpResponse OutOfScope(std::string detail) {
   return Problem(403, "out_of_scope", std::move(detail));
 }
-
-// Whether `token` may read `entry` (docs/spec-notes.md, "HTTP").
-bool MaySee(ApiContext& ctx, const TokenInfo& token, const Json& entry) {
-  if (token.role == "agency") {
-    const Json& event = entry.at("event");
-    return event.value("agency", std::string()) == token.agency;
-  }
-  if (token.scope == "000000") return true;
-  return DivisionWithin(ctx.scope.DivisionOf(entry), token.scope);
-}
-
-Json EntryJson(std::uint64_t seq, const std::string& text, Json entry) {
-  return {{"seq", seq},
-          {"entry", std::move(entry)},
-          {"leaf_hash", HexEncode(AsBytes(LeafHash(text)))}};
-}
-
-}  // namespace
 
 HttpResponse HandleLedger(ApiContext& ctx, const HttpRequest&) {
   LedgerInfo info = ctx.ledger.Info();
@@ -210,6 +210,9 @@ HttpResponse HandleMetrics(ApiContext& ctx, const HttpRequest& req) {
   HttpResponse r;
   r.content_type = "text/plain; version=0.0.4; charset=utf-8";
   r.body = ctx.metrics.Render(ctx.ledger.Info(), ctx.ledger.Stats());
+  if (ctx.projections) {
+    r.body += Metrics::RenderProjections(ctx.projections->Statuses());
+  }
   return r;
 }
 

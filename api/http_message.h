@@ -2,6 +2,8 @@
 // and the handlers, so that only http_server.cpp pays for Beast's headers.
 #pragma once
 
+#include <chrono>
+#include <functional>
 #include <map>
 #include <string>
 #include <utility>
@@ -26,6 +28,13 @@ struct HttpResponse {
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string code;  // the problem code of an error, for logs and metrics
+
+  // A read that has to wait (min_seq, API.md): while `ready()` is false the
+  // server holds the request without a thread, re-checking on a timer for
+  // up to `wait_for`; once it is true the handler runs again, and if it
+  // never is (or the server stops) this response is sent as it is.
+  std::function<bool()> ready;
+  std::chrono::milliseconds wait_for{0};
 };
 
 }  // namespace fl::http

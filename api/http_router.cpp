@@ -62,8 +62,6 @@ std::string PercentDecode(std::string_view s) {
 }  // namespace
 
 const std::vector<Route>& RouteTable() {
-  // Projection routes (balances, lots, contracts, flags, reports,
-  // projections) come with issue 4.
   static const std::vector<Route> kRoutes = {
       {"POST", "/v1/events", HandleAppend, Pool::kAppend},
       {"POST", "/v1/events:batch", HandleBatch, Pool::kAppend},
@@ -73,6 +71,13 @@ const std::vector<Route>& RouteTable() {
       {"GET", "/v1/proofs/consistency", HandleConsistency, Pool::kRead},
       {"GET", "/v1/entries/{seq}", HandleEntry, Pool::kRead},
       {"GET", "/v1/entries", HandleEntries, Pool::kRead},
+      {"GET", "/v1/balances", HandleBalances, Pool::kRead},
+      {"GET", "/v1/lots/{allocation_id}", HandleLot, Pool::kRead},
+      {"GET", "/v1/contracts/{contract_id}", HandleContract, Pool::kRead},
+      {"GET", "/v1/flags", HandleFlags, Pool::kRead},
+      {"GET", "/v1/flags/{flag_id}", HandleFlag, Pool::kRead},
+      {"GET", "/v1/reports/caps", HandleCaps, Pool::kRead},
+      {"GET", "/v1/projections", HandleProjections, Pool::kRead},
       {"GET", "/healthz", HandleHealth, Pool::kInline},
       {"GET", "/metrics", HandleMetrics, Pool::kInline},
   };

@@ -110,7 +110,14 @@ struct Server::Impl {
         rate(options.agency_rate > 0
                  ? std::make_unique<RateLimiter>(options.agency_rate)
                  : nullptr),
-        ctx{l, tokens, metrics, scope, rate.get(), options.data_dir},
+        ctx{l,
+            tokens,
+            metrics,
+            scope,
+            rate.get(),
+            options.data_dir,
+            options.projections,
+            options.projection_wait},
         acceptor(net::make_strand(ioc)),
         accept_retry(acceptor.get_executor()),
         append_pool(
@@ -156,7 +163,9 @@ struct Server::Impl {
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(Server::Impl& server, tcp::socket&& socket)
-      : server_(server), stream_(std::move(socket)) {
+      : server_(server),
+        stream_(std::move(socket)),
+        wait_timer_(stream_.get_executor()) {
     beast::error_code ec;
     auto peer = stream_.socket().remote_endpoint(ec);
     if (!ec) {
@@ -182,6 +191,8 @@ class Session : public std::enable_shared_from_this<Session> {
         state_ == State::kLinger) {
       Close();
     }
+    // A read held for min_seq is answered now (with its 503).
+    wait_timer_.cancel();
   }
 
  private:
@@ -291,19 +302,59 @@ class Session : public std::enable_shared_from_this<Session> {
     const Route* route = match.route;
     route_ = std::string(route->method) + " " + std::string(route->path);
     req.params = std::move(match.params);
+    Dispatch(route, std::move(req), /*again=*/false);
+  }
+
+  // Runs the handler inline or on its pool, then Finish on the strand.
+  void Dispatch(const Route* route, HttpRequest req, bool again) {
     if (route->pool == Pool::kInline) {
-      return Write(Run(server_.ctx, *route, req));
+      HttpResponse res = Run(server_.ctx, *route, req);
+      return Finish(route, std::move(req), std::move(res), again);
     }
     auto& pool =
         route->pool == Pool::kAppend ? server_.append_pool : server_.read_pool;
-    net::post(pool, [self = shared_from_this(), route,
-                     req = std::move(req)]() mutable {
+    net::post(pool, [self = shared_from_this(), route, req = std::move(req),
+                     again]() mutable {
       HttpResponse res = Run(self->server_.ctx, *route, req);
       net::post(self->stream_.get_executor(),
-                [self, res = std::move(res)]() mutable {
-                  self->Write(std::move(res));
+                [self, route, req = std::move(req), res = std::move(res),
+                 again]() mutable {
+                  self->Finish(route, std::move(req), std::move(res), again);
                 });
     });
+  }
+
+  // A response with `ready` (a read waiting for min_seq) is held: the
+  // session re-checks it on a timer, holding no pool or I/O thread, and
+  // runs the handler once more when it is ready; otherwise (time up, or
+  // the server stopping) the held response (503) is sent.
+  void Finish(const Route* route, HttpRequest req, HttpResponse res,
+              bool again) {
+    if (!res.ready || again || stopping_ || state_ == State::kClosed) {
+      return Write(std::move(res));
+    }
+    held_route_ = route;
+    held_req_ = std::move(req);
+    held_res_ = std::move(res);
+    wait_deadline_ = Clock::now() + held_res_.wait_for;
+    wait_step_ = std::chrono::milliseconds(1);
+    PollHeld();
+  }
+
+  void PollHeld() {
+    if (state_ == State::kClosed) return;
+    if (held_res_.ready()) {
+      return Dispatch(held_route_, std::move(held_req_), /*again=*/true);
+    }
+    auto now = Clock::now();
+    if (stopping_ || now >= wait_deadline_) return Write(std::move(held_res_));
+    // 1, 2, 4 .. 16 ms between checks: prompt for read-your-writes, cheap
+    // for many waiting requests.
+    wait_timer_.expires_after(
+        std::min<Clock::duration>(wait_step_, wait_deadline_ - now));
+    wait_step_ = std::min(wait_step_ * 2, std::chrono::milliseconds(16));
+    wait_timer_.async_wait(
+        [self = shared_from_this()](beast::error_code) { self->PollHeld(); });
   }
 
   static HttpResponse Run(ApiContext& ctx, const Route& route,
@@ -404,6 +455,12 @@ class Session : public std::enable_shared_from_this<Session> {
 
   Server::Impl& server_;
   beast::tcp_stream stream_;
+  net::steady_timer wait_timer_;  // a read held for min_seq
+  const Route* held_route_ = nullptr;
+  HttpRequest held_req_;
+  HttpResponse held_res_;
+  Clock::time_point wait_deadline_;
+  std::chrono::milliseconds wait_step_{1};
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   State state_ = State::kIdle;

@@ -14,6 +14,10 @@
 #include "crypto/status.h"
 #include "ledger/ledger.h"
 
+namespace fl::replay {
+class Projections;
+}
+
 namespace fl::http {
 
 struct ServerOptions {
@@ -32,6 +36,12 @@ struct ServerOptions {
   std::chrono::milliseconds write_timeout{30'000};
   std::chrono::milliseconds shutdown_timeout{30'000};
   double agency_rate = 0;  // events/s per agency; 0: unlimited
+  // The projection worker the projection reads use (owned by the caller,
+  // which stops it after Stop()); null: those reads answer 503.
+  replay::Projections* projections = nullptr;
+  // How long a projection read with min_seq waits (API.md: up to 5 s). The
+  // wait holds no thread: the request is re-checked on a timer.
+  std::chrono::milliseconds projection_wait{5000};
   // One JSON line per request (no trailing newline); null: no log.
   std::function<void(std::string_view)> access_log;
 };

@@ -139,4 +139,44 @@ std::string Metrics::Render(const LedgerInfo& info,
   return out;
 }
 
+std::string Metrics::RenderProjections(
+    const std::vector<replay::ProjectionStatus>& projections) {
+  struct Gauge {
+    const char* name;
+    const char* help;
+    std::string (*value)(const replay::ProjectionStatus&);
+  };
+  static const Gauge kGauges[] = {
+      {"fundledger_projection_applied_entries",
+       "Entries the projection has applied (seqs 0 .. N-1).",
+       [](const replay::ProjectionStatus& p) {
+         return std::to_string(p.applied);
+       }},
+      {"fundledger_projection_lag_entries",
+       "Entries in the log the projection has not applied yet.",
+       [](const replay::ProjectionStatus& p) {
+         return std::to_string(p.tree_size > p.applied ? p.tree_size - p.applied
+                                                       : 0);
+       }},
+      {"fundledger_projection_lag_seconds",
+       "Age of the oldest entry the projection has not applied yet "
+       "(0 when caught up).",
+       [](const replay::ProjectionStatus& p) { return Number(p.lag_seconds); }},
+      {"fundledger_projection_failed",
+       "1 when the projection worker stopped on a fault.",
+       [](const replay::ProjectionStatus& p) {
+         return std::string(p.error.empty() ? "0" : "1");
+       }},
+  };
+  std::string out;
+  for (const Gauge& g : kGauges) {
+    Header(out, g.name, "gauge", g.help);
+    for (const auto& p : projections) {
+      out += std::string(g.name) + "{projection=\"" + Label(p.name) + "\"} " +
+             g.value(p) + "\n";
+    }
+  }
+  return out;
+}
+
 }  // namespace fl

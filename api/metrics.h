@@ -1,6 +1,7 @@
 // Counters behind GET /metrics, rendered in the Prometheus text format
 // (version 0.0.4): requests and latency per route, refusals by code,
-// events appended over HTTP, and the ledger's group-commit figures.
+// events appended over HTTP, the ledger's group-commit figures, and how far
+// the projections have applied the log.
 #pragma once
 
 #include <array>
@@ -9,8 +10,10 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "ledger/ledger.h"
+#include "replay/projections.h"
 
 namespace fl {
 
@@ -29,6 +32,10 @@ class Metrics {
   void Connections(int open) { open_connections_.store(open); }
 
   std::string Render(const LedgerInfo& info, const AppendStats& stats) const;
+  // Gauges per projection: entries applied, entries and seconds behind
+  // the log, and whether the worker stopped on a fault.
+  static std::string RenderProjections(
+      const std::vector<replay::ProjectionStatus>& projections);
 
  private:
   struct Histogram {

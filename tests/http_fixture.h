@@ -1,6 +1,6 @@
 // A real ledger served on 127.0.0.1 (port chosen by the OS) for the HTTP
-// tests, with a keep-alive client, tokens, and a "nothing was stored"
-// check that looks through the API itself.
+// tests, with the real projection worker, a keep-alive client, tokens, and
+// a "nothing was stored" check that looks through the API itself.
 #pragma once
 
 #include <catch2/catch.hpp>
@@ -16,6 +16,7 @@
 #include "api/tokens.h"
 #include "crypto/signed_note.h"
 #include "ledger/checkpoint.h"
+#include "replay/projections.h"
 #include "test_world.h"
 
 namespace fl::test {
@@ -47,16 +48,27 @@ class HttpWorld {
       std::lock_guard lock(log_mu_);
       log_.emplace_back(line);
     };
+    // As `serve` does: the worker tails the log into DIR/projections.
+    auto p = replay::Projections::Open(world_.ledger(),
+                                       world_.dir() + "/projections");
+    REQUIRE(p.ok());
+    projections_ = std::move(*p);
+    projections_->Start();
+    o.projections = projections_.get();
     if (tweak) tweak(o);
     server_ = std::make_unique<http::Server>(world_.ledger(), o);
     Status s = server_->Start();
     REQUIRE(s.ok());
     auditor_ = MustToken({"auditor", "000000", ""});
   }
-  ~HttpWorld() { server_->Stop(); }
+  ~HttpWorld() {
+    server_->Stop();
+    projections_->Stop();
+  }
 
   World& world() { return world_; }
   Ledger& ledger() { return world_.ledger(); }
+  replay::Projections& projections() { return *projections_; }
   http::Server& server() { return *server_; }
   unsigned short port() const { return server_->port(); }
   http::Client NewClient() {
@@ -132,6 +144,7 @@ class HttpWorld {
 
  private:
   World world_;
+  std::unique_ptr<replay::Projections> projections_;  // outlives server_
   std::unique_ptr<http::Server> server_;
   std::optional<http::Client> client_;
   std::string auditor_;

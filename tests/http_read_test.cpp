@@ -129,8 +129,9 @@ TEST_CASE("unknown routes are 404 not_found, wrong methods 405", "[http]") {
   CHECK(nf.status == 404);
   CHECK(ProblemCode(nf) == "not_found");
   CHECK(nf.header("content-type") == "application/problem+json");
-  auto balances = w.Get("/v1/balances", w.auditor());  // issue 4
-  CHECK(balances.status == 404);
+  auto lots = w.Get("/v1/lots", w.auditor());  // only /v1/lots/{id}
+  CHECK(lots.status == 404);
+  CHECK(ProblemCode(lots) == "not_found");
   auto method = w.client().Request("DELETE", "/v1/events");
   CHECK(method.status == 405);
   CHECK(method.header("allow") == "POST");
