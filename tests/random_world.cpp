@@ -24,7 +24,7 @@ const char* kCounties[] = {"530102", "530302", "530402", "532621", "530100"};
 
 class Gen {
  public:
-  Gen(RuleWorld& w, std::uint32_t seed)
+  Gen(World& w, std::uint32_t seed)
       : w_(w), rng_(seed), tag_("s" + std::to_string(seed) + "-") {
     payees_ = {RuleWorld::kProvider, RuleWorld::kProvider2,
                MakeUscc("11530102MB0000003"), MakeUscc("52530900MJ0000004")};
@@ -50,7 +50,7 @@ class Gen {
                            all.end());
     flushed_ = all.size();
     if (unit.empty()) return;
-    UnitResult r = w_.world().AppendBatch(unit);
+    UnitResult r = w_.AppendBatch(unit);
     if (!r.ok()) {
       const auto& e = r.errors.front();
       throw std::runtime_error("random event refused: " + e.error.code + " " +
@@ -81,7 +81,7 @@ class Gen {
   }
   Json Env(const std::string& type, const std::string& agency, Json data,
            const std::string& date) {
-    return w_.world().Envelope(tag_ + std::to_string(++n_), type, agency, data,
+    return w_.Envelope(tag_ + std::to_string(++n_), type, agency, data,
                                date + "T09:00:00Z");
   }
 
@@ -268,7 +268,7 @@ class Gen {
     return Budget();
   }
 
-  RuleWorld& w_;
+  World& w_;
   std::mt19937 rng_;
   std::string tag_;  // keeps ids of two streams in one ledger apart
   int n_ = 0;
@@ -278,7 +278,7 @@ class Gen {
 
 }  // namespace
 
-void AppendRandomWorld(RuleWorld& w, std::uint32_t seed, int events,
+void AppendRandomWorld(World& w, std::uint32_t seed, int events,
                        int batch) {
   Gen(w, seed).Run(events, batch);
 }

@@ -12,8 +12,14 @@
 
 namespace fl::test {
 
-// Appends `events` random events to `w` in batches of `batch`.
-void AppendRandomWorld(RuleWorld& w, std::uint32_t seed, int events,
+// Appends `events` random events to `w` in batches of `batch`. The world
+// needs agencies cz-530000 (finance), mz-530000 (civil_affairs) and
+// sj-530000 (auditor), as RuleWorld has.
+void AppendRandomWorld(World& w, std::uint32_t seed, int events,
                        int batch = 500);
+inline void AppendRandomWorld(RuleWorld& w, std::uint32_t seed, int events,
+                              int batch = 500) {
+  AppendRandomWorld(w.world(), seed, events, batch);
+}
 
 }  // namespace fl::test

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <thread>
 
+#include "http_fixture.h"
 #include "random_world.h"
 #include "replay/projections.h"
 #include "test_util.h"
@@ -147,6 +148,51 @@ TEST_CASE("a restarted worker resumes at its stored seq", "[replay]") {
   // Loaded, not re-applied: already at the end before any CatchUp.
   CHECK((*p)->Statuses().front().applied == w.world().ledger().TreeSize());
   CHECK(Canonicalize(LiveFlags(**p, "2024-12-31")) == Canonicalize(before));
+}
+
+}  // namespace fl::test
+
+namespace fl::test {
+
+// API.md: `replay --out` equals what the live server serves, byte for byte.
+TEST_CASE("replay output equals GET /v1/flags and /v1/balances over HTTP",
+          "[replay][http]") {
+  HttpWorld hw;
+  hw.world().AddAgency("mz-530000", "civil_affairs", "530000");
+  hw.world().AddAgency("sj-530000", "auditor", "530000");
+  AppendRandomWorld(hw.world(), 31, 10000);
+  const std::uint64_t last = hw.ledger().TreeSize() - 1;
+  TempDir scratch;
+  const std::string& token = hw.auditor();
+  for (const char* as_of : {"", "2023-09-30", "2024-12-31"}) {
+    std::string q = std::string("min_seq=") + std::to_string(last);
+    if (*as_of) q += std::string("&as_of=") + as_of;
+    Json flags = Json::array();
+    std::string cursor;
+    for (;;) {
+      auto r = hw.Get("/v1/flags?limit=1000&" + q +
+                          (cursor.empty() ? "" : "&cursor=" + cursor),
+                      token);
+      REQUIRE(r.status == 200);
+      Json page = Json::parse(r.body);
+      CHECK(r.body == Canonicalize(page));
+      for (auto& f : page["flags"]) flags.push_back(f);
+      if (page["next_cursor"].is_null()) break;
+      cursor = page["next_cursor"];
+    }
+    auto b = hw.Get("/v1/balances?" + q, token);
+    REQUIRE(b.status == 200);
+
+    replay::ReplayOptions o;
+    o.as_of = as_of;
+    o.scratch_dir = scratch.str() + "/r";
+    auto r = replay::ReplayLedger(hw.ledger(), o, nullptr);
+    REQUIRE(r.ok());
+    INFO("as_of " << as_of << ": " << flags.size() << " flags");
+    CHECK(flags.size() > 10);
+    CHECK(Canonicalize((*r)["flags"]) == Canonicalize(flags));
+    CHECK(b.body == Canonicalize(Json{{"balances", (*r)["balances"]}}));
+  }
 }
 
 }  // namespace fl::test
