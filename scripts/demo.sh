@@ -1,30 +1,33 @@
 #!/usr/bin/env bash
-# The main job: a demo ledger from fixtures/demo — init, sign each file of
-# events with its agency's key, import, verify, print the checkpoint.
+# The main job: a demo ledger of a synthetic Yunnan province built by
+# fixtures/generate.py (16 prefectures, ~1,000 stations, two years of money
+# with planted misuse) — init, import, verify, replay with a flag summary by
+# rule and prefecture, compare with the fixture's truth file, then serve.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 FL=build/fundledger
-DATA=${DATA:-demo/ledger}
-rm -rf "$DATA"
-mkdir -p "$(dirname "$DATA")"
+DEMO=${DEMO:-demo}
+DATA=$DEMO/ledger
+rm -rf "$DEMO"
+mkdir -p "$DEMO"
 $FL init --data "$DATA" --name demo.yunnan >/dev/null
-chmod 600 fixtures/demo/keys/*.pem
-signed=$(mktemp)
-trap 'rm -f "$signed"' EXIT
-# Files are applied in name order; NN-<agency>.jsonl is signed by that
-# agency's key (the admin's is the one init just made).
-for f in fixtures/demo/events/*.jsonl; do
-  agency=$(basename "$f" .jsonl); agency=${agency#*-}
-  key=fixtures/demo/keys/$agency.pem
-  [ "$agency" = admin ] && key=$DATA/admin.pem
-  $FL sign --key "$key" --lines < "$f" >> "$signed"
-done
-$FL import --data "$DATA" "$signed"
+echo "generating the Yunnan fixture (signed with the new admin key)..."
+python3 fixtures/generate.py --admin-key "$DATA/admin.pem" --out "$DEMO/fixture"
+$FL import --data "$DATA" "$DEMO/fixture/events.jsonl"
 $FL verify --data "$DATA" --signatures
+echo
+echo "flags by rule and prefecture (replayed from the first entry):"
+$FL replay --data "$DATA" --out "$DEMO/flags.json"
+echo
+python3 fixtures/check_truth.py "$DEMO/fixture/truth.json" "$DEMO/flags.json"
+echo
 echo "checkpoint:"
 $FL checkpoint --data "$DATA"
+token=$($FL token create --data "$DATA" --role auditor --scope 530000)
+echo "auditor token (scope 530000): $token"
 # Then serve it (API.md) until Ctrl-C; DEMO_NO_SERVE=1 stops here instead.
 if [ "${DEMO_NO_SERVE:-0}" != 1 ]; then
-  echo "serving the demo ledger on http://127.0.0.1:8080 (Ctrl-C stops)"
+  echo "serving the demo ledger on http://127.0.0.1:8080 (Ctrl-C stops); try"
+  echo "  curl -H 'Authorization: Bearer $token' 'http://127.0.0.1:8080/v1/flags?rule=R01'"
   exec $FL serve --data "$DATA" --listen 127.0.0.1:8080
 fi
