@@ -21,6 +21,7 @@ int ShowEntry(const Argv& argv);
 int Proof(const Argv& argv);
 int Bench(const Argv& argv);
 int BenchHttp(const Argv& argv);
+int BenchProjections(const Argv& argv);
 int Serve(const Argv& argv);
 int Token(const Argv& argv);
 int Append(const Argv& argv);

@@ -51,6 +51,8 @@ const Command kCommands[] = {
      "proof inclusion|consistency --data DIR [--seq I --tree-size N | --first M --second N]"},
     {"bench", fl::cli::Bench,
      "bench [--entries N] [--proof-entries N] [--dir DIR]  measure throughput"},
+    {"bench-projections", fl::cli::BenchProjections,
+     "bench-projections --data DIR [--queries N]   replay rate, flag query latency"},
     {"bench-http", fl::cli::BenchHttp,
      "bench-http [--dir DIR] [--events N] [--seconds S]  appends over HTTP on 127.0.0.1"},
 };
