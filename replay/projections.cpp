@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -80,7 +81,11 @@ struct Projections::Impl {
   std::thread worker;
   std::atomic<bool> stop{false};
   std::atomic<std::uint64_t> applied{0};
-  std::atomic<std::int64_t> behind_since_ms{0};
+  // (tree size, when the worker first saw it): the oldest unapplied entry
+  // was appended before the first sample whose size passes `applied`, so
+  // its age bounds the lag (to within one batch).
+  mutable std::mutex lag_mu;
+  mutable std::deque<std::pair<std::uint64_t, std::int64_t>> seen;
   mutable std::mutex applied_mu;
   mutable std::condition_variable applied_cv;
   mutable std::mutex error_mu;
@@ -136,21 +141,30 @@ struct Projections::Impl {
     return Status::Ok();
   }
 
+  void Saw(std::uint64_t size) {
+    std::lock_guard g(lag_mu);
+    if (seen.empty() || seen.back().first < size)
+      seen.emplace_back(size, NowMs());
+  }
+
+  double LagSeconds(std::uint64_t done) const {
+    std::lock_guard g(lag_mu);
+    while (!seen.empty() && seen.front().first <= done) seen.pop_front();
+    if (seen.empty()) return 0;
+    return static_cast<double>(NowMs() - seen.front().second) / 1000.0;
+  }
+
   void Run() {
     while (!stop.load()) {
       std::uint64_t size = ledger.WaitForGrowth(applied.load(), 100);
-      if (size <= applied.load()) {
-        behind_since_ms.store(0);
-        continue;
-      }
-      if (behind_since_ms.load() == 0) behind_since_ms.store(NowMs());
+      if (size <= applied.load()) continue;
+      Saw(size);
       Status st = ApplyUpTo(std::min(size, applied.load() + kBatch));
       if (!st.ok()) {
         std::lock_guard g(error_mu);
         error = st.error().detail;
         return;
       }
-      if (applied.load() >= ledger.TreeSize()) behind_since_ms.store(0);
     }
   }
 
@@ -260,9 +274,10 @@ std::vector<ProjectionStatus> Projections::Statuses() const {
   ProjectionStatus base;
   base.applied = impl_->applied.load();
   base.tree_size = impl_->ledger.TreeSize();
-  std::int64_t since = impl_->behind_since_ms.load();
-  if (since != 0 && base.applied < base.tree_size)
-    base.lag_seconds = static_cast<double>(NowMs() - since) / 1000.0;
+  if (base.applied < base.tree_size) {
+    impl_->Saw(base.tree_size);
+    base.lag_seconds = impl_->LagSeconds(base.applied);
+  }
   {
     std::lock_guard g(impl_->error_mu);
     base.error = impl_->error;

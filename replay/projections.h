@@ -36,7 +36,9 @@ struct ProjectionStatus {
   std::string name;
   std::uint64_t applied = 0;  // entries applied: seqs [0, applied)
   std::uint64_t tree_size = 0;
-  double lag_seconds = 0;     // age of the oldest entry not yet applied
+  // How long the oldest entry not yet applied has been in the log (as
+  // first seen by the worker or a status read).
+  double lag_seconds = 0;
   std::string error;          // set when the worker stopped on a fault
 };
 
