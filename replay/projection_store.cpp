@@ -116,10 +116,10 @@ Status FromRocks(const rocksdb::Status& st, std::string_view what) {
 void MultiIndex::Flush(std::string_view prefix, const RowSink& sink) {
   std::string key;
   for (const auto& [k, i] : added_) {
-    key.assign(prefix).append(k).push_back('\x1f');
+    key.assign(prefix).append(*k).push_back('\x1f');
     for (int b = 3; b >= 0; --b)
       key.push_back(static_cast<char>((i >> (8 * b)) & 0xff));
-    sink(key, &rows_[k][i]);
+    sink(key, &rows_.find(*k)->second[i]);
   }
   added_.clear();
 }

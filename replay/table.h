@@ -28,16 +28,13 @@ class Table {
   V* Mut(const std::string& id) {
     auto it = rows_.find(id);
     if (it == rows_.end()) return nullptr;
-    dirty_.insert(id);
+    dirty_.insert(&it->first);
     return &it->second;
   }
   V& Upsert(const std::string& id) {
-    dirty_.insert(id);
-    return rows_[id];
-  }
-  void Erase(const std::string& id) {
-    rows_.erase(id);
-    dirty_.insert(id);
+    auto it = rows_.try_emplace(id).first;
+    dirty_.insert(&it->first);
+    return it->second;
   }
   std::size_t size() const { return rows_.size(); }
   const std::unordered_map<std::string, V>& rows() const { return rows_; }
@@ -45,15 +42,10 @@ class Table {
   template <class Encode>
   void Flush(std::string_view prefix, const RowSink& sink, Encode encode) {
     std::string key;
-    for (const auto& id : dirty_) {
-      key.assign(prefix).append(id);
-      auto it = rows_.find(id);
-      if (it == rows_.end()) {
-        sink(key, nullptr);
-      } else {
-        std::string v = encode(it->second);
-        sink(key, &v);
-      }
+    for (const std::string* id : dirty_) {
+      key.assign(prefix).append(*id);
+      std::string v = encode(rows_.find(*id)->second);
+      sink(key, &v);
     }
     dirty_.clear();
   }
@@ -61,8 +53,10 @@ class Table {
   V& LoadRow(std::string id) { return rows_[std::move(id)]; }
 
  private:
+  // Rows are never erased, and unordered_map nodes never move, so the
+  // changed set can hold pointers to the keys instead of copies.
   std::unordered_map<std::string, V> rows_;
-  std::unordered_set<std::string> dirty_;
+  std::unordered_set<const std::string*> dirty_;
 };
 
 // key -> ordered list of members, append-only. Persisted as one row per
@@ -70,9 +64,9 @@ class Table {
 class MultiIndex {
  public:
   void Add(const std::string& key, std::string member) {
-    auto& list = rows_[key];
-    list.push_back(std::move(member));
-    added_.emplace_back(key, list.size() - 1);
+    auto it = rows_.try_emplace(key).first;
+    it->second.push_back(std::move(member));
+    added_.emplace_back(&it->first, it->second.size() - 1);
   }
   const std::vector<std::string>& Get(const std::string& key) const {
     static const std::vector<std::string> kEmpty;
@@ -89,7 +83,7 @@ class MultiIndex {
 
  private:
   std::unordered_map<std::string, std::vector<std::string>> rows_;
-  std::vector<std::pair<std::string, std::size_t>> added_;
+  std::vector<std::pair<const std::string*, std::size_t>> added_;
 };
 
 }  // namespace fl::replay
