@@ -53,9 +53,9 @@ std::vector<std::string> Bodies(std::vector<std::string> envs,
 }
 
 // A fresh ledger served on 127.0.0.1:0; `conns` client threads post
-// `events` pre-signed events until done or `cap_s` seconds have passed.
+// `events` pre-signed events until done or `limit_s` seconds have passed.
 HttpRun RunHttp(const std::string& dir, unsigned conns, std::size_t batch,
-                std::size_t events, double cap_s) {
+                std::size_t events, double limit_s) {
   BenchWorld w = MakeWorld(dir, /*check_signatures=*/true);
   std::string tag = std::to_string(conns) + "x" + std::to_string(batch);
   std::vector<std::string> bodies =
@@ -97,7 +97,7 @@ HttpRun RunHttp(const std::string& dir, unsigned conns, std::size_t batch,
       pool.emplace_back([&, c] {
         try {
           http::Client client("127.0.0.1", port);
-          for (std::size_t i; Seconds(start) < cap_s &&
+          for (std::size_t i; Seconds(start) < limit_s &&
                               (i = next.fetch_add(1)) < bodies.size();) {
             auto t = Clock::now();
             http::ClientResponse res = client.Post(target, bodies[i]);
@@ -155,7 +155,7 @@ int BenchHttp(const Argv& argv) {
   Args args(argv, {"dir", "events", "seconds"}, {});
   std::string base = args.Get("dir", "bench-data");
   std::size_t events = std::stoul(args.Get("events", "10000"));
-  double cap_s = std::stod(args.Get("seconds", "60"));
+  double limit_s = std::stod(args.Get("seconds", "60"));
   if (events < kBatch) throw UsageError("--events must be at least 100");
   std::filesystem::create_directories(base);
   std::signal(SIGPIPE, SIG_IGN);
@@ -184,7 +184,7 @@ int BenchHttp(const Argv& argv) {
           batch == 1
               ? (conns == 1 ? std::min<std::size_t>(events, 2000) : events)
               : std::max<std::size_t>(events, conns * 4 * kBatch);
-      HttpRun r = RunHttp(base + "/http", conns, batch, n, cap_s);
+      HttpRun r = RunHttp(base + "/http", conns, batch, n, limit_s);
       if (conns == 32) (batch == 1 ? single32 : batch32) = r;
     }
   }

@@ -42,26 +42,32 @@ Result<Day> ParseAsOf(const std::string& text) {
   return *d;
 }
 
-// Applies entries [from, to) of the ledger to `s`, committing every kBatch
-// entries when a store is given.
+// Decodes entries [from, to) into `events` (cleared first).
+Status DecodeRange(const Ledger& ledger, std::uint64_t from, std::uint64_t to,
+                   std::vector<Event>& events) {
+  events.clear();
+  Status failed;
+  FL_RETURN_IF_ERROR(ledger.ForEachEntry(
+      from, to, [&](std::uint64_t, std::string_view bytes) {
+        auto e = DecodeEntry(bytes);
+        if (!e.ok()) {
+          failed = e.error();
+          return false;
+        }
+        events.push_back(std::move(*e));
+        return true;
+      }));
+  return failed;
+}
+
+// Applies entries [s.next_seq, to) of the ledger to `s`, committing every
+// `batch` entries when a store is given.
 Status Fold(const Ledger& ledger, State& s, std::uint64_t to,
             ProjectionStore* store, std::uint64_t batch = kReplayBatch) {
   std::vector<Event> events;
-  Status failed;
   while (s.next_seq < to) {
-    std::uint64_t end = std::min(to, s.next_seq + batch);
-    events.clear();
-    FL_RETURN_IF_ERROR(ledger.ForEachEntry(
-        s.next_seq, end, [&](std::uint64_t, std::string_view bytes) {
-          auto e = DecodeEntry(bytes);
-          if (!e.ok()) {
-            failed = e.error();
-            return false;
-          }
-          events.push_back(std::move(*e));
-          return true;
-        }));
-    FL_RETURN_IF_ERROR(failed);
+    FL_RETURN_IF_ERROR(DecodeRange(ledger, s.next_seq,
+                                   std::min(to, s.next_seq + batch), events));
     for (const Event& e : events) Apply(s, e);
     if (store) FL_RETURN_IF_ERROR(store->Commit(s));
   }
@@ -115,18 +121,7 @@ struct Projections::Impl {
       std::uint64_t from = applied.load();
       std::uint64_t end = std::min(to, from + kBatch);
       std::vector<Event> events;
-      Status failed;
-      FL_RETURN_IF_ERROR(ledger.ForEachEntry(
-          from, end, [&](std::uint64_t, std::string_view bytes) {
-            auto e = DecodeEntry(bytes);
-            if (!e.ok()) {
-              failed = e.error();
-              return false;
-            }
-            events.push_back(std::move(*e));
-            return true;
-          }));
-      FL_RETURN_IF_ERROR(failed);
+      FL_RETURN_IF_ERROR(DecodeRange(ledger, from, end, events));
       {
         std::unique_lock lock(mu);
         for (const Event& e : events) Apply(state, e);

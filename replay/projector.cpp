@@ -12,15 +12,6 @@
 namespace fl::replay {
 namespace {
 
-std::string Cat(std::initializer_list<std::string_view> parts) {
-  std::string out;
-  for (auto p : parts) {
-    if (!out.empty()) out += '|';
-    out += p;
-  }
-  return out;
-}
-
 void Note(State& s, char kind, const std::string& id, std::uint64_t seq) {
   s.seqs.Add(std::string(1, kind) + "/" + id, std::to_string(seq));
 }
@@ -70,7 +61,7 @@ void MovePaymentSums(State& s, const Payment& p, std::int64_t sign) {
   const std::string county = CountyOf(lot->division);
   bool counted = false;
   if (IsAssistanceFund(lot->fund) || IsLotteryFund(lot->fund)) {
-    std::string key = Cat({county, std::to_string(year)});
+    std::string key = JoinKey({county, std::to_string(year)});
     if (IsAssistanceFund(lot->fund)) {
       CapSums& c = s.caps.Upsert(key);
       if (lot->program != "ASSIST.BENEFIT") {
@@ -86,7 +77,7 @@ void MovePaymentSums(State& s, const Payment& p, std::int64_t sign) {
     }
     if (IsLotteryFund(lot->fund)) {
       LotterySums& l =
-          s.lottery.Upsert(Cat({lot->division, std::to_string(year)}));
+          s.lottery.Upsert(JoinKey({lot->division, std::to_string(year)}));
       l.total += amt;
       if (p.purpose == "elderly") l.elderly += amt;
     }
@@ -115,9 +106,9 @@ void ApplyPayment(State& s, const Event& e) {
   // Duplicate groups (R13): a payment joining a non-empty group is a
   // candidate the rule re-checks at as_of (reversals may clear it).
   bool candidate = false;
-  std::vector<std::string> keys = {Cat({"i", p.payee, p.invoice})};
+  std::vector<std::string> keys = {JoinKey({"i", p.payee, p.invoice})};
   if (!p.contract.empty() && !p.milestone.empty())
-    keys.push_back(Cat({"m", p.contract, p.milestone}));
+    keys.push_back(JoinKey({"m", p.contract, p.milestone}));
   for (const auto& k : keys)
     candidate = candidate || !s.dup_keys.Get(k).empty();
   if (const Lot* lot = s.lots.Find(p.lot); lot && !candidate) {
@@ -178,7 +169,7 @@ void ApplyContract(State& s, const Event& e) {
     std::map<std::string, std::int64_t> by_cat;
     for (const auto& it : c.items) by_cat[it.category] += it.amount;
     for (const auto& [cat, amt] : by_cat) {
-      std::string key = Cat({c.division, year, c.program, cat});
+      std::string key = JoinKey({c.division, year, c.program, cat});
       s.splits.Upsert(key).amount += amt;
       s.split_contracts.Add(key, id);
     }
@@ -188,7 +179,7 @@ void ApplyContract(State& s, const Event& e) {
                                c.program == "SWS.EVALUATION" ||
                                c.program == "SWS.TRAINING";
   if (ops || reserve_program) {
-    std::string key = Cat({c.division, year});
+    std::string key = JoinKey({c.division, year});
     ReserveSums& r = s.reserves.Upsert(key);
     if (ops) {
       r.ops_total += c.value;
@@ -315,14 +306,14 @@ void ApplyEvent(State& s, const Event& e) {
     Note(s, 'l', id, e.seq);
     s.lots.Upsert(id) = std::move(l);
   } else if (t == "cap_base.declared") {
-    Declared& c = s.cap_bases.Upsert(Cat(
+    Declared& c = s.cap_bases.Upsert(JoinKey(
         {Str(d, "kind"), Str(d, "division_code"),
          std::to_string(Int(d, "fiscal_year"))}));
     c.amount = Int(d, "amount_fen");
     c.seq = e.seq;
   } else if (t == "fiscal_year.closed") {
     std::string key =
-        Cat({Str(d, "division_code"), std::to_string(Int(d, "fiscal_year"))});
+        JoinKey({Str(d, "division_code"), std::to_string(Int(d, "fiscal_year"))});
     if (s.closes.Find(key)) return;
     s.closes.Upsert(key).seq = e.seq;
     s.close_list.Add("", key);
@@ -388,7 +379,7 @@ void ApplyEvent(State& s, const Event& e) {
     if (s.contracts.Find(Str(d, "contract_id")))
       Note(s, 'c', Str(d, "contract_id"), e.seq);
   } else if (t == "exception.approved") {
-    std::string key = Cat({Str(d, "rule"), Str(d, "ref")});
+    std::string key = JoinKey({Str(d, "rule"), Str(d, "ref")});
     if (!s.exceptions.Find(key)) s.exceptions.Upsert(key).seq = e.seq;
   } else if (t == "flag.reviewed") {
     Review& r = s.reviews.Upsert(Str(d, "flag_id"));

@@ -1,5 +1,7 @@
 #include "rule_world.h"
 
+#include <catch2/catch.hpp>
+
 #include <stdexcept>
 
 namespace fl::test {
@@ -26,10 +28,13 @@ std::uint64_t RuleWorld::Add(const std::string& type, const Json& data,
   if (type == "exception.approved" || type == "flag.reviewed")
     agency = "sj-530000";
   std::string id = "t" + std::to_string(++next_id_);
-  return world_
-      .MustAppend(world_.Envelope(id, type, agency, data,
-                                  date + "T09:00:00Z"))
-      .seq;
+  UnitResult r =
+      world_.Append(world_.Envelope(id, type, agency, data, date + "T09:00:00Z"));
+  INFO(type << " " << data.dump() << " refused: "
+            << (r.ok() ? "" : r.errors.front().error.code + " " +
+                                  r.errors.front().error.detail));
+  REQUIRE(r.ok());
+  return r.receipts.front().seq;
 }
 
 std::uint64_t RuleWorld::Budget(const std::string& lot, const std::string& fund,
@@ -132,11 +137,10 @@ replay::Projections& RuleWorld::projections() {
   if (!projections_) {
     auto p = replay::Projections::Open(world_.ledger(),
                                        world_.dir() + "/projections");
-    if (!p.ok()) throw std::runtime_error(p.error().detail);
+    REQUIRE(p.ok());
     projections_ = std::move(*p);
   }
-  auto st = projections_->CatchUp();
-  if (!st.ok()) throw std::runtime_error(st.error().detail);
+  REQUIRE(projections_->CatchUp().ok());
   return *projections_;
 }
 
@@ -147,7 +151,7 @@ std::vector<Json> RuleWorld::Flags(const std::string& as_of) {
   q.limit = 1000;
   for (;;) {
     auto page = projections().Flags(q);
-    if (!page.ok()) throw std::runtime_error(page.error().detail);
+    REQUIRE(page.ok());
     for (const auto& f : (*page)["flags"]) out.push_back(f);
     if ((*page)["next_cursor"].is_null()) break;
     q.cursor = (*page)["next_cursor"];

@@ -9,15 +9,6 @@
 namespace fl::replay {
 namespace {
 
-std::string Cat(std::initializer_list<std::string_view> parts) {
-  std::string out;
-  for (auto p : parts) {
-    if (!out.empty()) out += '|';
-    out += p;
-  }
-  return out;
-}
-
 // An earlier (by seq) live member of `group`, or nullptr.
 // With window >= 0: only payments within it under another invoice.
 const Payment* EarlierLive(const State& s, const std::string& group,
@@ -40,13 +31,13 @@ void AtAsOf(const State& s, Day /*as_of*/, Findings& out) {
     if (!p || p->reversed) continue;
     const std::string division = PaymentDivision(s, *p);
     if (const Payment* q =
-            EarlierLive(s, Cat({"i", p->payee, p->invoice}), *p, -1)) {
+            EarlierLive(s, JoinKey({"i", p->payee, p->invoice}), *p, -1)) {
       out.Add(MakeFinding("R13", id, division, kHigh, p->amount,
                           {q->seq, p->seq}));
     }
     if (!p->contract.empty() && !p->milestone.empty()) {
       if (const Payment* q = EarlierLive(
-              s, Cat({"m", p->contract, p->milestone}), *p, -1)) {
+              s, JoinKey({"m", p->contract, p->milestone}), *p, -1)) {
         out.Add(MakeFinding("R13", id, division, kHigh, p->amount,
                             {q->seq, p->seq}));
       }

@@ -39,7 +39,7 @@ void OnEvent(const Event& e, State& s, Findings& acts) {
     const std::string& milestone = Str(d, "milestone_id");
     if (!c || on >= c->start || c->milestones.count(milestone)) return;
     for (const auto& pid :
-         s.dup_keys.Get("m|" + c->id + "|" + milestone)) {
+         s.dup_keys.Get(JoinKey({"m", c->id, milestone}))) {
       const Payment* p = s.payments.Find(pid);
       if (!p) continue;
       acts.Add(MakeFinding("R18", p->id, PaymentDivision(s, *p), kCritical,

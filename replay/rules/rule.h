@@ -65,6 +65,9 @@ std::vector<std::string> AmountGroupKeysNear(std::string_view payee,
                                              std::int64_t amount, Day paid_on,
                                              Day window);
 
+// "a|b|c": the composite keys of the projection tables.
+std::string JoinKey(std::initializer_list<std::string_view> parts);
+
 // Shared helpers for the rules.
 bool IsLotteryFund(std::string_view fund);
 bool IsAssistanceFund(std::string_view fund);

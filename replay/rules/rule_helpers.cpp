@@ -30,6 +30,15 @@ void Findings::Add(Finding f) {
   }
 }
 
+std::string JoinKey(std::initializer_list<std::string_view> parts) {
+  std::string out;
+  for (auto p : parts) {
+    if (!out.empty()) out += '|';
+    out += p;
+  }
+  return out;
+}
+
 bool IsLotteryFund(std::string_view fund) {
   return fund.substr(0, 8) == "lottery.";
 }
