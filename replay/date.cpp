@@ -62,7 +62,7 @@ std::optional<Day> ParseDay(std::string_view t) {
 
 std::string FormatDay(Day d) {
   Civil c = ToCivil(d);
-  char buf[16];
+  char buf[40];  // room for any int year: GCC -O3 checks the bound
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", c.y, c.m, c.d);
   return buf;
 }

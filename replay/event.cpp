@@ -39,6 +39,12 @@ std::int64_t Int(const Json& j, const char* key, std::int64_t def) {
   return it->get<std::int64_t>();
 }
 
+const Json& Items(const Json& j, const char* key) {
+  static const Json kEmpty = Json::array();
+  auto it = j.find(key);
+  return it != j.end() && it->is_array() ? *it : kEmpty;
+}
+
 Day DateField(const Json& j, const char* key) {
   auto d = ParseDay(Str(j, key));
   return d ? *d : kNoDay;

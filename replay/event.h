@@ -27,5 +27,7 @@ Result<Event> DecodeEntry(std::string_view entry);
 const std::string& Str(const Json& j, const char* key);
 std::int64_t Int(const Json& j, const char* key, std::int64_t def = 0);
 Day DateField(const Json& j, const char* key);  // kNoDay when absent
+// The array under `key`, or an empty one; no copy.
+const Json& Items(const Json& j, const char* key);
 
 }  // namespace fl::replay

@@ -110,6 +110,9 @@ struct Projections::Impl {
     std::shared_ptr<const std::vector<Flag>> flags;
   };
   mutable std::mutex cache_mu;
+  // One historic replay at a time: equal requests wait for one result
+  // instead of each folding the whole log, and memory holds one replay.
+  mutable std::mutex historic_mu;
   mutable LiveFlags live_flags;
   mutable std::vector<Historic> historic;
 
@@ -189,6 +192,7 @@ struct Projections::Impl {
   }
 
   Result<Historic> HistoricAt(std::uint64_t at, Day as_of) const {
+    std::lock_guard one(historic_mu);
     {
       std::lock_guard g(cache_mu);
       for (const auto& h : historic)

@@ -148,10 +148,10 @@ void ApplyContract(State& s, const Event& e) {
   c.signed_on = e.occurred;
   c.signed_seq = e.seq;
   c.stations = Strings(d, "stations");
-  for (const auto& it : d.value("items", Json::array()))
+  for (const auto& it : Items(d, "items"))
     c.items.push_back({Str(it, "category"), Int(it, "amount_fen")});
   std::set<std::string> lots;
-  for (const auto& f : d.value("funding", Json::array())) {
+  for (const auto& f : Items(d, "funding")) {
     c.funding.push_back({Str(f, "allocation_id"), Int(f, "amount_fen")});
     lots.insert(c.funding.back().lot);
   }

@@ -12,7 +12,7 @@ void OnEvent(const Event& e, State& s, Findings& acts) {
   Params p = ParamsFor(s, "R06", division, e.occurred);
   std::int64_t amount = 0;
   bool hit = false;
-  for (const auto& item : d.value("items", Json::array())) {
+  for (const auto& item : Items(d, "items")) {
     if (p.Contains("forbidden", Str(item, "category"))) {
       hit = true;
       amount += Int(item, "amount_fen");

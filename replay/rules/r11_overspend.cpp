@@ -18,7 +18,7 @@ void OnEvent(const Event& e, State& s, Findings& acts) {
   if (e.type != "contract.signed") return;
   const Json& d = e.data;
   std::map<std::string, std::int64_t> by_lot;
-  for (const auto& f : d.value("funding", Json::array()))
+  for (const auto& f : Items(d, "funding"))
     by_lot[Str(f, "allocation_id")] += Int(f, "amount_fen");
   const std::string& division = Str(d, "division_code");
   Params p = ParamsFor(s, "R11", division, e.occurred);
