@@ -7,8 +7,8 @@
 #include <string_view>
 
 #include "crypto/status.h"
-#include "ledger/canonical_json.h"
 #include "replay/date.h"
+#include "replay/doc.h"
 
 namespace fl::replay {
 
@@ -16,7 +16,8 @@ struct Event {
   std::uint64_t seq = 0;
   std::string type, agency, id;
   Day occurred = kNoDay;
-  Json data;
+  Doc doc;  // the event object
+  Value data() const { return doc.root()["data"]; }
 };
 
 // Decodes a stored entry (LEDGER.md 3). The ledger checked it on append,
@@ -24,10 +25,10 @@ struct Event {
 Result<Event> DecodeEntry(std::string_view entry);
 
 // Field access for data the schema already checked; absent -> default.
-const std::string& Str(const Json& j, const char* key);
-std::int64_t Int(const Json& j, const char* key, std::int64_t def = 0);
-Day DateField(const Json& j, const char* key);  // kNoDay when absent
-// The array under `key`, or an empty one; no copy.
-const Json& Items(const Json& j, const char* key);
+std::string_view Str(Value j, const char* key);
+std::int64_t Int(Value j, const char* key, std::int64_t def = 0);
+Day DateField(Value j, const char* key);  // kNoDay when absent
+// The array under `key`; iterates nothing when absent.
+inline Value Items(Value j, const char* key) { return j[key]; }
 
 }  // namespace fl::replay

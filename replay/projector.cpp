@@ -12,20 +12,20 @@
 namespace fl::replay {
 namespace {
 
-void Note(State& s, char kind, const std::string& id, std::uint64_t seq) {
-  s.seqs.Add(std::string(1, kind) + "/" + id, std::to_string(seq));
+void Note(State& s, char kind, std::string_view id, std::uint64_t seq) {
+  std::string key(1, kind);
+  key.append("/").append(id);
+  s.seqs.Add(key, std::to_string(seq));
 }
 
-std::vector<std::string> Strings(const Json& data, const char* key) {
+std::vector<std::string> Strings(Value data, const char* key) {
   std::vector<std::string> out;
-  auto it = data.find(key);
-  if (it == data.end() || !it->is_array()) return out;
-  for (const auto& v : *it)
-    if (v.is_string()) out.push_back(v.get<std::string>());
+  for (Value v : data[key])
+    if (v.is_string()) out.emplace_back(v.str());
   return out;
 }
 
-void AddKey(State& s, const std::string& agency, const std::string& b64,
+void AddKey(State& s, std::string_view agency, std::string_view b64,
             std::uint64_t seq) {
   auto raw = Base64Decode(b64);
   if (!raw || raw->size() != 32) return;
@@ -85,7 +85,7 @@ void MovePaymentSums(State& s, const Payment& p, std::int64_t sign) {
 }
 
 void ApplyPayment(State& s, const Event& e) {
-  const Json& d = e.data;
+  const Value d = e.data();
   Payment p;
   p.id = Str(d, "payment_id");
   p.lot = Str(d, "allocation_id");
@@ -131,8 +131,8 @@ void ApplyPayment(State& s, const Event& e) {
 }
 
 void ApplyContract(State& s, const Event& e) {
-  const Json& d = e.data;
-  std::string id = Str(d, "contract_id");
+  const Value d = e.data();
+  std::string id(Str(d, "contract_id"));
   if (s.contracts.Find(id)) return;
   Contract c;
   c.id = id;
@@ -141,18 +141,17 @@ void ApplyContract(State& s, const Event& e) {
   c.supplier = Str(d, "supplier_uscc");
   c.method = Str(d, "procurement_method");
   c.value = Int(d, "value_fen");
-  if (auto p = d.find("period"); p != d.end()) {
-    c.start = DateField(*p, "start");
-    c.end = DateField(*p, "end");
-  }
+  c.start = DateField(d["period"], "start");
+  c.end = DateField(d["period"], "end");
   c.signed_on = e.occurred;
   c.signed_seq = e.seq;
   c.stations = Strings(d, "stations");
-  for (const auto& it : Items(d, "items"))
-    c.items.push_back({Str(it, "category"), Int(it, "amount_fen")});
+  for (Value it : Items(d, "items"))
+    c.items.push_back({std::string(Str(it, "category")), Int(it, "amount_fen")});
   std::set<std::string> lots;
-  for (const auto& f : Items(d, "funding")) {
-    c.funding.push_back({Str(f, "allocation_id"), Int(f, "amount_fen")});
+  for (Value f : Items(d, "funding")) {
+    c.funding.push_back(
+        {std::string(Str(f, "allocation_id")), Int(f, "amount_fen")});
     lots.insert(c.funding.back().lot);
   }
   for (const auto& l : lots) {
@@ -197,7 +196,7 @@ void ApplyContract(State& s, const Event& e) {
 }
 
 void ApplyEvent(State& s, const Event& e) {
-  const Json& d = e.data;
+  const Value d = e.data();
   const std::string& t = e.type;
   if (t == "payment.made") return ApplyPayment(s, e);
   if (t == "contract.signed") return ApplyContract(s, e);
@@ -225,12 +224,12 @@ void ApplyEvent(State& s, const Event& e) {
     PolicySet& p = s.policies.Upsert(id);
     p.rule = Str(d, "rule");
     p.scope = Str(d, "scope");
-    p.params = d.value("params", Json::object());
+    p.params = d.contains("params") ? d["params"].ToJson() : Json::object();
     p.effective_from = DateField(d, "effective_from");
     p.seq = e.seq;
     s.policy_rules.Add(p.rule, id);
   } else if (t == "budget.appropriated") {
-    std::string id = Str(d, "allocation_id");
+    std::string id(Str(d, "allocation_id"));
     if (s.lots.Find(id)) return;
     Lot& l = s.lots.Upsert(id);
     l.id = id;
@@ -245,7 +244,7 @@ void ApplyEvent(State& s, const Event& e) {
     l.open_seq = l.received_seq = e.seq;
     Note(s, 'l', id, e.seq);
   } else if (t == "allocation.issued") {
-    std::string id = Str(d, "allocation_id");
+    std::string id(Str(d, "allocation_id"));
     if (s.lots.Find(id)) return;
     Lot l;
     l.id = id;
@@ -256,7 +255,7 @@ void ApplyEvent(State& s, const Event& e) {
     l.parent = Str(d, "parent_allocation_id");
     l.fiscal_year = static_cast<int>(Int(d, "fiscal_year"));
     l.amount = Int(d, "amount_fen");
-    l.pass_through = d.value("pass_through", false);
+    l.pass_through = d["pass_through"].boolean();
     l.targets = Strings(d, "targets");
     l.min_per_target = Int(d, "min_per_target_fen");
     l.deadline = DateField(d, "deadline");
@@ -286,7 +285,7 @@ void ApplyEvent(State& s, const Event& e) {
     Note(s, 'l', l->id, e.seq);
   } else if (t == "funds.transferred") {
     Lot* from = s.lots.Mut(Str(d, "allocation_id"));
-    std::string id = Str(d, "new_allocation_id");
+    std::string id(Str(d, "new_allocation_id"));
     if (!from || s.lots.Find(id)) return;
     std::int64_t amt = Int(d, "amount_fen");
     from->transferred_out += amt;
@@ -318,7 +317,7 @@ void ApplyEvent(State& s, const Event& e) {
     s.closes.Upsert(key).seq = e.seq;
     s.close_list.Add("", key);
   } else if (t == "station.established") {
-    std::string id = Str(d, "station_id");
+    std::string id(Str(d, "station_id"));
     if (s.stations.Find(id)) return;
     Station& st = s.stations.Upsert(id);
     st.id = id;

@@ -71,7 +71,7 @@ struct Contract {
   std::int64_t paid = 0;
   std::map<std::string, std::int64_t> paid_by_lot;
   std::int64_t out_of_scope_paid = 0;  // R05 cumulative
-  std::map<std::string, Day> milestones;  // accepted_on
+  std::map<std::string, Day, std::less<>> milestones;  // accepted_on
   std::uint64_t signed_seq = 0;
 };
 

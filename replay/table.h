@@ -12,6 +12,17 @@
 
 namespace fl::replay {
 
+// Hash and equality that let string-keyed tables be searched with a
+// string_view (C++20 heterogeneous lookup), so lookups do not allocate.
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const {
+    return std::hash<std::string_view>{}(s);
+  }
+};
+template <class V>
+using StringMap = std::unordered_map<std::string, V, StringHash, std::equal_to<>>;
+
 // Receives changed rows: value nullptr means "delete".
 using RowSink =
     std::function<void(std::string_view key, const std::string* value)>;
@@ -20,24 +31,25 @@ using RowSink =
 template <class V>
 class Table {
  public:
-  const V* Find(const std::string& id) const {
+  const V* Find(std::string_view id) const {
     auto it = rows_.find(id);
     return it == rows_.end() ? nullptr : &it->second;
   }
   // Mutable access marks the row changed.
-  V* Mut(const std::string& id) {
+  V* Mut(std::string_view id) {
     auto it = rows_.find(id);
     if (it == rows_.end()) return nullptr;
     dirty_.insert(&it->first);
     return &it->second;
   }
-  V& Upsert(const std::string& id) {
-    auto it = rows_.try_emplace(id).first;
+  V& Upsert(std::string_view id) {
+    auto it = rows_.find(id);
+    if (it == rows_.end()) it = rows_.try_emplace(std::string(id)).first;
     dirty_.insert(&it->first);
     return it->second;
   }
   std::size_t size() const { return rows_.size(); }
-  const std::unordered_map<std::string, V>& rows() const { return rows_; }
+  const StringMap<V>& rows() const { return rows_; }
 
   template <class Encode>
   void Flush(std::string_view prefix, const RowSink& sink, Encode encode) {
@@ -55,7 +67,7 @@ class Table {
  private:
   // Rows are never erased, and unordered_map nodes never move, so the
   // changed set can hold pointers to the keys instead of copies.
-  std::unordered_map<std::string, V> rows_;
+  StringMap<V> rows_;
   std::unordered_set<const std::string*> dirty_;
 };
 
@@ -63,26 +75,24 @@ class Table {
 // member (key \x1f index), so long lists are never rewritten.
 class MultiIndex {
  public:
-  void Add(const std::string& key, std::string member) {
-    auto it = rows_.try_emplace(key).first;
+  void Add(std::string_view key, std::string member) {
+    auto it = rows_.find(key);
+    if (it == rows_.end()) it = rows_.try_emplace(std::string(key)).first;
     it->second.push_back(std::move(member));
     added_.emplace_back(&it->first, it->second.size() - 1);
   }
-  const std::vector<std::string>& Get(const std::string& key) const {
+  const std::vector<std::string>& Get(std::string_view key) const {
     static const std::vector<std::string> kEmpty;
     auto it = rows_.find(key);
     return it == rows_.end() ? kEmpty : it->second;
   }
-  const std::unordered_map<std::string, std::vector<std::string>>& rows()
-      const {
-    return rows_;
-  }
+  const StringMap<std::vector<std::string>>& rows() const { return rows_; }
   void Flush(std::string_view prefix, const RowSink& sink);
   // Rows come back in key order, so members arrive in index order.
   void LoadRow(std::string_view key_and_index, std::string member);
 
  private:
-  std::unordered_map<std::string, std::vector<std::string>> rows_;
+  StringMap<std::vector<std::string>> rows_;
   std::vector<std::pair<const std::string*, std::size_t>> added_;
 };
 

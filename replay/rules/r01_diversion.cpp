@@ -6,7 +6,7 @@ namespace fl::replay {
 namespace {
 
 void OnEvent(const Event& e, State& s, Findings& acts) {
-  const Json& d = e.data;
+  const Value d = e.data();
   if (e.type == "payment.made") {
     const Contract* c = s.contracts.Find(Str(d, "contract_id"));
     const Lot* lot = s.lots.Find(Str(d, "allocation_id"));

@@ -8,14 +8,14 @@ namespace {
 
 void OnEvent(const Event& e, State& s, Findings& acts) {
   if (e.type != "payment.made") return;
-  const Json& d = e.data;
+  const Value d = e.data();
   const Lot* lot = s.lots.Find(Str(d, "allocation_id"));
   if (!lot) return;
   if (!IsLotteryFund(lot->fund) && !IsAssistanceFund(lot->fund) &&
       lot->fund != "civil_affairs_special")
     return;
   Params p = ParamsFor(s, "R04", lot->division, DateField(d, "paid_on"));
-  const std::string& payee = Str(d, "payee_uscc");
+  const std::string_view payee = Str(d, "payee_uscc");
   bool forbidden = p.Contains("forbidden", Str(d, "economic_class"));
   bool government = !payee.empty() && payee[0] == '1';
   if (government) {

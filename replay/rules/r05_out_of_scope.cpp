@@ -10,14 +10,14 @@ namespace {
 
 void OnEvent(const Event& e, State& s, Findings& acts) {
   if (e.type != "payment.made") return;
-  const Json& d = e.data;
+  const Value d = e.data();
   const Lot* lot = s.lots.Find(Str(d, "allocation_id"));
   if (!lot) return;
   bool known = false;
   bool bad = !CategoryAllowed(s, lot->program, Str(d, "service_category"),
                               &known);
   const Day paid_on = DateField(d, "paid_on");
-  const std::string& station = Str(d, "station_id");
+  const std::string_view station = Str(d, "station_id");
   Contract* c = s.contracts.Mut(Str(d, "contract_id"));
   if (c) {
     if (paid_on < c->start || paid_on > c->end) bad = true;

@@ -7,12 +7,12 @@ namespace {
 
 void OnEvent(const Event& e, State& s, Findings& acts) {
   if (e.type != "contract.signed") return;
-  const Json& d = e.data;
-  const std::string& division = Str(d, "division_code");
+  const Value d = e.data();
+  const std::string division(Str(d, "division_code"));
   Params p = ParamsFor(s, "R06", division, e.occurred);
   std::int64_t amount = 0;
   bool hit = false;
-  for (const auto& item : Items(d, "items")) {
+  for (Value item : Items(d, "items")) {
     if (p.Contains("forbidden", Str(item, "category"))) {
       hit = true;
       amount += Int(item, "amount_fen");

@@ -10,9 +10,9 @@ namespace {
 
 void OnEvent(const Event& e, State& s, Findings& acts) {
   if (e.type != "payment.made") return;
-  const Json& d = e.data;
+  const Value d = e.data();
   const Lot* lot = s.lots.Find(Str(d, "allocation_id"));
-  const std::string& station = Str(d, "station_id");
+  const std::string_view station = Str(d, "station_id");
   if (!lot || lot->targets.empty() || station.empty()) return;
   if (std::find(lot->targets.begin(), lot->targets.end(), station) !=
       lot->targets.end())

@@ -16,11 +16,11 @@ std::vector<std::uint64_t> Seqs(const State& s, const std::string& key) {
 
 void OnEvent(const Event& e, State& s, Findings& acts) {
   if (e.type != "contract.signed") return;
-  const Json& d = e.data;
-  std::map<std::string, std::int64_t> by_lot;
-  for (const auto& f : Items(d, "funding"))
-    by_lot[Str(f, "allocation_id")] += Int(f, "amount_fen");
-  const std::string& division = Str(d, "division_code");
+  const Value d = e.data();
+  std::map<std::string, std::int64_t, std::less<>> by_lot;
+  for (Value f : Items(d, "funding"))
+    by_lot[std::string(Str(f, "allocation_id"))] += Int(f, "amount_fen");
+  const std::string division(Str(d, "division_code"));
   Params p = ParamsFor(s, "R11", division, e.occurred);
   std::int64_t excess = 0;
   std::vector<std::uint64_t> ev = {e.seq};

@@ -10,7 +10,7 @@ namespace {
 
 void OnEvent(const Event& e, State& s, Findings& acts) {
   if (e.type != "payment.made") return;
-  const Json& d = e.data;
+  const Value d = e.data();
   const Lot* lot = s.lots.Find(Str(d, "allocation_id"));
   if (!lot || !IsLotteryFund(lot->fund)) return;
   Params p = ParamsFor(s, "R15", lot->division, DateField(d, "paid_on"));

@@ -15,7 +15,7 @@ bool NotOperating(const Station& st, Day d) {
 }
 
 void OnEvent(const Event& e, State& s, Findings& acts) {
-  const Json& d = e.data;
+  const Value d = e.data();
   if (e.type == "payment.made") {
     const Lot* lot = s.lots.Find(Str(d, "allocation_id"));
     if (!lot) return;
@@ -36,7 +36,7 @@ void OnEvent(const Event& e, State& s, Findings& acts) {
   } else if (e.type == "milestone.accepted") {
     const Contract* c = s.contracts.Find(Str(d, "contract_id"));
     const Day on = DateField(d, "accepted_on");
-    const std::string& milestone = Str(d, "milestone_id");
+    const std::string_view milestone = Str(d, "milestone_id");
     if (!c || on >= c->start || c->milestones.count(milestone)) return;
     for (const auto& pid :
          s.dup_keys.Get(JoinKey({"m", c->id, milestone}))) {

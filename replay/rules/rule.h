@@ -36,14 +36,14 @@ struct Rule {
 
 const std::vector<Rule>& AllRules();
 
-inline Finding MakeFinding(const char* rule, std::string subject,
-                           std::string division, int severity,
+inline Finding MakeFinding(const char* rule, std::string_view subject,
+                           std::string_view division, int severity,
                            std::int64_t amount,
                            std::vector<std::uint64_t> evidence) {
   Finding f;
   f.rule = rule;
-  f.subject = std::move(subject);
-  f.division = std::move(division);
+  f.subject = subject;
+  f.division = division;
   f.severity = severity;
   f.amount = amount;
   f.evidence = std::move(evidence);
@@ -80,7 +80,7 @@ std::string PaymentDivision(const State& s, const Payment& p);
 // Allowed service categories of a program (RULES.md table or its
 // program.defined); nullopt-like empty + false when the program is unknown.
 bool CategoryAllowed(const State& s, const std::string& program,
-                     const std::string& category, bool* known);
+                     std::string_view category, bool* known);
 std::uint64_t ParseSeq(const std::string& decimal);
 
 }  // namespace fl::replay

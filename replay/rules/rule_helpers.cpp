@@ -76,7 +76,7 @@ std::string PaymentDivision(const State& s, const Payment& p) {
 }
 
 bool CategoryAllowed(const State& s, const std::string& program,
-                     const std::string& category, bool* known) {
+                     std::string_view category, bool* known) {
   static const std::map<std::string, std::vector<std::string>> kAllowed = [] {
     std::vector<std::string> ops = {
         "screening",        "means_test",  "training",
