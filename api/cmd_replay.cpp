@@ -3,7 +3,6 @@
 // flags by rule and prefecture printed.
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
@@ -80,21 +79,11 @@ int Replay(const Argv& argv) {
       throw UsageError("--until-seq takes a seq number");
     options.until_seq = n;
   }
-  namespace fs = std::filesystem;
-  std::string scratch = args.Get("scratch", "");
-  bool own_scratch = scratch.empty();
-  if (own_scratch) {
-    std::string tmpl =
-        (fs::temp_directory_path() / "fundledger-replay-XXXXXX").string();
-    if (!::mkdtemp(tmpl.data()))
-      throw std::runtime_error("cannot make a scratch directory");
-    scratch = tmpl;
-  }
-  options.scratch_dir = scratch;
+  // --scratch DIR also commits the rebuilt projections to a new store
+  // there, as the live worker does; by default the fresh place is memory.
+  options.scratch_dir = args.Get("scratch", "");
   replay::ReplaySummary summary;
   auto result = replay::ReplayLedger(*ledger, options, &summary);
-  std::error_code ec;
-  if (own_scratch) fs::remove_all(scratch, ec);
   Json out = Take(std::move(result));
   {
     std::ofstream f(out_file, std::ios::binary | std::ios::trunc);

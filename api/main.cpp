@@ -42,7 +42,8 @@ const Command kCommands[] = {
     {"verify-bundle", fl::cli::VerifyBundle,
      "verify-bundle DIR2                               verify an export bundle offline (no database)"},
     {"replay", fl::cli::Replay,
-     "replay --data DIR [--as-of DATE] [--until-seq N] --out FILE   rebuild projections, write balances and flags"},
+     "replay --data DIR [--as-of DATE] [--until-seq N] [--scratch DIR] --out FILE\n"
+     "        rebuild every projection from entry 0; balances and flags as JSON"},
     {"checkpoint", fl::cli::ShowCheckpoint,
      "checkpoint --data DIR                            print the newest signed checkpoint"},
     {"entry", fl::cli::ShowEntry,

@@ -427,13 +427,18 @@ Result<Json> ReplayLedger(const Ledger& ledger, const ReplayOptions& options,
     if (!d.ok()) return d.error();
     asked = *d;
   }
-  std::error_code ec;
-  std::filesystem::remove_all(options.scratch_dir, ec);
-  auto store = ProjectionStore::Open(options.scratch_dir, ledger.Info().origin);
-  if (!store.ok()) return store.error();
+  // A fresh place: memory, or a new store when a scratch dir is given.
+  std::unique_ptr<ProjectionStore> store;
+  if (!options.scratch_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::remove_all(options.scratch_dir, ec);
+    auto opened = ProjectionStore::Open(options.scratch_dir, ledger.Info().origin);
+    if (!opened.ok()) return opened.error();
+    store = std::move(*opened);
+  }
   State s;
   if (asked) s.filter_as_of = *asked;
-  FL_RETURN_IF_ERROR(Fold(ledger, s, end, store->get()));
+  FL_RETURN_IF_ERROR(Fold(ledger, s, end, store.get()));
   const Day as_of = asked ? *asked : DefaultAsOf(s);
   std::vector<fl::replay::Flag> flags = EvaluateFlags(s, as_of);
   Json flag_list = Json::array();

@@ -79,13 +79,14 @@ class Projections {
 };
 
 // `fundledger replay`: every projection rebuilt from entry 0 in a fresh
-// store at `scratch_dir`, then balances and flags at as_of as one JSON
-// document {as_of, until_seq, balances, flags}, equal to what a live
-// server answers for the same seq and as_of.
+// State (in memory, or also committed to a new store at `scratch_dir`),
+// then balances and flags at as_of as one JSON document {as_of,
+// until_seq, balances, flags}, equal to what a live server answers for
+// the same seq and as_of.
 struct ReplayOptions {
   std::string as_of;                     // "" = the default
   std::optional<std::uint64_t> until_seq;  // inclusive
-  std::string scratch_dir;
+  std::string scratch_dir;  // "" = in memory only
 };
 struct ReplaySummary {
   std::uint64_t entries = 0;
