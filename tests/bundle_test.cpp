@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "api/http_client.h"
+#include "binary_process.h"
 #include "crypto/encoding.h"
 #include "ledger/checkpoint.h"
 #include "ledger/entry.h"
@@ -34,27 +35,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Outcome {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-// FL_BINARY with `args` (shell words already quoted).
-Outcome Run(const std::string& args) {
-  fl::test::TempDir tmp;
-  std::string err_file = tmp.str() + "/stderr.txt";
-  std::string cmd = std::string(FL_BINARY) + " " + args + " 2>" + err_file;
-  Outcome o;
-  FILE* p = ::popen(cmd.c_str(), "r");
-  REQUIRE(p != nullptr);
-  char buf[4096];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) o.out.append(buf, n);
-  int status = ::pclose(p);
-  o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  o.err = fl::test::ReadFile(err_file);
-  return o;
-}
+using Outcome = fl::test::CommandOutput;
+Outcome Run(const std::string& args) { return fl::test::RunBinary(args); }
 
 std::size_t CountLines(const std::string& s) {
   return static_cast<std::size_t>(std::count(s.begin(), s.end(), '\n'));
@@ -153,7 +135,7 @@ void RequireBadSeq(const std::string& dir, std::uint64_t seq) {
 void RequireCliBadSeq(const std::string& dir, std::uint64_t seq) {
   Outcome o = Run("verify-bundle " + dir);
   INFO(o.err);
-  CHECK(o.exit_code == 1);
+  CHECK(o.status == 1);
   CHECK(CountLines(o.err) == 1);
   CHECK(o.err.find("seq " + std::to_string(seq) + ":") != std::string::npos);
 }
@@ -162,7 +144,7 @@ void RequireCliBadSeq(const std::string& dir, std::uint64_t seq) {
 void RequireCliBadBundle(const std::string& dir, const std::string& words) {
   Outcome o = Run("verify-bundle " + dir);
   INFO(o.err);
-  CHECK(o.exit_code == 1);
+  CHECK(o.status == 1);
   CHECK(CountLines(o.err) == 1);
   CHECK(o.err.find("seq ") == std::string::npos);
   CHECK(o.err.find(words) != std::string::npos);
@@ -258,50 +240,7 @@ CheckOutcome CheckAll(const std::vector<std::string>& entries,
   return {};
 }
 
-// `fundledger serve` as a child process, ready once it prints where it
-// listens.
-class ServeProcess {
- public:
-  explicit ServeProcess(const std::string& dir) {
-    int fds[2];
-    REQUIRE(::pipe2(fds, O_CLOEXEC) == 0);
-    pid_ = ::fork();
-    REQUIRE(pid_ >= 0);
-    if (pid_ == 0) {
-      ::dup2(fds[1], STDOUT_FILENO);
-      int null = ::open("/dev/null", O_WRONLY);
-      ::dup2(null, STDERR_FILENO);
-      ::execl(FL_BINARY, "fundledger", "serve", "--data", dir.c_str(),
-              "--listen", "127.0.0.1:0", "--quiet", nullptr);
-      ::_exit(127);
-    }
-    ::close(fds[1]);
-    out_ = fds[0];
-    std::string line;
-    char c;
-    while (line.find('\n') == std::string::npos) {
-      pollfd p{out_, POLLIN, 0};
-      REQUIRE(::poll(&p, 1, 10'000) == 1);
-      REQUIRE(::read(out_, &c, 1) == 1);
-      line += c;
-    }
-    std::string listen = Json::parse(line).at("listen");
-    port_ = listen.substr(listen.rfind(':') + 1);
-  }
-  ~ServeProcess() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGTERM);
-      ::waitpid(pid_, nullptr, 0);
-    }
-    ::close(out_);
-  }
-  const std::string& port() const { return port_; }
-
- private:
-  pid_t pid_ = -1;
-  int out_ = -1;
-  std::string port_;
-};
+using fl::test::ServeProcess;
 
 }  // namespace
 
@@ -328,7 +267,7 @@ TEST_CASE("an exported bundle holds the stored entries and verifies",
   std::string out = tmp.str() + "/bundle";
   Outcome ex = Run("export --data " + w.dir() + " --out " + out);
   INFO(ex.err);
-  REQUIRE(ex.exit_code == 0);
+  REQUIRE(ex.status == 0);
   Json summary = Json::parse(ex.out);
   CHECK(summary.at("entries") == size);
   CHECK(summary.at("tree_size") == size);
@@ -343,7 +282,7 @@ TEST_CASE("an exported bundle holds the stored entries and verifies",
 
   Outcome v = Run("verify-bundle " + out);
   INFO(v.err);
-  CHECK(v.exit_code == 0);
+  CHECK(v.status == 0);
   Json vs = Json::parse(v.out);
   CHECK(vs.at("entries") == size);
   CHECK(vs.at("tree_size") == size);
@@ -364,7 +303,7 @@ TEST_CASE("export refuses an output that exists and is not empty", "[bundle]") {
   WriteText(fs::path(out) / "notes.txt", "mine");
   Outcome o = Run("export --data " + w.dir() + " --out " + out);
   INFO(o.err);
-  CHECK(o.exit_code != 0);
+  CHECK(o.status != 0);
   CHECK(CountLines(o.err) == 1);
   CHECK(o.err.find("not empty") != std::string::npos);
   CHECK_FALSE(fs::exists(fs::path(out) / "entries.jsonl"));
@@ -372,7 +311,7 @@ TEST_CASE("export refuses an output that exists and is not empty", "[bundle]") {
 
   WriteText(tmp.str() + "/file", "x");
   Outcome f = Run("export --data " + w.dir() + " --out " + tmp.str() + "/file");
-  CHECK(f.exit_code != 0);
+  CHECK(f.status != 0);
   CHECK(f.err.find("not a directory") != std::string::npos);
 
   // An empty directory is fine.
@@ -380,8 +319,8 @@ TEST_CASE("export refuses an output that exists and is not empty", "[bundle]") {
   fs::create_directories(empty);
   Outcome e = Run("export --data " + w.dir() + " --out " + empty);
   INFO(e.err);
-  CHECK(e.exit_code == 0);
-  CHECK(Run("verify-bundle " + empty).exit_code == 0);
+  CHECK(e.status == 0);
+  CHECK(Run("verify-bundle " + empty).status == 0);
 }
 
 TEST_CASE("export and verify-bundle have --help and are listed", "[bundle]") {
@@ -389,13 +328,13 @@ TEST_CASE("export and verify-bundle have --help and are listed", "[bundle]") {
   CHECK(all.out.find("export --data DIR --out DIR2") != std::string::npos);
   CHECK(all.out.find("verify-bundle DIR2") != std::string::npos);
   Outcome e = Run("export --help");
-  CHECK(e.exit_code == 0);
+  CHECK(e.status == 0);
   CHECK(e.out.find("usage: fundledger export") != std::string::npos);
   Outcome v = Run("verify-bundle --help");
-  CHECK(v.exit_code == 0);
+  CHECK(v.status == 0);
   CHECK(v.out.find("usage: fundledger verify-bundle") != std::string::npos);
-  CHECK(Run("verify-bundle").exit_code == 2);
-  CHECK(Run("export --data /nonexistent").exit_code == 2);
+  CHECK(Run("verify-bundle").status == 2);
+  CHECK(Run("export --data /nonexistent").status == 2);
 }
 
 TEST_CASE("a changed byte in line k names seq k", "[bundle]") {
@@ -638,7 +577,7 @@ TEST_CASE("the entry checker replays keys: revoked, foreign, genesis",
     CHECK_FALSE(CheckAll(f.entries()).bad_seq);
     fl::test::TempDir tmp;
     f.WriteBundle(tmp.str() + "/ok");
-    CHECK(Run("verify-bundle " + tmp.str() + "/ok").exit_code == 0);
+    CHECK(Run("verify-bundle " + tmp.str() + "/ok").status == 0);
   }
   SECTION("a key of another agency") {
     Forge f;
@@ -714,7 +653,7 @@ TEST_CASE("export works while a Ledger holds the store open", "[bundle]") {
   Outcome second =
       Run("export --data " + w.dir() + " --out " + tmp.str() + "/two");
   INFO(second.err);
-  REQUIRE(second.exit_code == 0);
+  REQUIRE(second.status == 0);
   CHECK(Json::parse(second.out).at("entries") == w.ledger().TreeSize());
   CHECK(fl::test::ReadFile(tmp.str() + "/two/checkpoint") ==
         w.ledger().LatestCheckpoint());
@@ -737,9 +676,9 @@ TEST_CASE("export works beside a running fundledger serve", "[bundle]") {
   Outcome one =
       Run("export --data " + w.dir() + " --out " + tmp.str() + "/one");
   INFO(one.err);
-  REQUIRE(one.exit_code == 0);
+  REQUIRE(one.status == 0);
   CHECK(Json::parse(one.out).at("entries") == size);
-  CHECK(Run("verify-bundle " + tmp.str() + "/one").exit_code == 0);
+  CHECK(Run("verify-bundle " + tmp.str() + "/one").status == 0);
 
   // An append acknowledged by the server is in the next export.
   fl::http::Client client("127.0.0.1", serve.port());
@@ -751,9 +690,9 @@ TEST_CASE("export works beside a running fundledger serve", "[bundle]") {
   Outcome two =
       Run("export --data " + w.dir() + " --out " + tmp.str() + "/two");
   INFO(two.err);
-  REQUIRE(two.exit_code == 0);
+  REQUIRE(two.status == 0);
   CHECK(Json::parse(two.out).at("entries") == size + 1);
   Outcome v = Run("verify-bundle " + tmp.str() + "/two");
   INFO(v.err);
-  CHECK(v.exit_code == 0);
+  CHECK(v.status == 0);
 }

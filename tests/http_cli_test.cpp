@@ -12,6 +12,7 @@
 #include <fstream>
 
 #include "api/http_client.h"
+#include "binary_process.h"
 #include "crypto/encoding.h"
 #include "crypto/key_file.h"
 #include "ledger/envelope.h"
@@ -20,85 +21,11 @@
 #include "test_util.h"
 
 using fl::Json;
+using fl::test::RunBinary;
+using fl::test::ServeProcess;
+using Output = fl::test::CommandOutput;
 
 namespace {
-
-struct Output {
-  int status = -1;
-  std::string out, err;
-};
-
-// Runs FL_BINARY with `args` (shell words already quoted), capturing
-// stdout and stderr.
-Output Run(const std::string& args, const std::string& tmp) {
-  std::string err_file = tmp + "/stderr.txt";
-  std::string cmd = std::string(FL_BINARY) + " " + args + " 2>" + err_file;
-  Output o;
-  FILE* p = ::popen(cmd.c_str(), "r");
-  REQUIRE(p);
-  char buf[4096];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) o.out.append(buf, n);
-  int st = ::pclose(p);
-  o.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  o.err = fl::test::ReadFile(err_file);
-  return o;
-}
-
-// `fundledger serve` as a child process; its first stdout line says where
-// it listens.
-class ServeProcess {
- public:
-  explicit ServeProcess(const std::string& dir) {
-    int fds[2];
-    REQUIRE(::pipe2(fds, O_CLOEXEC) == 0);
-    pid_ = ::fork();
-    REQUIRE(pid_ >= 0);
-    if (pid_ == 0) {
-      ::dup2(fds[1], STDOUT_FILENO);
-      int null = ::open("/dev/null", O_WRONLY);
-      ::dup2(null, STDERR_FILENO);
-      ::execl(FL_BINARY, "fundledger", "serve", "--data", dir.c_str(),
-              "--listen", "127.0.0.1:0", nullptr);
-      ::_exit(127);
-    }
-    ::close(fds[1]);
-    out_ = fds[0];
-    std::string line;
-    char c;
-    while (line.find('\n') == std::string::npos) {
-      pollfd p{out_, POLLIN, 0};
-      REQUIRE(::poll(&p, 1, 10'000) == 1);
-      REQUIRE(::read(out_, &c, 1) == 1);
-      line += c;
-    }
-    Json ready = Json::parse(line);
-    std::string listen = ready.at("listen");
-    port_ = listen.substr(listen.rfind(':') + 1);
-  }
-  ~ServeProcess() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
-    }
-    ::close(out_);
-  }
-  const std::string& port() const { return port_; }
-
-  // SIGTERM, then the exit status (or -1 if it did not exit normally).
-  int Terminate() {
-    ::kill(pid_, SIGTERM);
-    int st = 0;
-    ::waitpid(pid_, &st, 0);
-    pid_ = -1;
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  }
-
- private:
-  pid_t pid_ = -1;
-  int out_ = -1;
-  std::string port_;
-};
 
 Json BudgetEvent(const std::string& id, std::int64_t amount = 1000) {
   return {{"id", id},
@@ -152,9 +79,8 @@ TEST_CASE("serve, token create and append work together; SIGTERM exits 0",
       201);
 
   SECTION("token create prints the token alone and stores only its hash") {
-    Output t =
-        Run("token create --data " + dir + " --role auditor --scope 000000",
-            tmp.str());
+    Output t = RunBinary("token create --data " + dir +
+                         " --role auditor --scope 000000");
     REQUIRE(t.status == 0);
     REQUIRE(t.out.size() > 1);
     REQUIRE(t.out.back() == '\n');
@@ -168,8 +94,7 @@ TEST_CASE("serve, token create and append work together; SIGTERM exits 0",
     CHECK(client.Get("/v1/entries/1", token).status == 200);
 
     Output bad =
-        Run("token create --data " + dir + " --role king --scope 000000",
-            tmp.str());
+        RunBinary("token create --data " + dir + " --role king --scope 000000");
     CHECK(bad.status != 0);
     CHECK(bad.out.empty());
     CHECK(bad.err.find("role") != std::string::npos);
@@ -182,9 +107,8 @@ TEST_CASE("serve, token create and append work together; SIGTERM exits 0",
       for (int i = 0; i < 2500; ++i)
         f << BudgetEvent("g-" + std::to_string(i)).dump() << "\n";
     }
-    Output ok = Run("append --url http://127.0.0.1:" + serve.port() +
-                        " --key " + key_file + " " + good,
-                    tmp.str());
+    Output ok = RunBinary("append --url http://127.0.0.1:" + serve.port() +
+                          " --key " + key_file + " " + good);
     INFO(ok.err);
     REQUIRE(ok.status == 0);
     Json summary = Json::parse(ok.out);
@@ -199,9 +123,8 @@ TEST_CASE("serve, token create and append work together; SIGTERM exits 0",
           << "\n";
       }
     }
-    Output refused = Run("append --url http://127.0.0.1:" + serve.port() +
-                             " --key " + key_file + " " + bad,
-                         tmp.str());
+    Output refused = RunBinary("append --url http://127.0.0.1:" + serve.port() +
+                               " --key " + key_file + " " + bad);
     CHECK(refused.status == 1);
     CHECK(refused.err.find("line 1100: invalid_field") != std::string::npos);
     CHECK(refused.err.find("1000 events accepted before it") !=

@@ -1,0 +1,76 @@
+#include "binary_process.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <cstdio>
+
+#include "ledger/canonical_json.h"
+#include "test_util.h"
+
+namespace fl::test {
+
+CommandOutput RunBinary(const std::string& args) {
+  TempDir tmp;
+  std::string err_file = tmp.str() + "/stderr.txt";
+  std::string cmd = std::string(FL_BINARY) + " " + args + " 2>" + err_file;
+  CommandOutput o;
+  FILE* p = ::popen(cmd.c_str(), "r");
+  REQUIRE(p != nullptr);
+  char buf[4096];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) o.out.append(buf, n);
+  int st = ::pclose(p);
+  o.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  o.err = ReadFile(err_file);
+  return o;
+}
+
+ServeProcess::ServeProcess(const std::string& dir) {
+  int fds[2];
+  REQUIRE(::pipe2(fds, O_CLOEXEC) == 0);
+  pid_ = ::fork();
+  REQUIRE(pid_ >= 0);
+  if (pid_ == 0) {
+    ::dup2(fds[1], STDOUT_FILENO);
+    int null = ::open("/dev/null", O_WRONLY);
+    ::dup2(null, STDERR_FILENO);
+    ::execl(FL_BINARY, "fundledger", "serve", "--data", dir.c_str(), "--listen",
+            "127.0.0.1:0", nullptr);
+    ::_exit(127);
+  }
+  ::close(fds[1]);
+  out_ = fds[0];
+  std::string line;
+  char c;
+  while (line.find('\n') == std::string::npos) {
+    pollfd p{out_, POLLIN, 0};
+    REQUIRE(::poll(&p, 1, 10'000) == 1);
+    REQUIRE(::read(out_, &c, 1) == 1);
+    line += c;
+  }
+  std::string listen = Json::parse(line).at("listen");
+  port_ = listen.substr(listen.rfind(':') + 1);
+}
+
+ServeProcess::~ServeProcess() {
+  if (pid_ > 0) {
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+  }
+  ::close(out_);
+}
+
+int ServeProcess::Terminate() {
+  ::kill(pid_, SIGTERM);
+  int st = 0;
+  ::waitpid(pid_, &st, 0);
+  pid_ = -1;
+  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+}  // namespace fl::test

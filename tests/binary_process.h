@@ -1,0 +1,38 @@
+// The real `fundledger` binary from a test: run a command and capture its
+// output, or keep `serve` running as a child process.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+
+namespace fl::test {
+
+struct CommandOutput {
+  int status = -1;  // exit code, -1 if it did not exit normally
+  std::string out, err;
+};
+
+// Runs FL_BINARY with `args` (shell words already quoted).
+CommandOutput RunBinary(const std::string& args);
+
+// `fundledger serve --data DIR --listen 127.0.0.1:0` as a child process,
+// ready once its first stdout line says where it listens. The destructor
+// kills it (SIGKILL) if Terminate was not called.
+class ServeProcess {
+ public:
+  explicit ServeProcess(const std::string& dir);
+  ~ServeProcess();
+  ServeProcess(const ServeProcess&) = delete;
+  ServeProcess& operator=(const ServeProcess&) = delete;
+  const std::string& port() const { return port_; }
+  // SIGTERM, then the exit status (or -1 if it did not exit normally).
+  int Terminate();
+
+ private:
+  pid_t pid_ = -1;
+  int out_ = -1;
+  std::string port_;
+};
+
+}  // namespace fl::test
