@@ -1,12 +1,21 @@
 #!/usr/bin/env bash
-# Installs what a fresh Debian 12 machine lacks and builds fundledger into
-# build/ (release) — the first half of the README's first command.
+# Installs what a fresh Debian 12 machine lacks and builds build/fundledger
+# (release) — the first half of the README's first command. Everything the
+# test command uses is installed here too (Debian packages, then the pinned
+# Node.js and npm tools); the test suite itself is built by scripts/test.sh.
+#
+#   BUILD_DIR    build folder (default build)
+#   CMAKE_ARGS   extra CMake arguments (test.sh passes the sanitizer build's)
+#   FL_TARGETS   what to build (default: fundledger; test.sh: all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PACKAGES=(build-essential cmake pkg-config librocksdb-dev rocksdb-tools
           libcrypto++-dev libboost1.81-dev nlohmann-json3-dev catch2
-          python3 python3-cryptography openssl)
+          python3 python3-cryptography openssl ca-certificates)
+# Debian's Node.js 18 and npm 9 only bootstrap the pinned Node.js 20
+# (scripts/install-node.sh); a machine that already has an npm skips them.
+command -v npm >/dev/null || PACKAGES+=(nodejs npm)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
@@ -20,15 +29,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# The OpenAPI linter (@redocly/cli, pinned in package-lock.json) for
-# scripts/test.sh, on the machine's Node.js (>= 20.19).
-if ! command -v npm >/dev/null; then
-  echo "setup: npm is missing: the OpenAPI lint of scripts/test.sh needs Node.js >= 20.19" >&2
-elif [ ! -x node_modules/.bin/redocly ] ||
-   [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund --loglevel=error
-fi
+scripts/install-node.sh
 
 BUILD_DIR=${BUILD_DIR:-build}
-cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo ${CMAKE_ARGS:-} >/dev/null
-cmake --build "$BUILD_DIR" -j"$(nproc)"
+# -Werror is for the project's own builds (these scripts); a plain cmake
+# build warns without failing.
+cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFL_WERROR=ON ${CMAKE_ARGS:-} >/dev/null
+if [ "${FL_TARGETS:-fundledger}" = all ]; then
+  cmake --build "$BUILD_DIR" -j"$(nproc)"
+else
+  cmake --build "$BUILD_DIR" -j"$(nproc)" --target ${FL_TARGETS:-fundledger}
+fi

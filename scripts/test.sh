@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
-# The README's second command and what .ci/run calls: build, then run every
-# test in the release build and again under ASan+UBSan.
+# The README's second command and what .ci/run calls: install what is
+# missing, build everything, then run every test in the release build and
+# again under ASan+UBSan.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
+FL_TARGETS=all scripts/setup.sh
+. scripts/node-env.sh
 # docs/openapi.json must be a valid OpenAPI 3.1 document (the route table
 # test checks it names exactly the server's routes).
 REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true \
   node_modules/.bin/redocly lint docs/openapi.json
 (cd build && ctest --output-on-failure -j2 --timeout 600)
 if [ "${FL_SKIP_SANITIZERS:-0}" != 1 ]; then
-  BUILD_DIR=build-asan CMAKE_ARGS="-DFL_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug" scripts/setup.sh
+  FL_TARGETS=all BUILD_DIR=build-asan CMAKE_ARGS="-DFL_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug" scripts/setup.sh
   (cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j2 --timeout 900)
 fi
