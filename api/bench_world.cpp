@@ -65,12 +65,13 @@ BenchWorld MakeWorld(const std::string& dir, bool check_signatures) {
         {"division_code", "530000"},
         {"public_key", Base64Encode(AsBytes(w.finance.public_key()))}}}};
   auto r =
-      w.ledger->AppendOne(w.ledger->PrepareParsed(SignEnvelope(reg, admin)));
+      w.ledger->AppendOne(w.ledger->PrepareParsed(
+          SignEnvelope(reg, admin, w.ledger->Info().origin)));
   if (!r.ok()) Throw(r.errors[0].error);
   return w;
 }
 
-std::string BudgetEnvelope(const PrivateKey& key, const std::string& n) {
+std::string BudgetEnvelope(const BenchWorld& w, const std::string& n) {
   Json event = {{"id", "b-" + n},
                 {"type", "budget.appropriated"},
                 {"agency", "cz-530000"},
@@ -83,10 +84,10 @@ std::string BudgetEnvelope(const PrivateKey& key, const std::string& n) {
                   {"program", "SWS.OPS"},
                   {"amount_fen", 1000000},
                   {"doc_no", "云财社〔2024〕" + n + "号"}}}};
-  return SignEnvelope(event, key).dump();
+  return SignEnvelope(event, w.finance, w.ledger->Info().origin).dump();
 }
 
-std::vector<std::string> PreSign(const PrivateKey& key, const std::string& tag,
+std::vector<std::string> PreSign(const BenchWorld& w, const std::string& tag,
                                  std::size_t count) {
   std::vector<std::string> out(count);
   std::vector<std::jthread> pool;
@@ -94,7 +95,7 @@ std::vector<std::string> PreSign(const PrivateKey& key, const std::string& tag,
   for (unsigned t = 0; t < threads; ++t) {
     pool.emplace_back([&, t] {
       for (std::size_t i = t; i < count; i += threads) {
-        out[i] = BudgetEnvelope(key, tag + "-" + std::to_string(i));
+        out[i] = BudgetEnvelope(w, tag + "-" + std::to_string(i));
       }
     });
   }

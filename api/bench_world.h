@@ -33,10 +33,11 @@ struct BenchWorld {
 // A new ledger in `dir` (removed first) with the finance agency registered.
 BenchWorld MakeWorld(const std::string& dir, bool check_signatures);
 
-// A signed budget.appropriated envelope with id "b-" + n, as JSON text.
-std::string BudgetEnvelope(const PrivateKey& key, const std::string& n);
+// A budget.appropriated envelope with id "b-" + n signed by w's finance
+// agency for w's ledger, as JSON text.
+std::string BudgetEnvelope(const BenchWorld& w, const std::string& n);
 // `count` distinct envelopes signed on every core; tag keeps ids unique.
-std::vector<std::string> PreSign(const PrivateKey& key, const std::string& tag,
+std::vector<std::string> PreSign(const BenchWorld& w, const std::string& tag,
                                  std::size_t count);
 
 // Appends every envelope with `producers` threads, one event per append,

@@ -32,7 +32,8 @@ struct Line {
 
 // Signs every line on every core; the envelope text is canonical JSON.
 std::vector<std::string> SignAll(const std::vector<Line>& lines,
-                                 const PrivateKey& key) {
+                                 const PrivateKey& key,
+                                 const std::string& origin) {
   std::vector<std::string> out(lines.size());
   std::vector<std::string> errors(lines.size());
   unsigned threads = std::max(1u, std::thread::hardware_concurrency());
@@ -47,7 +48,7 @@ std::vector<std::string> SignAll(const std::vector<Line>& lines,
           } else if (!event->is_object()) {
             errors[i] = "invalid_field: an event must be a JSON object";
           } else {
-            out[i] = Canonicalize(SignEnvelope(*event, key));
+            out[i] = Canonicalize(SignEnvelope(*event, key, origin));
           }
         }
       });
@@ -115,9 +116,21 @@ int Append(const Argv& argv) {
     if (text.find_first_not_of(" \t\r") == std::string::npos) continue;
     lines.push_back({n, std::move(text)});
   }
-  std::vector<std::string> envelopes = SignAll(lines, key);
-
   http::Client client(url->host, url->port);
+  // Signatures bind the ledger's origin (LEDGER.md 2): ask the server.
+  http::ClientResponse info = client.Get(url->base_path + "/v1/ledger");
+  if (info.status != 200) {
+    throw std::runtime_error("GET /v1/ledger answered " +
+                             std::to_string(info.status));
+  }
+  auto ledger = ParseStrict(info.body);
+  if (!ledger.ok() || !ledger->contains("origin") ||
+      !(*ledger)["origin"].is_string()) {
+    throw std::runtime_error("GET /v1/ledger gave no origin");
+  }
+  std::vector<std::string> envelopes =
+      SignAll(lines, key, (*ledger)["origin"].get<std::string>());
+
   const std::string target = url->base_path + "/v1/events:batch";
   Progress progress("append", lines.size());
   std::size_t accepted = 0, next = 0;

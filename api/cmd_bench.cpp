@@ -81,7 +81,7 @@ int Bench(const Argv& argv) {
             producers == 1 ? std::min<std::size_t>(appends, 2000) : appends;
         std::string prefix = "p";  // piecewise: see MeasureSyncRate
         prefix += std::to_string(producers);
-        auto envs = PreSign(w.finance, prefix, n);
+        auto envs = PreSign(w, prefix, n);
         double rate = ProduceAppends(*w.ledger, envs, producers);
         std::string name = std::string(signed_path ? "signed" : "trusted") +
                            " durable appends/s, " + std::to_string(producers) +
@@ -113,7 +113,7 @@ int Bench(const Argv& argv) {
       for (std::size_t i = 0; i < n; ++i) {
         std::string id = "m";  // piecewise: see MeasureSyncRate
         id += std::to_string(made++);
-        units[0].push_back(w.ledger->Prepare(BudgetEnvelope(w.finance, id)));
+        units[0].push_back(w.ledger->Prepare(BudgetEnvelope(w, id)));
       }
       auto r = w.ledger->Append(std::move(units));
       if (!r[0].ok()) Throw(r[0].errors[0].error);

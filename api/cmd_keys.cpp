@@ -28,14 +28,17 @@ int Keygen(const Argv& argv) {
 }
 
 int Sign(const Argv& argv) {
-  Args args(argv, {"key"}, {"lines"});
+  Args args(argv, {"key", "origin"}, {"lines"});
   PrivateKey key = Take(ReadPrivateKeyFile(args.Required("key")));
+  // The signature binds the ledger's origin (LEDGER.md 2, amended 2026-12):
+  // "fundledger/<name>", as `init` and GET /v1/ledger print it.
+  const std::string origin = args.Required("origin");
   auto sign_one = [&](std::string_view text) {
     Json event = Take(ParseStrict(text));
     if (!event.is_object()) {
       throw std::runtime_error("input is not an event object");
     }
-    std::puts(Canonicalize(SignEnvelope(event, key)).c_str());
+    std::puts(Canonicalize(SignEnvelope(event, key, origin)).c_str());
   };
   if (!args.Has("lines")) {
     std::string input((std::istreambuf_iterator<char>(std::cin)),

@@ -1,4 +1,5 @@
-// verify-bundle: checks an export bundle offline, with no database.
+// verify-bundle: checks an export bundle offline, with no database, against
+// the verifier key the auditor already trusts (API.md, amended 2026-12).
 #include <cstdio>
 
 #include "api/cli_args.h"
@@ -10,20 +11,36 @@
 
 namespace fl::cli {
 
+// Exit status when everything checks out but nothing pinned the key: the
+// bundle only proves it agrees with itself.
+constexpr int kExitNotPinned = 3;
+
 int VerifyBundle(const Argv& argv) {
-  Args args(argv, {}, {});
+  Args args(argv, {"verifier-key"}, {});
   if (args.positional().size() != 1) throw UsageError("one DIR expected");
-  BundleReport r = Take(fl::VerifyBundle(args.positional()[0]));
+  const std::string pinned = args.Get("verifier-key", "");
+  BundleReport r = Take(fl::VerifyBundle(args.positional()[0], pinned));
   if (!r.ok()) {
     std::fprintf(stderr, "fundledger verify-bundle: FAILED at %s\n",
                  r.problem.c_str());
     return 1;
   }
   Json summary = {{"ok", true},
+                  {"pinned", r.summary.pinned},
+                  {"origin", r.summary.origin},
+                  {"verifier_key", r.summary.verifier_key},
                   {"entries", r.summary.entries},
                   {"tree_size", r.summary.tree_size},
                   {"root", HexEncode(AsBytes(r.summary.root))}};
   std::puts(summary.dump().c_str());
+  if (!r.summary.pinned) {
+    std::fprintf(stderr,
+                 "fundledger verify-bundle: NOT PINNED: the bundle agrees with "
+                 "its own ledger.pub (%s, origin %s); pass --verifier-key "
+                 "with the key you trust\n",
+                 r.summary.verifier_key.c_str(), r.summary.origin.c_str());
+    return kExitNotPinned;
+  }
   return 0;
 }
 

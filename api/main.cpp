@@ -23,7 +23,7 @@ const Command kCommands[] = {
     {"keygen", fl::cli::Keygen,
      "keygen --out FILE                                new Ed25519 key (PKCS#8 PEM)"},
     {"sign", fl::cli::Sign,
-     "sign --key FILE [--lines]                        sign an event (or JSONL) from stdin"},
+     "sign --key FILE --origin ORIGIN [--lines]        sign an event (or JSONL) from stdin for the ledger ORIGIN"},
     {"serve", fl::cli::Serve,
      "serve --data DIR [--listen 127.0.0.1:8080] [--tokens FILE] [--max-connections N]\n"
      "        [--threads N] [--workers N] [--agency-rate N] [--quiet]   HTTP API until SIGINT/SIGTERM"},
@@ -40,7 +40,7 @@ const Command kCommands[] = {
      "export --data DIR --out DIR2                     audit bundle: entries.jsonl, checkpoint,\n"
      "        ledger.pub (DIR2 new or empty; works beside a running server)"},
     {"verify-bundle", fl::cli::VerifyBundle,
-     "verify-bundle DIR2                               verify an export bundle offline (no database)"},
+     "verify-bundle DIR2 --verifier-key VKEY            verify an export bundle offline against the key you trust"},
     {"replay", fl::cli::Replay,
      "replay --data DIR [--as-of DATE] [--until-seq N] [--scratch DIR] --out FILE\n"
      "        rebuild every projection from entry 0; balances and flags as JSON"},

@@ -21,6 +21,9 @@ struct BundleSummary {
   std::uint64_t entries = 0;
   std::uint64_t tree_size = 0;
   Hash root{};
+  std::string origin;        // the checkpoint's (verify-bundle prints it)
+  std::string verifier_key;  // the key the checkpoint was checked with
+  bool pinned = false;       // that key was the caller's, not ledger.pub's
 };
 
 // Writes the bundle of the newest checkpoint of the ledger in `data_dir`
@@ -38,9 +41,15 @@ struct BundleReport {
 
 // Checks the bundle in `dir` (EntryChecker on every line with signatures,
 // the RFC 6962 root and size against the checkpoint, the checkpoint's
-// signature against ledger.pub). The error result is for a missing or
-// unreadable file, a bad ledger.pub or a checkpoint that does not verify;
-// bad entries give a report with bad_seq set.
-Result<BundleReport> VerifyBundle(const std::string& dir);
+// signature). With `pinned_verifier_key` (the key an auditor already
+// trusts: from init, GET /v1/ledger or a published record) the checkpoint
+// must verify with it and ledger.pub must be that key; a forged bundle with
+// a new key and rewritten history fails. Without it, ledger.pub is used and
+// the summary says `pinned = false` (API.md, amended 2026-12). The error
+// result is for a missing or unreadable file, a bad key, a ledger.pub that
+// is not the pinned key, or a checkpoint that does not verify; bad entries
+// give a report with bad_seq set.
+Result<BundleReport> VerifyBundle(const std::string& dir,
+                                  const std::string& pinned_verifier_key = {});
 
 }  // namespace fl

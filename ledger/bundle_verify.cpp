@@ -101,7 +101,7 @@ class BundleVerifier {
   const Checkpoint& cp_;
   LineReader& lines_;
   BundleReport report_;
-  EntryChecker checker_{true};
+  EntryChecker checker_{true, cp_.origin};
   // Leaves 0 .. n-2 after n lines; the last leaf waits in pending_, so a
   // bad prev in the last line can still be weighed against the root.
   CompactRange range_;
@@ -195,7 +195,8 @@ Result<BundleReport> BundleVerifier::Run() {
 
 }  // namespace
 
-Result<BundleReport> VerifyBundle(const std::string& dir) {
+Result<BundleReport> VerifyBundle(const std::string& dir,
+                                  const std::string& pinned_verifier_key) {
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec)) {
     return BadBundle(dir + " is not a bundle directory");
@@ -207,6 +208,18 @@ Result<BundleReport> VerifyBundle(const std::string& dir) {
   while (!key_text.empty() &&
          (key_text.back() == '\n' || key_text.back() == '\r')) {
     key_text.remove_suffix(1);
+  }
+  if (!pinned_verifier_key.empty()) {
+    // The bundle's own key is only a claim; the pinned one decides.
+    auto pinned = ParseVerifierKey(pinned_verifier_key);
+    if (!pinned.ok()) {
+      return BadBundle("--verifier-key is not a verifier key: " +
+                       pinned.error().detail);
+    }
+    if (key_text != pinned_verifier_key) {
+      return BadBundle(pub_path + " holds " + std::string(key_text) +
+                       ", not the pinned verifier key " + pinned_verifier_key);
+    }
   }
   auto note_key = ParseVerifierKey(key_text);
   if (!note_key.ok()) {
@@ -224,7 +237,13 @@ Result<BundleReport> VerifyBundle(const std::string& dir) {
   const std::string entries_path = dir + "/" + kBundleEntries;
   LineReader lines(entries_path);
   if (!lines.is_open()) return BadBundle("cannot read " + entries_path);
-  return BundleVerifier(*cp, lines).Run();
+  auto report = BundleVerifier(*cp, lines).Run();
+  if (report.ok()) {
+    report->summary.origin = cp->origin;
+    report->summary.verifier_key = std::string(key_text);
+    report->summary.pinned = !pinned_verifier_key.empty();
+  }
+  return report;
 }
 
 }  // namespace fl

@@ -58,10 +58,14 @@ bool PlainString(std::string_view s, std::size_t& pos, std::string_view* out) {
 
 }  // namespace
 
-std::string SignedMessage(std::string_view canonical_event) {
+std::string SignedMessage(std::string_view origin,
+                          std::string_view canonical_event) {
   std::string m;
-  m.reserve(kSignaturePrefix.size() + canonical_event.size());
+  m.reserve(kSignaturePrefix.size() + origin.size() + 1 +
+            canonical_event.size());
   m.append(kSignaturePrefix);
+  m.append(origin);
+  m.push_back('\n');
   m.append(canonical_event);
   return m;
 }

@@ -11,10 +11,14 @@
 
 namespace fl {
 
-inline constexpr std::string_view kSignaturePrefix = "fundledger.event.v1\n";
+// LEDGER.md 2 (amended 2026-12): the origin binds a signature to one
+// ledger, so an envelope signed for a staging ledger or another province's
+// ledger is refused here as bad_signature.
+inline constexpr std::string_view kSignaturePrefix = "fundledger.event.v2\n";
 
-// kSignaturePrefix || canonical event.
-std::string SignedMessage(std::string_view canonical_event);
+// kSignaturePrefix || origin || "\n" || canonical event.
+std::string SignedMessage(std::string_view origin,
+                          std::string_view canonical_event);
 
 // JCS({"seq","prev","recorded_at","event","signature"}) built directly:
 // JCS orders the keys event < prev < recorded_at < seq < signature, and

@@ -27,7 +27,10 @@ class EntryChecker {
   // event.agency and not revoked at a lower seq, replaying the key events
   // (agency.registered, agency.key_added, agency.key_revoked) checked so
   // far; the genesis is signed by the key in its own data.public_key.
-  explicit EntryChecker(bool signatures) : signatures_(signatures) {}
+  // `origin` is the ledger's (the checkpoint's first line): signatures
+  // bind it (LEDGER.md 2).
+  EntryChecker(bool signatures, std::string origin)
+      : signatures_(signatures), origin_(std::move(origin)) {}
 
   // The seq the next entry must carry: the number checked so far.
   std::uint64_t next_seq() const { return next_seq_; }
@@ -47,6 +50,7 @@ class EntryChecker {
   Status CheckSignature(std::string_view entry, std::string_view event_text);
 
   bool signatures_;
+  std::string origin_;
   std::uint64_t next_seq_ = 0;
   Hash prev_{};
   std::map<std::string, KeyState, std::less<>> keys_;  // by key_id

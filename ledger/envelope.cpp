@@ -5,8 +5,9 @@
 
 namespace fl {
 
-Json SignEnvelope(const Json& event, const PrivateKey& key) {
-  Signature sig = key.Sign(SignedMessage(Canonicalize(event)));
+Json SignEnvelope(const Json& event, const PrivateKey& key,
+                  std::string_view origin) {
+  Signature sig = key.Sign(SignedMessage(origin, Canonicalize(event)));
   return Json{{"event", event},
               {"signature",
                {{"alg", "Ed25519"},

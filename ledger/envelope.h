@@ -8,7 +8,9 @@
 namespace fl {
 
 // {"event": event, "signature": {"alg","key_id","sig"}} over
-// "fundledger.event.v1\n" || JCS(event).
-Json SignEnvelope(const Json& event, const PrivateKey& key);
+// "fundledger.event.v2\n" || origin || "\n" || JCS(event), for the ledger
+// whose origin is `origin` ("fundledger/<name>", LEDGER.md 5).
+Json SignEnvelope(const Json& event, const PrivateKey& key,
+                  std::string_view origin);
 
 }  // namespace fl

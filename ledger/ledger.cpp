@@ -187,7 +187,7 @@ Result<InitResult> Ledger::Init(const std::string& dir,
         {"kind", "admin"},
         {"division_code", options.division},
         {"public_key", Base64Encode(AsBytes(admin_key.public_key()))}}}};
-  Json envelope = SignEnvelope(event, admin_key);
+  Json envelope = SignEnvelope(event, admin_key, (*ledger)->Info().origin);
   UnitResult r =
       (*ledger)->AppendOne((*ledger)->PrepareParsed(std::move(envelope)));
   if (!r.ok()) return r.errors.front().error;
@@ -242,7 +242,7 @@ PreparedEvent Ledger::PrepareParsed(Json envelope) const {
     if (raw && raw->size() == 32) {
       std::memcpy(e.checked_with.data(), raw->data(), 32);
       e.sig_check =
-          Ed25519Verify(e.checked_with, SignedMessage(e.canonical_event),
+          Ed25519Verify(e.checked_with, SignedMessage(impl_->info.origin, e.canonical_event),
                         AsBytes(e.sig))
               ? PreparedEvent::SigCheck::kValid
               : PreparedEvent::SigCheck::kInvalid;
@@ -341,7 +341,8 @@ void Ledger::Impl::Commit(const std::vector<Writer*>& group) {
           res.errors.push_back({i, *e.error});
           continue;
         }
-        auto d = CheckAndApply(e, seq, unit_view, options.check_signatures);
+        auto d = CheckAndApply(e, seq, unit_view, options.check_signatures,
+                                   info.origin);
         if (!d.ok()) {
           res.errors.push_back({i, d.error()});
           continue;

@@ -58,7 +58,7 @@ class Check {
   Check(const PreparedEvent& e, std::uint64_t seq, Overlay& view)
       : e_(e), seq_(seq), view_(view), data_(e.envelope["event"]["data"]) {}
 
-  Result<Decision> Run(bool check_signatures);
+  Result<Decision> Run(bool check_signatures, std::string_view origin);
 
  private:
   Result<std::optional<std::string>> Get(const std::string& key) {
@@ -90,7 +90,7 @@ class Check {
     }
     return Status::Ok();
   }
-  Status Signature(bool check_signatures);
+  Status Signature(bool check_signatures, std::string_view origin);
   Result<std::string> EventDivision();
   Status References();
   Status NewKey(std::string_view field);
@@ -103,7 +103,7 @@ class Check {
   std::vector<std::pair<std::string, std::string>> puts_;
 };
 
-Status Check::Signature(bool check_signatures) {
+Status Check::Signature(bool check_signatures, std::string_view origin) {
   PublicKey key{};
   if (seq_ == 0) {
     // Genesis: the admin registers itself, signed by its own new key.
@@ -154,7 +154,8 @@ Status Check::Signature(bool check_signatures) {
     valid = e_.sig_check == PreparedEvent::SigCheck::kValid;
   } else {
     valid =
-        Ed25519Verify(key, SignedMessage(e_.canonical_event), AsBytes(e_.sig));
+        Ed25519Verify(key, SignedMessage(origin, e_.canonical_event),
+                      AsBytes(e_.sig));
   }
   if (!valid) {
     return MakeError(401, "bad_signature", "signature does not verify",
@@ -349,7 +350,8 @@ Status Check::References() {
   return Status::Ok();
 }
 
-Result<Decision> Check::Run(bool check_signatures) {
+Result<Decision> Check::Run(bool check_signatures,
+                            std::string_view origin) {
   // Exact repeat, then id reuse (API.md order): a repeat is answered even
   // if its key was revoked since.
   std::string id_key = e_.id;
@@ -365,7 +367,7 @@ Result<Decision> Check::Run(bool check_signatures) {
                      "event id " + e_.id + " exists with different content",
                      "/event/id");
   }
-  FL_RETURN_IF_ERROR(Signature(check_signatures));
+  FL_RETURN_IF_ERROR(Signature(check_signatures, origin));
 
   const Kinds& kinds = AllowedKinds(e_.type);
   if (!kinds.contains(agency_.kind)) {
@@ -405,8 +407,9 @@ Result<Decision> Check::Run(bool check_signatures) {
 }  // namespace
 
 Result<Decision> CheckAndApply(const PreparedEvent& e, std::uint64_t seq,
-                               Overlay& view, bool check_signatures) {
-  return Check(e, seq, view).Run(check_signatures);
+                               Overlay& view, bool check_signatures,
+                               std::string_view origin) {
+  return Check(e, seq, view).Run(check_signatures, origin);
 }
 
 }  // namespace fl

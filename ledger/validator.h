@@ -21,6 +21,7 @@ struct Decision {
 // Checks `e` as the entry that would get `seq`. When it passes and is not a
 // repeat, its index rows (ids, agencies, keys, lots...) are put in `view`.
 Result<Decision> CheckAndApply(const PreparedEvent& e, std::uint64_t seq,
-                               Overlay& view, bool check_signatures);
+                               Overlay& view, bool check_signatures,
+                               std::string_view origin);
 
 }  // namespace fl

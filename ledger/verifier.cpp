@@ -21,7 +21,7 @@ class Verifier {
       : store_(store),
         options_(options),
         note_key_(std::move(note_key)),
-        checker_(options.signatures) {}
+        checker_(options.signatures, note_key_.name) {}
 
   VerifyReport Run();
 

@@ -12,7 +12,8 @@ rm -rf "$DEMO"
 mkdir -p "$DEMO"
 $FL init --data "$DATA" --name demo.yunnan >/dev/null
 echo "generating the Yunnan fixture (signed with the new admin key)..."
-python3 fixtures/generate.py --admin-key "$DATA/admin.pem" --out "$DEMO/fixture"
+python3 fixtures/generate.py --admin-key "$DATA/admin.pem" --origin fundledger/demo.yunnan \
+  --out "$DEMO/fixture"
 $FL import --data "$DATA" "$DEMO/fixture/events.jsonl"
 $FL verify --data "$DATA" --signatures
 echo

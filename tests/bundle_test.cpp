@@ -154,6 +154,7 @@ void RequireCliBadBundle(const std::string& dir, const std::string& words) {
 // store them: for what the real ledger refuses to create.
 class Forge {
  public:
+  static inline const std::string kOrigin = fl::OriginFor("forged.example");
   Forge() {
     Json genesis = {{"id", "genesis"},
                     {"type", "agency.registered"},
@@ -165,7 +166,7 @@ class Forge {
                       {"kind", "admin"},
                       {"division_code", "000000"},
                       {"public_key", Pub(admin_)}}}};
-    Add(fl::SignEnvelope(genesis, admin_));
+    Add(fl::SignEnvelope(genesis, admin_, kOrigin));
   }
   const fl::PrivateKey& admin() const { return admin_; }
 
@@ -195,7 +196,7 @@ class Forge {
                                 {"kind", "finance"},
                                 {"division_code", "530000"},
                                 {"public_key", Pub(key)}}),
-                         admin_));
+                         admin_, kOrigin));
   }
   const std::vector<std::string>& entries() const { return entries_; }
 
@@ -209,7 +210,7 @@ class Forge {
                    [](unsigned, std::uint64_t, const fl::Hash&) {});
     }
     fl::PrivateKey ledger_key = fl::PrivateKey::Generate();
-    std::string origin = fl::OriginFor("forged.example");
+    const std::string& origin = kOrigin;
     WriteText(fs::path(dir) / fl::kBundleCheckpoint,
               fl::SignCheckpoint({origin, entries_.size(), range.Root()},
                                  ledger_key));
@@ -230,7 +231,7 @@ struct CheckOutcome {
 };
 CheckOutcome CheckAll(const std::vector<std::string>& entries,
                       bool signatures = true) {
-  fl::EntryChecker checker(signatures);
+  fl::EntryChecker checker(signatures, Forge::kOrigin);
   for (const auto& e : entries) {
     std::uint64_t seq = checker.next_seq();
     auto r = checker.Check(e);
@@ -280,10 +281,21 @@ TEST_CASE("an exported bundle holds the stored entries and verifies",
   CHECK(jsonl.back() == '\n');
   CHECK(CountLines(jsonl) == size);
 
-  Outcome v = Run("verify-bundle " + out);
+  // Unpinned: everything checks out, but only against the bundle's own key,
+  // so it says so, prints the key and origin it found, and exits 3.
+  Outcome u = Run("verify-bundle " + out);
+  CHECK(u.status == 3);
+  CHECK(u.err.find("NOT PINNED") != std::string::npos);
+  CHECK(u.err.find(verifier_key) != std::string::npos);
+  CHECK(Json::parse(u.out).at("pinned") == false);
+
+  Outcome v = Run("verify-bundle " + out + " --verifier-key " + verifier_key);
   INFO(v.err);
   CHECK(v.status == 0);
   Json vs = Json::parse(v.out);
+  CHECK(vs.at("pinned") == true);
+  CHECK(vs.at("verifier_key") == verifier_key);
+  CHECK(vs.at("origin") == "fundledger/test.example");
   CHECK(vs.at("entries") == size);
   CHECK(vs.at("tree_size") == size);
   CHECK(vs.at("root") == summary.at("root"));
@@ -320,7 +332,7 @@ TEST_CASE("export refuses an output that exists and is not empty", "[bundle]") {
   Outcome e = Run("export --data " + w.dir() + " --out " + empty);
   INFO(e.err);
   CHECK(e.status == 0);
-  CHECK(Run("verify-bundle " + empty).status == 0);
+  CHECK(Run("verify-bundle " + empty).status == 3);  // ok, not pinned
 }
 
 TEST_CASE("export and verify-bundle have --help and are listed", "[bundle]") {
@@ -531,14 +543,15 @@ TEST_CASE("the entry checker replays keys: revoked, foreign, genesis",
   auto budget = [&](const std::string& id, const fl::PrivateKey& key,
                     const std::string& agency = "cz-530000") {
     return fl::SignEnvelope(
-        Forge::Event(id, "budget.appropriated", agency, Budget(id, 100)), key);
+        Forge::Event(id, "budget.appropriated", agency, Budget(id, 100)), key,
+        Forge::kOrigin);
   };
   auto revoke = [&](Forge& f) {
     f.Add(fl::SignEnvelope(Forge::Event("rev", "agency.key_revoked", "admin",
                                         {{"agency", "cz-530000"},
                                          {"key_id", fl::KeyId(cz.public_key())},
                                          {"reason", "lost"}}),
-                           f.admin()));
+                           f.admin(), Forge::kOrigin));
   };
 
   SECTION("a key signs until the seq that revokes it, not after") {
@@ -571,13 +584,13 @@ TEST_CASE("the entry checker replays keys: revoked, foreign, genesis",
     f.Add(fl::SignEnvelope(Forge::Event("add", "agency.key_added", "admin",
                                         {{"agency", "cz-530000"},
                                          {"public_key", Forge::Pub(fresh)}}),
-                           f.admin()));
+                           f.admin(), Forge::kOrigin));
     revoke(f);
     f.Add(budget("b-1", fresh));
     CHECK_FALSE(CheckAll(f.entries()).bad_seq);
     fl::test::TempDir tmp;
     f.WriteBundle(tmp.str() + "/ok");
-    CHECK(Run("verify-bundle " + tmp.str() + "/ok").status == 0);
+    CHECK(Run("verify-bundle " + tmp.str() + "/ok").status == 3);  // unpinned
   }
   SECTION("a key of another agency") {
     Forge f;
@@ -603,7 +616,8 @@ TEST_CASE("the entry checker replays keys: revoked, foreign, genesis",
     auto view = fl::ScanEntry(entries[0]);
     REQUIRE(view.ok());
     Json event = Json::parse(view->event);
-    Json env = fl::SignEnvelope(event, fl::PrivateKey::Generate());
+    Json env =
+        fl::SignEnvelope(event, fl::PrivateKey::Generate(), Forge::kOrigin);
     entries[0] = fl::BuildEntry(0, fl::Hash{}, "2024-04-01T00:00:00Z",
                                 fl::Canonicalize(env["event"]),
                                 fl::Canonicalize(env["signature"]));
@@ -678,7 +692,7 @@ TEST_CASE("export works beside a running fundledger serve", "[bundle]") {
   INFO(one.err);
   REQUIRE(one.status == 0);
   CHECK(Json::parse(one.out).at("entries") == size);
-  CHECK(Run("verify-bundle " + tmp.str() + "/one").status == 0);
+  CHECK(Run("verify-bundle " + tmp.str() + "/one").status == 3);  // unpinned
 
   // An append acknowledged by the server is in the next export.
   fl::http::Client client("127.0.0.1", serve.port());
@@ -695,4 +709,44 @@ TEST_CASE("export works beside a running fundledger serve", "[bundle]") {
   Outcome v = Run("verify-bundle " + tmp.str() + "/two");
   INFO(v.err);
   CHECK(v.status == 0);
+}
+
+TEST_CASE("a pinned verify-bundle refuses a forged bundle with its own key",
+          "[bundle]") {
+  Exported b;
+  std::string trusted = fl::test::ReadFile(fs::path(b.bundle) / "ledger.pub");
+  trusted.pop_back();
+  REQUIRE(fl::VerifyBundle(b.bundle, trusted).ok());
+  REQUIRE(fl::VerifyBundle(b.bundle, trusted)->summary.pinned);
+
+  // A forger rewrites history under a new key and ships that key along:
+  // it checks out against itself, never against the key the auditor holds.
+  Forge f;
+  f.Register("cz-530000", fl::PrivateKey::Generate());
+  fl::test::TempDir tmp;
+  const std::string forged = tmp.str() + "/forged";
+  f.WriteBundle(forged);
+  auto alone = fl::VerifyBundle(forged);
+  REQUIRE(alone.ok());
+  CHECK(alone->ok());
+  CHECK_FALSE(alone->summary.pinned);
+
+  auto pinned = fl::VerifyBundle(forged, trusted);
+  REQUIRE_FALSE(pinned.ok());
+  CHECK(pinned.error().detail.find("not the pinned verifier key") !=
+        std::string::npos);
+  Outcome o = Run("verify-bundle " + forged + " --verifier-key " + trusted);
+  CHECK(o.status == 1);
+  CHECK(o.err.find("not the pinned verifier key") != std::string::npos);
+
+  // Swapping the trusted key into ledger.pub does not help: the forged
+  // checkpoint does not verify with it.
+  WriteText(fs::path(forged) / "ledger.pub", trusted + "\n");
+  auto swapped = fl::VerifyBundle(forged, trusted);
+  REQUIRE_FALSE(swapped.ok());
+  CHECK(swapped.error().detail.find("does not verify") != std::string::npos);
+
+  // A pin that is not a verifier key is a clear error.
+  CHECK(Run("verify-bundle " + b.bundle + " --verifier-key nonsense").status ==
+        1);
 }

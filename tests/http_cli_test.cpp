@@ -48,11 +48,13 @@ TEST_CASE("serve, token create and append work together; SIGTERM exits 0",
           "[http]") {
   fl::test::TempDir tmp;
   std::string dir = tmp.str() + "/ledger";
+  std::string origin;
   {
     fl::InitOptions o;
     o.name = "cli.test";
     auto init = fl::Ledger::Init(dir, o);
     REQUIRE(init.ok());
+    origin = init->info.origin;
   }
   ServeProcess serve(dir);
   fl::http::Client client("127.0.0.1", serve.port());
@@ -75,7 +77,7 @@ TEST_CASE("serve, token create and append work together; SIGTERM exits 0",
         {"division_code", "530000"},
         {"public_key", fl::Base64Encode(fl::AsBytes(cz.public_key()))}}}};
   REQUIRE(
-      client.Post("/v1/events", fl::SignEnvelope(reg, *admin).dump()).status ==
+      client.Post("/v1/events", fl::SignEnvelope(reg, *admin, origin).dump()).status ==
       201);
 
   SECTION("token create prints the token alone and stores only its hash") {

@@ -41,6 +41,7 @@ World::World(const std::string& division) : dir_(tmp_.str() + "/ledger") {
   o.division = division;
   auto r = Ledger::Init(dir_, o);
   if (!r.ok()) throw std::runtime_error(r.error().detail);
+  origin_ = r->info.origin;
   auto admin = ReadPrivateKeyFile(dir_ + "/admin.pem");
   if (!admin.ok()) throw std::runtime_error(admin.error().detail);
   keys_.insert_or_assign("admin", *admin);
@@ -75,7 +76,7 @@ Json World::Envelope(const std::string& id, const std::string& type,
                 {"agency", agency},
                 {"occurred_at", occurred_at},
                 {"data", data}};
-  return SignEnvelope(event, keys_.at(agency));
+  return SignEnvelope(event, keys_.at(agency), origin_);
 }
 
 UnitResult World::Append(const Json& envelope) {

@@ -50,6 +50,7 @@ class World {
   TempDir tmp_;
   std::string dir_;
   std::unique_ptr<Ledger> ledger_;
+  std::string origin_;  // signatures bind it (LEDGER.md 2)
   std::map<std::string, PrivateKey> keys_;
 };
 

@@ -34,7 +34,8 @@ def main():
     fl = a.fundledger
     run([fl, "init", "--data", ledger, "--name", "truth.yunnan"])
     run([sys.executable, os.path.join(ROOT, "fixtures", "generate.py"),
-         "--admin-key", os.path.join(ledger, "admin.pem"), "--out", out])
+         "--admin-key", os.path.join(ledger, "admin.pem"),
+         "--origin", "fundledger/truth.yunnan", "--out", out])
     run([fl, "import", "--data", ledger, os.path.join(out, "events.jsonl")])
     truth = os.path.join(out, "truth.json")
     check = os.path.join(ROOT, "fixtures", "check_truth.py")

@@ -31,13 +31,20 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+import speccheck  # noqa: E402
 from speccheck import (  # noqa: E402
     DEFAULT_VECTORS, Checks, Fatal, b64, ensure, jcs, key_id, leaf_hash, mth,
-    parse_verifier_key, prepare_workdir, raw_pub, run_selftests, sign_event, strict_json,
+    parse_verifier_key, prepare_workdir, raw_pub, run_selftests, strict_json,
     unb64, uscc, verify_checkpoint, verify_consistency, verify_event_sig, verify_inclusion)
 
 WORKDIR_MARKER = ".check_http_workdir"
 LEDGER_NAME = "http.test"
+ORIGIN = "fundledger/" + LEDGER_NAME
+
+
+def sign_event(priv, event):
+    """Every event this script signs is for its own ledger (LEDGER.md 2)."""
+    return speccheck.sign_event(priv, event, ORIGIN)
 JSON_TYPE = "application/json; charset=utf-8"
 PROBLEM_TYPE = "application/problem+json"
 RFC3339 = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"
@@ -456,7 +463,7 @@ def run_all(C, binary, server, data_dir, vectors):
             signer = keys.get(ev["agency"], {}).get(sg["key_id"])
             ensure(signer is not None, f"key {sg['key_id']} not registered to {ev['agency']}")
         ensure(sg["key_id"] == key_id(signer), "key_id is not sha256(public key)[:16]")
-        verify_event_sig(signer, e)
+        verify_event_sig(signer, e, ORIGIN)
         if ev["type"] in ("agency.registered", "agency.key_added"):
             pk = unb64(ev["data"]["public_key"])
             keys.setdefault(ev["data"]["agency"], {})[key_id(pk)] = pk

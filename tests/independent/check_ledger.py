@@ -26,13 +26,20 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+import speccheck  # noqa: E402
 from speccheck import (  # noqa: E402
     DEFAULT_VECTORS, Checks, Fatal, b64, ensure, jcs, key_id, leaf_hash, mth, one_line,
-    parse_verifier_key, prepare_workdir, raw_pub, run_selftests, sign_event, strict_json,
+    parse_verifier_key, prepare_workdir, raw_pub, run_selftests, strict_json,
     unb64, uscc, verify_checkpoint, verify_consistency, verify_event_sig, verify_inclusion)
 
 WORKDIR_MARKER = ".check_ledger_workdir"
 LEDGER_NAME = "indep.test"
+ORIGIN = "fundledger/" + LEDGER_NAME
+
+
+def sign_event(priv, event):
+    """Every event this script signs is for its own ledger (LEDGER.md 2)."""
+    return speccheck.sign_event(priv, event, ORIGIN)
 
 
 # ---------------------------------------------------------------------------
@@ -309,7 +316,7 @@ def run_all(C, S, fl, data_dir, workdir, vectors):
             ensure(signer is not None, f"key {sg['key_id']} not registered to {ev['agency']}")
             what = f"{ev['type']} {ev['id']} = our envelope"
         ensure(sg["key_id"] == key_id(signer), "key_id is not sha256(public key)[:16]")
-        verify_event_sig(signer, entry)
+        verify_event_sig(signer, entry, ORIGIN)
         if ev["type"] == "agency.registered":  # keys take effect at their seq
             pk = unb64(ev["data"]["public_key"])
             ensure(len(pk) == 32, "public_key not 32 bytes")

@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_VECTORS = os.path.normpath(os.path.join(HERE, "..", "..", "..", "shared", "vectors"))
-EVENT_PREFIX = b"fundledger.event.v1\n"
+EVENT_PREFIX = b"fundledger.event.v2\n"  # then origin, "\n", JCS(event)
 MAX_SAFE_INT = 2**53 - 1
 EM_DASH = "\u2014"
 
@@ -244,17 +244,22 @@ def key_id(pub_raw):
     return hashlib.sha256(pub_raw).hexdigest()[:16]
 
 
-def sign_event(priv, event):
-    """Signed envelope per LEDGER.md section 2."""
-    sig = priv.sign(EVENT_PREFIX + jcs(event))
+def signed_message(origin, event):
+    """LEDGER.md section 2 (amended 2026-12): the signature binds the origin."""
+    return EVENT_PREFIX + origin.encode("utf-8") + b"\n" + jcs(event)
+
+
+def sign_event(priv, event, origin):
+    """Signed envelope per LEDGER.md section 2, for the ledger `origin`."""
+    sig = priv.sign(signed_message(origin, event))
     return {"event": event,
             "signature": {"alg": "Ed25519", "key_id": key_id(raw_pub(priv.public_key())),
                           "sig": b64(sig)}}
 
 
-def verify_event_sig(pub_raw, envelope):
+def verify_event_sig(pub_raw, envelope, origin):
     sig = unb64(envelope["signature"]["sig"])
-    Ed25519PublicKey.from_public_bytes(pub_raw).verify(sig, EVENT_PREFIX + jcs(envelope["event"]))
+    Ed25519PublicKey.from_public_bytes(pub_raw).verify(sig, signed_message(origin, envelope["event"]))
 
 
 USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
