@@ -165,7 +165,12 @@ class Exporter {
     }
     FL_RETURN_IF_ERROR(file->Write(buf));
     FL_RETURN_IF_ERROR(file->SyncAndClose());
-    return BundleSummary{seq, cp_.size, cp_.root};
+    BundleSummary summary;
+    summary.entries = seq;
+    summary.tree_size = cp_.size;
+    summary.root = cp_.root;
+    summary.origin = cp_.origin;
+    return summary;
   }
 
   Status WriteText(Undo& undo, const char* name, std::string_view text) {

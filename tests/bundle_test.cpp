@@ -684,6 +684,7 @@ TEST_CASE("export works beside a running fundledger serve", "[bundle]") {
   fl::test::World w;
   w.AddAgency("cz-530000", "finance", "530000");
   const std::uint64_t size = w.ledger().TreeSize();
+  const std::string verifier_key = w.ledger().Info().verifier_key;
   w.Close();
   ServeProcess serve(w.dir());
 
@@ -706,7 +707,8 @@ TEST_CASE("export works beside a running fundledger serve", "[bundle]") {
   INFO(two.err);
   REQUIRE(two.status == 0);
   CHECK(Json::parse(two.out).at("entries") == size + 1);
-  Outcome v = Run("verify-bundle " + tmp.str() + "/two");
+  Outcome v = Run("verify-bundle " + tmp.str() + "/two --verifier-key " +
+                  verifier_key);
   INFO(v.err);
   CHECK(v.status == 0);
 }
