@@ -1,5 +1,5 @@
 // Helpers shared by the two bench commands (see bench_world.h).
-#include "api/bench_world.h"
+#include "api/bench/bench_world.h"
 
 #include <algorithm>
 #include <atomic>
@@ -9,7 +9,7 @@
 #include <stdexcept>
 #include <thread>
 
-#include "api/cli_util.h"
+#include "api/cli/cli_util.h"
 #include "crypto/encoding.h"
 #include "crypto/key_file.h"
 #include "ledger/envelope.h"

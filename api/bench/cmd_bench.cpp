@@ -10,10 +10,10 @@
 #include <random>
 #include <thread>
 
-#include "api/bench_world.h"
-#include "api/cli_args.h"
-#include "api/cli_util.h"
-#include "api/commands.h"
+#include "api/bench/bench_world.h"
+#include "api/cli/cli_args.h"
+#include "api/cli/cli_util.h"
+#include "api/cli/commands.h"
 #include "ledger/ledger.h"
 #include "ledger/merkle.h"
 #include "ledger/verifier.h"
@@ -54,8 +54,7 @@ double MeasureSyncRate(const std::string& dir) {
 
 }  // namespace
 
-int Bench(const Argv& argv) {
-  Args args(argv, {"dir", "appends", "proof-entries", "only"}, {});
+int Bench(const Args& args) {
   std::string base = args.Get("dir", "bench-data");
   std::size_t appends = std::stoul(args.Get("appends", "20000"));
   std::size_t proof_entries = std::stoul(args.Get("proof-entries", "1000000"));

@@ -17,12 +17,12 @@
 #include <thread>
 #include <vector>
 
-#include "api/bench_world.h"
-#include "api/cli_args.h"
-#include "api/cli_util.h"
-#include "api/commands.h"
-#include "api/http_client.h"
-#include "api/http_server.h"
+#include "api/bench/bench_world.h"
+#include "api/cli/cli_args.h"
+#include "api/cli/cli_util.h"
+#include "api/cli/commands.h"
+#include "api/client/http_client.h"
+#include "api/http/http_server.h"
 #include "replay/projections.h"
 
 namespace fl::cli {
@@ -151,8 +151,7 @@ HttpRun RunHttp(const std::string& dir, unsigned conns, std::size_t batch,
 
 }  // namespace
 
-int BenchHttp(const Argv& argv) {
-  Args args(argv, {"dir", "events", "seconds"}, {});
+int BenchHttp(const Args& args) {
   std::string base = args.Get("dir", "bench-data");
   std::size_t events = std::stoul(args.Get("events", "10000"));
   double limit_s = std::stod(args.Get("seconds", "60"));

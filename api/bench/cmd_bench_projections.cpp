@@ -12,13 +12,13 @@
 #include <string>
 #include <vector>
 
-#include "api/bench_world.h"
-#include "api/cli_args.h"
-#include "api/cli_util.h"
-#include "api/commands.h"
-#include "api/http_client.h"
-#include "api/http_server.h"
-#include "api/tokens.h"
+#include "api/bench/bench_world.h"
+#include "api/cli/cli_args.h"
+#include "api/cli/cli_util.h"
+#include "api/cli/commands.h"
+#include "api/client/http_client.h"
+#include "api/http/http_server.h"
+#include "api/http/tokens.h"
 #include "replay/projections.h"
 
 namespace fl::cli {
@@ -38,8 +38,7 @@ double PeakRssMiB() {
 
 }  // namespace
 
-int BenchProjections(const Argv& argv) {
-  Args args(argv, {"data", "queries", "scratch"}, {});
+int BenchProjections(const Args& args) {
   const std::string dir = args.Required("data");
   const std::size_t queries = std::stoul(args.Get("queries", "2000"));
   namespace fs = std::filesystem;

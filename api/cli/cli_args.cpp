@@ -1,4 +1,4 @@
-#include "api/cli_args.h"
+#include "api/cli/cli_args.h"
 
 namespace fl::cli {
 

@@ -8,11 +8,11 @@
 #include <thread>
 #include <vector>
 
-#include "api/cli_args.h"
-#include "api/cli_util.h"
-#include "api/commands.h"
-#include "api/http_client.h"
-#include "api/progress.h"
+#include "api/cli/cli_args.h"
+#include "api/cli/cli_util.h"
+#include "api/cli/commands.h"
+#include "api/client/http_client.h"
+#include "api/cli/progress.h"
 #include "crypto/key_file.h"
 #include "ledger/canonical_json.h"
 #include "ledger/envelope.h"
@@ -99,8 +99,7 @@ std::string DescribeRefusal(const http::ClientResponse& res,
 
 }  // namespace
 
-int Append(const Argv& argv) {
-  Args args(argv, {"url", "key"}, {});
+int Append(const Args& args) {
   if (args.positional().size() != 1)
     throw UsageError("one FILE.jsonl expected");
   auto url = http::ParseUrl(args.Required("url"));

@@ -2,17 +2,16 @@
 // newest checkpoint, readable while a server holds the ledger.
 #include <cstdio>
 
-#include "api/cli_args.h"
-#include "api/cli_util.h"
-#include "api/commands.h"
+#include "api/cli/cli_args.h"
+#include "api/cli/cli_util.h"
+#include "api/cli/commands.h"
 #include "crypto/encoding.h"
 #include "ledger/bundle.h"
 #include "ledger/canonical_json.h"
 
 namespace fl::cli {
 
-int Export(const Argv& argv) {
-  Args args(argv, {"data", "out"}, {});
+int Export(const Args& args) {
   if (!args.positional().empty()) throw UsageError("unexpected argument");
   std::string out = args.Required("out");
   BundleSummary s = Take(ExportBundle(args.Required("data"), out));

@@ -7,10 +7,10 @@
 #include <thread>
 #include <vector>
 
-#include "api/cli_args.h"
-#include "api/cli_util.h"
-#include "api/commands.h"
-#include "api/progress.h"
+#include "api/cli/cli_args.h"
+#include "api/cli/cli_util.h"
+#include "api/cli/commands.h"
+#include "api/cli/progress.h"
 #include "ledger/ledger.h"
 
 namespace fl::cli {
@@ -42,8 +42,7 @@ std::vector<PreparedEvent> PrepareAll(const Ledger& ledger,
 
 }  // namespace
 
-int Import(const Argv& argv) {
-  Args args(argv, {"data"}, {});
+int Import(const Args& args) {
   if (args.positional().size() != 1)
     throw UsageError("one FILE.jsonl expected");
   const std::string& path = args.positional()[0];

@@ -1,14 +1,13 @@
 #include <cstdio>
 
-#include "api/cli_args.h"
-#include "api/cli_util.h"
-#include "api/commands.h"
+#include "api/cli/cli_args.h"
+#include "api/cli/cli_util.h"
+#include "api/cli/commands.h"
 #include "ledger/ledger.h"
 
 namespace fl::cli {
 
-int Init(const Argv& argv) {
-  Args args(argv, {"data", "name", "division"}, {});
+int Init(const Args& args) {
   InitOptions options;
   options.name = args.Required("name");
   options.division = args.Get("division", "000000");

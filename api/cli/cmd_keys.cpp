@@ -4,9 +4,9 @@
 #include <iterator>
 #include <string>
 
-#include "api/cli_args.h"
-#include "api/cli_util.h"
-#include "api/commands.h"
+#include "api/cli/cli_args.h"
+#include "api/cli/cli_util.h"
+#include "api/cli/commands.h"
 #include "crypto/encoding.h"
 #include "crypto/key_file.h"
 #include "ledger/canonical_json.h"
@@ -15,8 +15,7 @@
 
 namespace fl::cli {
 
-int Keygen(const Argv& argv) {
-  Args args(argv, {"out"}, {});
+int Keygen(const Args& args) {
   std::string path = args.Required("out");
   PrivateKey key = PrivateKey::Generate();
   Check(WritePrivateKeyFile(path, key));
@@ -27,8 +26,7 @@ int Keygen(const Argv& argv) {
   return 0;
 }
 
-int Sign(const Argv& argv) {
-  Args args(argv, {"key"}, {"lines"});
+int Sign(const Args& args) {
   PrivateKey key = Take(ReadPrivateKeyFile(args.Required("key")));
   auto sign_one = [&](std::string_view text) {
     Json event = Take(ParseStrict(text));
@@ -52,8 +50,7 @@ int Sign(const Argv& argv) {
   return 0;
 }
 
-int ShowCheckpoint(const Argv& argv) {
-  Args args(argv, {"data"}, {});
+int ShowCheckpoint(const Args& args) {
   auto ledger = Take(Ledger::Open(args.Required("data")));
   std::fputs(ledger->LatestCheckpoint().c_str(), stdout);
   return 0;

@@ -2,9 +2,9 @@
 // inclusion / consistency proofs in the JSON shapes of LEDGER.md 4.
 #include <cstdio>
 
-#include "api/cli_args.h"
-#include "api/cli_util.h"
-#include "api/commands.h"
+#include "api/cli/cli_args.h"
+#include "api/cli/cli_util.h"
+#include "api/cli/commands.h"
 #include "crypto/encoding.h"
 #include "ledger/ledger.h"
 #include "ledger/merkle.h"
@@ -28,8 +28,7 @@ std::uint64_t Number(const Args& args, const std::string& flag) {
 
 }  // namespace
 
-int ShowEntry(const Argv& argv) {
-  Args args(argv, {"data", "seq"}, {});
+int ShowEntry(const Args& args) {
   auto ledger = Take(Ledger::Open(args.Required("data")));
   std::uint64_t seq = Number(args, "seq");
   std::string entry = Take(ledger->EntryAt(seq));
@@ -40,8 +39,7 @@ int ShowEntry(const Argv& argv) {
   return 0;
 }
 
-int Proof(const Argv& argv) {
-  Args args(argv, {"data", "seq", "tree-size", "first", "second"}, {});
+int Proof(const Args& args) {
   if (args.positional().size() != 1) {
     throw UsageError("say 'inclusion' or 'consistency'");
   }

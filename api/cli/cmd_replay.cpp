@@ -7,9 +7,9 @@
 #include <map>
 #include <set>
 
-#include "api/cli_args.h"
-#include "api/cli_util.h"
-#include "api/commands.h"
+#include "api/cli/cli_args.h"
+#include "api/cli/cli_util.h"
+#include "api/cli/commands.h"
 #include "ledger/canonical_json.h"
 #include "ledger/ledger.h"
 #include "replay/projections.h"
@@ -63,8 +63,7 @@ void PrintSummary(const replay::ReplaySummary& s, const Json& out) {
 
 }  // namespace
 
-int Replay(const Argv& argv) {
-  Args args(argv, {"data", "as-of", "until-seq", "out", "scratch"}, {"quiet"});
+int Replay(const Args& args) {
   const std::string out_file = args.Required("out");
   LedgerOptions lo;
   lo.read_only = true;  // may run beside a live server

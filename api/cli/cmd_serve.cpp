@@ -9,11 +9,11 @@
 #include <mutex>
 #include <string>
 
-#include "api/cli_args.h"
-#include "api/cli_util.h"
-#include "api/commands.h"
-#include "api/http_server.h"
-#include "api/tokens.h"
+#include "api/cli/cli_args.h"
+#include "api/cli/cli_util.h"
+#include "api/cli/commands.h"
+#include "api/http/http_server.h"
+#include "api/http/tokens.h"
 #include "ledger/ledger.h"
 #include "replay/projections.h"
 
@@ -46,11 +46,7 @@ void WriteLogLine(std::string_view line) {
 
 }  // namespace
 
-int Serve(const Argv& argv) {
-  Args args(argv,
-            {"data", "listen", "tokens", "max-connections", "threads",
-             "workers", "agency-rate"},
-            {"quiet"});
+int Serve(const Args& args) {
   std::string dir = args.Required("data");
   http::ServerOptions options;
   options.listen = args.Get("listen", "127.0.0.1:8080");

@@ -4,15 +4,14 @@
 #include <filesystem>
 #include <stdexcept>
 
-#include "api/cli_args.h"
-#include "api/cli_util.h"
-#include "api/commands.h"
-#include "api/tokens.h"
+#include "api/cli/cli_args.h"
+#include "api/cli/cli_util.h"
+#include "api/cli/commands.h"
+#include "api/http/tokens.h"
 
 namespace fl::cli {
 
-int Token(const Argv& argv) {
-  Args args(argv, {"data", "role", "scope", "agency", "tokens"}, {});
+int Token(const Args& args) {
   if (args.positional().size() != 1 || args.positional()[0] != "create") {
     throw UsageError("say 'token create'");
   }

@@ -1,16 +1,15 @@
 #include <cstdio>
 
-#include "api/cli_args.h"
-#include "api/cli_util.h"
-#include "api/commands.h"
-#include "api/progress.h"
+#include "api/cli/cli_args.h"
+#include "api/cli/cli_util.h"
+#include "api/cli/commands.h"
+#include "api/cli/progress.h"
 #include "ledger/canonical_json.h"
 #include "ledger/verifier.h"
 
 namespace fl::cli {
 
-int Verify(const Argv& argv) {
-  Args args(argv, {"data"}, {"signatures"});
+int Verify(const Args& args) {
   VerifyOptions options;
   options.signatures = args.Has("signatures");
   std::unique_ptr<Progress> progress;

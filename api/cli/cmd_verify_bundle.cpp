@@ -1,17 +1,16 @@
 // verify-bundle: checks an export bundle offline, with no database.
 #include <cstdio>
 
-#include "api/cli_args.h"
-#include "api/cli_util.h"
-#include "api/commands.h"
+#include "api/cli/cli_args.h"
+#include "api/cli/cli_util.h"
+#include "api/cli/commands.h"
 #include "crypto/encoding.h"
 #include "ledger/bundle.h"
 #include "ledger/canonical_json.h"
 
 namespace fl::cli {
 
-int VerifyBundle(const Argv& argv) {
-  Args args(argv, {}, {});
+int VerifyBundle(const Args& args) {
   if (args.positional().size() != 1) throw UsageError("one DIR expected");
   BundleReport r = Take(fl::VerifyBundle(args.positional()[0]));
   if (!r.ok()) {

@@ -1,29 +1,27 @@
-// One function per subcommand; each returns the process exit code.
+// One function per subcommand; each gets its arguments parsed against its
+// row of the command table and returns the process exit code.
 #pragma once
 
-#include <string>
-#include <vector>
+#include "api/cli/cli_args.h"
 
 namespace fl::cli {
 
-using Argv = std::vector<std::string>;
-
-int Init(const Argv& argv);
-int Keygen(const Argv& argv);
-int Sign(const Argv& argv);
-int Import(const Argv& argv);
-int Verify(const Argv& argv);
-int Replay(const Argv& argv);
-int Export(const Argv& argv);
-int VerifyBundle(const Argv& argv);
-int ShowCheckpoint(const Argv& argv);
-int ShowEntry(const Argv& argv);
-int Proof(const Argv& argv);
-int Bench(const Argv& argv);
-int BenchHttp(const Argv& argv);
-int BenchProjections(const Argv& argv);
-int Serve(const Argv& argv);
-int Token(const Argv& argv);
-int Append(const Argv& argv);
+int Init(const Args& args);
+int Keygen(const Args& args);
+int Sign(const Args& args);
+int Import(const Args& args);
+int Verify(const Args& args);
+int Replay(const Args& args);
+int Export(const Args& args);
+int VerifyBundle(const Args& args);
+int ShowCheckpoint(const Args& args);
+int ShowEntry(const Args& args);
+int Proof(const Args& args);
+int Bench(const Args& args);
+int BenchHttp(const Args& args);
+int BenchProjections(const Args& args);
+int Serve(const Args& args);
+int Token(const Args& args);
+int Append(const Args& args);
 
 }  // namespace fl::cli

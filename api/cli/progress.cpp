@@ -1,4 +1,4 @@
-#include "api/progress.h"
+#include "api/cli/progress.h"
 
 #include <unistd.h>
 

@@ -1,4 +1,4 @@
-#include "api/entry_scope.h"
+#include "api/http/entry_scope.h"
 
 namespace fl {
 

@@ -7,11 +7,11 @@
 #include <optional>
 #include <string>
 
-#include "api/entry_scope.h"
-#include "api/http_message.h"
-#include "api/metrics.h"
-#include "api/rate_limit.h"
-#include "api/tokens.h"
+#include "api/http/entry_scope.h"
+#include "api/http/http_message.h"
+#include "api/http/metrics.h"
+#include "api/http/rate_limit.h"
+#include "api/http/tokens.h"
 #include "ledger/ledger.h"
 
 namespace fl::replay {

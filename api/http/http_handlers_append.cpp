@@ -7,8 +7,8 @@
 #include <map>
 #include <optional>
 
-#include "api/http_handlers.h"
-#include "api/http_problem.h"
+#include "api/http/http_handlers.h"
+#include "api/http/http_problem.h"
 #include "crypto/encoding.h"
 
 namespace fl::http {

@@ -5,8 +5,8 @@
 #include <cctype>
 #include <optional>
 
-#include "api/http_handlers.h"
-#include "api/http_problem.h"
+#include "api/http/http_handlers.h"
+#include "api/http/http_problem.h"
 #include "crypto/encoding.h"
 #include "ledger/division.h"
 #include "ledger/merkle.h"

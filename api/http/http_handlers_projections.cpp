@@ -9,8 +9,8 @@
 #include <string>
 #include <string_view>
 
-#include "api/http_handlers.h"
-#include "api/http_problem.h"
+#include "api/http/http_handlers.h"
+#include "api/http/http_problem.h"
 #include "ledger/canonical_json.h"
 #include "ledger/division.h"
 #include "replay/date.h"

@@ -1,4 +1,4 @@
-#include "api/http_problem.h"
+#include "api/http/http_problem.h"
 
 #include <cctype>
 

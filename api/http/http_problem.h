@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "api/http_message.h"
+#include "api/http/http_message.h"
 #include "crypto/status.h"
 #include "ledger/canonical_json.h"
 

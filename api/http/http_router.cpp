@@ -1,6 +1,6 @@
-#include "api/http_router.h"
+#include "api/http/http_router.h"
 
-#include "api/http_problem.h"
+#include "api/http/http_problem.h"
 
 namespace fl::http {
 namespace {

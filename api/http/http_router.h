@@ -7,8 +7,8 @@
 #include <string_view>
 #include <vector>
 
-#include "api/http_handlers.h"
-#include "api/http_message.h"
+#include "api/http/http_handlers.h"
+#include "api/http/http_message.h"
 
 namespace fl::http {
 

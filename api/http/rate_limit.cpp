@@ -1,4 +1,4 @@
-#include "api/rate_limit.h"
+#include "api/http/rate_limit.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "api/tokens.h"
+#include "api/http/tokens.h"
 
 #include <fcntl.h>
 #include <sys/random.h>
