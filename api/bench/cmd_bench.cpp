@@ -15,7 +15,6 @@
 #include "api/cli/cli_util.h"
 #include "api/cli/commands.h"
 #include "ledger/ledger.h"
-#include "ledger/merkle.h"
 #include "ledger/verifier.h"
 
 namespace fl::cli {

@@ -7,7 +7,7 @@
 #include "api/cli/commands.h"
 #include "crypto/encoding.h"
 #include "ledger/ledger.h"
-#include "ledger/merkle.h"
+#include "ledger/proofs.h"
 
 namespace fl::cli {
 namespace {

@@ -9,7 +9,7 @@
 #include "api/http/http_problem.h"
 #include "crypto/encoding.h"
 #include "ledger/division.h"
-#include "ledger/merkle.h"
+#include "ledger/proofs.h"
 #include "replay/projections.h"
 
 namespace fl::http {

@@ -15,7 +15,7 @@
 #include "ledger/division.h"
 #include "replay/date.h"
 #include "replay/projections.h"
-#include "replay/state.h"
+#include "replay/severity.h"
 
 namespace fl::http {
 namespace {
