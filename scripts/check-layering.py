@@ -13,6 +13,8 @@ Checked in every .h/.cpp of the libraries (tests are white-box and exempt):
   - RocksDB headers outside the store files and the benchmark;
   - Beast/Asio headers outside api/http and api/client.
 Usage: check-layering.py [SOURCE_DIR]   (exit 0 clean, 1 with a list)
+       check-layering.py --self-test [SOURCE_DIR]   (plants each kind of
+       bad include in a copy of the tree; fails unless every one is caught)
 """
 import pathlib
 import re
@@ -107,7 +109,48 @@ def check(root):
     return files, includes, problems
 
 
+# Each plant is (file, line to add, words the report must contain).
+PLANTS = [
+    ("ledger/ledger.cpp", '#include "replay/projections.h"', "a layer up"),
+    ("api/cli/cmd_proof.cpp", '#include "ledger/merkle.h"', "private to ledger"),
+    ("api/http/tokens.cpp", '#include "api/cli/cli_args.h"', "may not include api/cli"),
+    ("ledger/ledger.h", '#include "ledger/store.h"', "public header includes private"),
+    ("api/http/metrics.cpp", "#include <rocksdb/db.h>", "RocksDB outside"),
+    ("api/cli/cmd_init.cpp", "#include <boost/asio/post.hpp>", "Beast/Asio outside"),
+]
+
+
+def self_test(root):
+    """Plants each kind of bad include in a copy of the tree: the check must
+    name every one, and pass on the copy without plants."""
+    import shutil
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = pathlib.Path(tmp)
+        for lib in ["crypto", "ledger", "replay", "api"]:
+            shutil.copytree(root / lib, copy / lib)
+        _, _, clean = check(copy)
+        if clean:
+            print("self-test: the unplanted copy already fails:", *clean, sep="\n")
+            return 1
+        failed = 0
+        for rel, line, words in PLANTS:
+            path = copy / rel
+            original = path.read_text()
+            path.write_text(line + "\n" + original)
+            _, _, problems = check(copy)
+            path.write_text(original)
+            hit = [p for p in problems if p.startswith(rel + ":1:") and words in p]
+            print(("caught: " if hit else "MISSED: ") + f"{rel}: {line}")
+            failed += not hit
+        return 1 if failed else 0
+
+
 def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "--self-test":
+        root = pathlib.Path(sys.argv[2] if len(sys.argv) > 2 else
+                            pathlib.Path(__file__).resolve().parent.parent)
+        return self_test(root)
     root = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else
                         pathlib.Path(__file__).resolve().parent.parent)
     files, includes, problems = check(root)
