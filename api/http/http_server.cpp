@@ -8,6 +8,7 @@
 #include <boost/asio/strand.hpp>
 #include <exception>
 
+#include "api/http/http_problem.h"
 #include "api/http/http_session.h"
 #include "api/http/server_impl.h"
 

@@ -5,6 +5,7 @@
 #include <exception>
 
 #include "api/http/http_problem.h"
+#include "ledger/entry.h"  // NowTimestamp
 
 namespace fl::http {
 namespace {
@@ -230,7 +231,7 @@ HttpResponse Session::Run(ApiContext& ctx, const Route& route,
   }
 }
 
-void Session::Write(HttpResponse res, bool close = false) {
+void Session::Write(HttpResponse res, bool close) {
   state_ = State::kWriting;
   code_ = res.code;
   status_ = res.status;
