@@ -6,12 +6,13 @@ namespace fl::cli {
 
 std::string UsageLine(const Command& c) {
   std::string out = c.name;
-  if (*c.operands) out += std::string(" ") + c.operands;
+  if (*c.words) out += std::string(" ") + c.words;
   for (const Flag& f : c.flags) {
     std::string part = std::string("--") + f.name;
     if (f.value) part += std::string(" ") + f.value;
     out += f.required ? " " + part : " [" + part + "]";
   }
+  if (*c.operands) out += std::string(" ") + c.operands;
   return out;
 }
 

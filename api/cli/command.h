@@ -20,8 +20,9 @@ struct Flag {
 
 struct Command {
   const char* name;
-  const char* operands;  // positional words for the usage line; "" if none
+  const char* words;  // subcommand word(s) before the flags ("create"), or ""
   std::vector<Flag> flags;
+  const char* operands;  // positional arguments after the flags, or ""
   const char* summary;
   int (*run)(const Args& args);
 };
@@ -29,7 +30,7 @@ struct Command {
 // Every command, in the order `--help` lists them (api/cli/command_table.cpp).
 const std::vector<Command>& Commands();
 
-// "init --data DIR --name NAME [--division CODE]".
+// "token create --data DIR ... [--tokens FILE]", "import --data DIR FILE.jsonl".
 std::string UsageLine(const Command& c);
 // The usage line, the summary and one line per flag.
 std::string CommandHelp(const Command& c);
