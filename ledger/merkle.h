@@ -9,12 +9,9 @@
 
 #include "crypto/sha256.h"
 #include "crypto/status.h"
+#include "ledger/proofs.h"  // hashing and verification
 
 namespace fl {
-
-Hash LeafHash(std::string_view entry);                  // SHA-256(0x00 || e)
-Hash NodeHash(const Hash& left, const Hash& right);      // SHA-256(0x01||l||r)
-Hash EmptyRoot();                                        // SHA-256("")
 
 // Source of complete-subtree hashes: Node(level, index) is the root of the
 // perfect subtree over leaves [index << level, (index + 1) << level).
@@ -34,15 +31,6 @@ Result<std::vector<Hash>> InclusionProof(const NodeSource& nodes,
 Result<std::vector<Hash>> ConsistencyProof(const NodeSource& nodes,
                                            std::uint64_t first,
                                            std::uint64_t second);
-
-// RFC 9162 2.1.3.2 and 2.1.4.2. Return false on any mismatch or
-// malformed input.
-bool VerifyInclusion(const Hash& leaf_hash, std::uint64_t index,
-                     std::uint64_t size, const std::vector<Hash>& proof,
-                     const Hash& root);
-bool VerifyConsistency(std::uint64_t first, std::uint64_t second,
-                       const Hash& first_root, const Hash& second_root,
-                       const std::vector<Hash>& proof);
 
 // The right border of a growing tree: one hash per set bit of size. Append
 // reports every complete subtree the new leaf finishes, so a store can

@@ -12,13 +12,10 @@
 
 #include "ledger/canonical_json.h"
 #include "replay/date.h"
+#include "replay/severity.h"
 #include "replay/table.h"
 
 namespace fl::replay {
-
-enum Severity : int { kInfo = 0, kLow, kMedium, kHigh, kCritical };
-const char* SeverityName(int s);
-int SeverityFromName(std::string_view name);  // -1 when unknown
 
 // One finding of one rule about one subject (RULES.md "Subject and id").
 struct Finding {

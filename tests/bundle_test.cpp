@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "api/http_client.h"
+#include "api/client/http_client.h"
 #include "binary_process.h"
 #include "crypto/encoding.h"
 #include "ledger/checkpoint.h"

@@ -11,7 +11,7 @@
 #include <cstdio>
 #include <fstream>
 
-#include "api/http_client.h"
+#include "api/client/http_client.h"
 #include "binary_process.h"
 #include "crypto/encoding.h"
 #include "crypto/key_file.h"

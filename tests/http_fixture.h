@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "api/http_client.h"
-#include "api/http_server.h"
-#include "api/tokens.h"
+#include "api/client/http_client.h"
+#include "api/http/http_server.h"
+#include "api/http/tokens.h"
 #include "crypto/signed_note.h"
 #include "ledger/checkpoint.h"
 #include "replay/projections.h"

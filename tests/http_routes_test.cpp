@@ -4,7 +4,7 @@
 #include <set>
 #include <utility>
 
-#include "api/http_router.h"
+#include "api/http/http_router.h"
 #include "ledger/canonical_json.h"
 #include "test_util.h"
 

@@ -1,0 +1,129 @@
+// Helpers shared by the two bench commands (see bench_world.h).
+#include "api/bench/bench_world.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <stdexcept>
+#include <thread>
+
+#include "api/cli/cli_util.h"
+#include "crypto/encoding.h"
+#include "crypto/key_file.h"
+#include "ledger/envelope.h"
+
+namespace fl::cli {
+
+double Seconds(Clock::time_point since) {
+  return std::chrono::duration<double>(Clock::now() - since).count();
+}
+
+void Report(const char* name, double value, const char* unit, int decimals) {
+  std::printf("%-58s %14.*f %s\n", name, decimals, value, unit);
+  std::fflush(stdout);
+}
+
+double Percentile(std::vector<double>& v, double p) {
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<std::size_t>(p * v.size()))];
+}
+
+double MeasureVerifyRate() {
+  PrivateKey k = PrivateKey::Generate();
+  std::string msg(400, 'x');
+  Signature sig = k.Sign(msg);
+  int n = 0;
+  auto start = Clock::now();
+  while (Seconds(start) < 2.0) {
+    for (int i = 0; i < 100; ++i)
+      n += Ed25519Verify(k.public_key(), msg, AsBytes(sig));
+  }
+  return n / Seconds(start);
+}
+
+BenchWorld MakeWorld(const std::string& dir, bool check_signatures) {
+  std::filesystem::remove_all(dir);
+  InitOptions io;
+  io.name = "bench";
+  Take(Ledger::Init(dir, io));
+  BenchWorld w{dir, PrivateKey::Generate(), nullptr};
+  LedgerOptions lo;
+  lo.check_signatures = check_signatures;
+  w.ledger = Take(Ledger::Open(dir, lo));
+  PrivateKey admin = Take(ReadPrivateKeyFile(dir + "/admin.pem"));
+  Json reg = {
+      {"id", "reg-fin"},
+      {"type", "agency.registered"},
+      {"agency", "admin"},
+      {"occurred_at", "2024-01-02T08:00:00Z"},
+      {"data",
+       {{"agency", "cz-530000"},
+        {"name", "Yunnan finance"},
+        {"kind", "finance"},
+        {"division_code", "530000"},
+        {"public_key", Base64Encode(AsBytes(w.finance.public_key()))}}}};
+  auto r =
+      w.ledger->AppendOne(w.ledger->PrepareParsed(
+          SignEnvelope(reg, admin, w.ledger->Info().origin)));
+  if (!r.ok()) Throw(r.errors[0].error);
+  return w;
+}
+
+std::string BudgetEnvelope(const BenchWorld& w, const std::string& n) {
+  Json event = {{"id", "b-" + n},
+                {"type", "budget.appropriated"},
+                {"agency", "cz-530000"},
+                {"occurred_at", "2024-03-31T08:00:00Z"},
+                {"data",
+                 {{"allocation_id", "lot-" + n},
+                  {"fiscal_year", 2024},
+                  {"fund", "lottery.provincial"},
+                  {"division_code", "530000"},
+                  {"program", "SWS.OPS"},
+                  {"amount_fen", 1000000},
+                  {"doc_no", "云财社〔2024〕" + n + "号"}}}};
+  return SignEnvelope(event, w.finance, w.ledger->Info().origin).dump();
+}
+
+std::vector<std::string> PreSign(const BenchWorld& w, const std::string& tag,
+                                 std::size_t count) {
+  std::vector<std::string> out(count);
+  std::vector<std::jthread> pool;
+  unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+  for (unsigned t = 0; t < threads; ++t) {
+    pool.emplace_back([&, t] {
+      for (std::size_t i = t; i < count; i += threads) {
+        out[i] = BudgetEnvelope(w, tag + "-" + std::to_string(i));
+      }
+    });
+  }
+  pool.clear();
+  return out;
+}
+
+double ProduceAppends(Ledger& ledger, const std::vector<std::string>& envs,
+                      unsigned producers) {
+  std::clock_t cpu0 = std::clock();
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> failed{false};
+  auto start = Clock::now();
+  {
+    std::vector<std::jthread> pool;
+    for (unsigned p = 0; p < producers; ++p) {
+      pool.emplace_back([&] {
+        for (std::size_t i; (i = next.fetch_add(1)) < envs.size();) {
+          if (!ledger.AppendOne(ledger.Prepare(envs[i])).ok()) failed = true;
+        }
+      });
+    }
+  }
+  double secs = Seconds(start);
+  Report("  process CPU use during the run (200% = both cores)",
+         100.0 * (std::clock() - cpu0) / CLOCKS_PER_SEC / secs, "%");
+  if (failed) throw std::runtime_error("an append was refused during bench");
+  return envs.size() / secs;
+}
+
+}  // namespace fl::cli

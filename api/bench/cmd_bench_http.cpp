@@ -1,0 +1,209 @@
+// `fundledger bench-http`: signed appends over real sockets on 127.0.0.1
+// (docs/PERFORMANCE.md, issue 3), next to the in-process signed figure and
+// the machine's Ed25519 limit measured in the same run. The server is the
+// one `serve` runs, with serve's default options and its own threads; the
+// load client is one keep-alive connection per thread, sending pre-signed
+// envelopes (signing is not timed).
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "api/bench/bench_world.h"
+#include "api/cli/cli_args.h"
+#include "api/cli/cli_util.h"
+#include "api/cli/commands.h"
+#include "api/client/http_client.h"
+#include "api/http/http_server.h"
+#include "replay/projections.h"
+
+namespace fl::cli {
+namespace {
+
+constexpr std::size_t kBatch = 100;  // events per POST /v1/events:batch
+
+struct HttpRun {
+  double rate = 0;  // signed appends per second
+  double p50_ms = 0, p99_ms = 0;
+  double max_lag_s = 0;  // projection worker behind the log, at most
+};
+
+// Request bodies for `batch` events each (1: the bare envelope).
+std::vector<std::string> Bodies(std::vector<std::string> envs,
+                                std::size_t batch) {
+  if (batch == 1) return envs;
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < envs.size(); i += batch) {
+    std::string body = "{\"events\":[";
+    for (std::size_t j = i; j < std::min(envs.size(), i + batch); ++j) {
+      if (j > i) body += ',';
+      body += envs[j];
+    }
+    out.push_back(body + "]}");
+  }
+  return out;
+}
+
+// A fresh ledger served on 127.0.0.1:0; `conns` client threads post
+// `events` pre-signed events until done or `limit_s` seconds have passed.
+HttpRun RunHttp(const std::string& dir, unsigned conns, std::size_t batch,
+                std::size_t events, double limit_s) {
+  BenchWorld w = MakeWorld(dir, /*check_signatures=*/true);
+  std::string tag = std::to_string(conns) + "x" + std::to_string(batch);
+  std::vector<std::string> bodies =
+      Bodies(PreSign(w, tag, events), batch);
+  http::ServerOptions options;  // serve's defaults, without the access log
+  options.listen = "127.0.0.1:0";
+  options.data_dir = dir;
+  // As serve does: the projection worker tails the log meanwhile; its lag
+  // is sampled every 10 ms.
+  auto projections =
+      Take(replay::Projections::Open(*w.ledger, dir + "/projections"));
+  projections->Start();
+  options.projections = projections.get();
+  std::atomic<bool> sampling{true};
+  double max_lag_s = 0;
+  std::uint64_t max_lag_entries = 0;
+  std::jthread sampler([&] {
+    while (sampling) {
+      auto st = projections->Statuses().front();
+      max_lag_s = std::max(max_lag_s, st.lag_seconds);
+      max_lag_entries = std::max(max_lag_entries, st.tree_size - st.applied);
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  });
+  http::Server server(*w.ledger, options);
+  Check(server.Start());
+  const std::string port = std::to_string(server.port());
+  const std::string target = batch == 1 ? "/v1/events" : "/v1/events:batch";
+
+  std::atomic<std::size_t> next{0}, appended{0};
+  std::vector<std::vector<double>> latency(conns);
+  std::mutex mu;
+  std::string failure;
+  std::clock_t cpu0 = std::clock();
+  auto start = Clock::now();
+  {
+    std::vector<std::jthread> pool;
+    for (unsigned c = 0; c < conns; ++c) {
+      pool.emplace_back([&, c] {
+        try {
+          http::Client client("127.0.0.1", port);
+          for (std::size_t i; Seconds(start) < limit_s &&
+                              (i = next.fetch_add(1)) < bodies.size();) {
+            auto t = Clock::now();
+            http::ClientResponse res = client.Post(target, bodies[i]);
+            latency[c].push_back(Seconds(t) * 1e3);
+            if (res.status != 201) {
+              throw std::runtime_error("HTTP " + std::to_string(res.status) +
+                                       ": " + res.body);
+            }
+            appended += std::min(batch, events - i * batch);
+          }
+        } catch (const std::exception& e) {
+          std::lock_guard lock(mu);
+          if (failure.empty()) failure = e.what();
+          next = bodies.size();  // stop the others
+        }
+      });
+    }
+  }
+  double secs = Seconds(start);
+  double cpu = 100.0 * (std::clock() - cpu0) / CLOCKS_PER_SEC / secs;
+  auto drain0 = Clock::now();
+  projections->WaitApplied(w.ledger->TreeSize() - 1, 30000);
+  double drain_s = Seconds(drain0);
+  sampling = false;
+  sampler.join();
+  server.Stop();
+  projections->Stop();
+  projections.reset();
+  w.ledger.reset();
+  std::filesystem::remove_all(dir);
+  if (!failure.empty()) throw std::runtime_error("bench-http: " + failure);
+
+  std::vector<double> all;
+  for (auto& v : latency) all.insert(all.end(), v.begin(), v.end());
+  HttpRun r{appended / secs, Percentile(all, 0.50), Percentile(all, 0.99)};
+  std::string name = std::string(batch == 1 ? "http single" : "http batch") +
+                     " appends/s, " + std::to_string(conns) + " conns (" +
+                     std::to_string(appended.load()) + " events" +
+                     (appended < events ? ", time cap" : "") + ")";
+  Report(name.c_str(), r.rate, "/s");
+  Report("  request latency p50", r.p50_ms, "ms", 2);
+  Report("  request latency p99", r.p99_ms, "ms", 2);
+  Report("  process CPU, client + server (200% = both cores)", cpu, "%");
+  Report("  projection lag max (target < 1 s)", max_lag_s, "s", 3);
+  Report("  projection lag max, entries", static_cast<double>(max_lag_entries),
+         "");
+  Report("  projections caught up after the last append", drain_s, "s", 3);
+  r.max_lag_s = max_lag_s;
+  return r;
+}
+
+}  // namespace
+
+int BenchHttp(const Args& args) {
+  std::string base = args.Get("dir", "bench-data");
+  std::size_t events = std::stoul(args.Get("events", "10000"));
+  double limit_s = std::stod(args.Get("seconds", "60"));
+  if (events < kBatch) throw UsageError("--events must be at least 100");
+  std::filesystem::create_directories(base);
+  std::signal(SIGPIPE, SIG_IGN);
+  RaiseFileLimit();  // 256 client and 256 server sockets in one process
+  unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  std::printf("fundledger bench-http: %u hardware threads, 127.0.0.1\n", cores);
+
+  double verify_rate = MeasureVerifyRate();
+  Report("machine: Ed25519 verifies/s, one core", verify_rate, "/s");
+
+  BenchWorld w = MakeWorld(base + "/inproc", true);
+  double inproc =
+      ProduceAppends(*w.ledger, PreSign(w, "inproc", events), 32);
+  Report(("in-process signed appends/s, 32 producers (" +
+          std::to_string(events) + " events)")
+             .c_str(),
+         inproc, "/s");
+  w.ledger.reset();
+  std::filesystem::remove_all(base + "/inproc");
+
+  HttpRun single32, batch32;
+  for (std::size_t batch : {std::size_t{1}, kBatch}) {
+    for (unsigned conns : {1u, 32u, 256u}) {
+      // Enough requests for every connection to send several.
+      std::size_t n =
+          batch == 1
+              ? (conns == 1 ? std::min<std::size_t>(events, 2000) : events)
+              : std::max<std::size_t>(events, conns * 4 * kBatch);
+      HttpRun r = RunHttp(base + "/http", conns, batch, n, limit_s);
+      if (conns == 32) (batch == 1 ? single32 : batch32) = r;
+    }
+  }
+
+  std::printf("against the targets (issue 3):\n");
+  Report("ratio http single 32 conns / in-process 32 (target >= 70%)",
+         100.0 * single32.rate / inproc, "%");
+  Report("ratio http batch 32 conns / in-process 32",
+         100.0 * batch32.rate / inproc, "%");
+  Report("http single 32 conns / Ed25519 verifies/s x cores",
+         100.0 * single32.rate / (cores * verify_rate), "%");
+  Report("p99 at 32 conns, single (target < 50 ms)", single32.p99_ms, "ms", 2);
+  Report("p99 at 32 conns, batch of 100 (target < 50 ms)", batch32.p99_ms, "ms",
+         2);
+  std::printf("against the targets (issue 4):\n");
+  Report("projection lag max, single 32 conns (target < 1 s)",
+         single32.max_lag_s, "s", 3);
+  Report("projection lag max, batch 32 conns (target < 1 s)", batch32.max_lag_s,
+         "s", 3);
+  return 0;
+}
+
+}  // namespace fl::cli

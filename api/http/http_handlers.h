@@ -1,0 +1,69 @@
+// The handlers behind the route table (http_router.cpp). Each turns one
+// request into one response; none touches sockets, so they are plain
+// functions that the server runs inline or on a worker pool.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "api/http/entry_scope.h"
+#include "api/http/http_message.h"
+#include "api/http/metrics.h"
+#include "api/http/rate_limit.h"
+#include "api/http/tokens.h"
+#include "ledger/ledger.h"
+
+namespace fl::replay {
+class Projections;
+}
+
+namespace fl::http {
+
+// What the handlers need, owned by the server.
+struct ApiContext {
+  Ledger& ledger;
+  TokenStore& tokens;
+  Metrics& metrics;
+  EntryScope& scope;
+  RateLimiter* rate = nullptr;  // null: unlimited
+  std::string data_dir;         // for /healthz; empty: not checked
+  // The projection worker behind the projection reads; null: those reads
+  // answer 503 unavailable.
+  replay::Projections* projections = nullptr;
+  // How long a read with min_seq waits for the projections (API.md: 5 s).
+  std::chrono::milliseconds projection_wait{5000};
+};
+
+// The bearer token of the request in `out`, or a 401 unauthenticated
+// problem (http_handlers_ledger.cpp).
+std::optional<HttpResponse> Authenticate(ApiContext& ctx,
+                                         const HttpRequest& req,
+                                         TokenInfo* out);
+// 403 out_of_scope: outside the token's role or scope.
+HttpResponse OutOfScope(std::string detail);
+
+// http_handlers_append.cpp
+HttpResponse HandleAppend(ApiContext& ctx, const HttpRequest& req);
+HttpResponse HandleBatch(ApiContext& ctx, const HttpRequest& req);
+
+// http_handlers_ledger.cpp
+HttpResponse HandleLedger(ApiContext& ctx, const HttpRequest& req);
+HttpResponse HandleCheckpoint(ApiContext& ctx, const HttpRequest& req);
+HttpResponse HandleInclusion(ApiContext& ctx, const HttpRequest& req);
+HttpResponse HandleConsistency(ApiContext& ctx, const HttpRequest& req);
+HttpResponse HandleEntry(ApiContext& ctx, const HttpRequest& req);
+HttpResponse HandleEntries(ApiContext& ctx, const HttpRequest& req);
+HttpResponse HandleHealth(ApiContext& ctx, const HttpRequest& req);
+HttpResponse HandleMetrics(ApiContext& ctx, const HttpRequest& req);
+
+// http_handlers_projections.cpp
+HttpResponse HandleBalances(ApiContext& ctx, const HttpRequest& req);
+HttpResponse HandleLot(ApiContext& ctx, const HttpRequest& req);
+HttpResponse HandleContract(ApiContext& ctx, const HttpRequest& req);
+HttpResponse HandleFlags(ApiContext& ctx, const HttpRequest& req);
+HttpResponse HandleFlag(ApiContext& ctx, const HttpRequest& req);
+HttpResponse HandleCaps(ApiContext& ctx, const HttpRequest& req);
+HttpResponse HandleProjections(ApiContext& ctx, const HttpRequest& req);
+
+}  // namespace fl::http

@@ -1,0 +1,196 @@
+// POST /v1/events and POST /v1/events:batch. Every check lives in ledger/
+// (Prepare: size, syntax, schema, signature arithmetic; Append: repeat, id
+// reuse, keys, authorization, references), so `import` and HTTP agree.
+// These run on the append pool: Append blocks until the group is synced.
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <optional>
+
+#include "api/http/http_handlers.h"
+#include "api/http/http_problem.h"
+#include "crypto/encoding.h"
+
+namespace fl::http {
+namespace {
+
+// API.md: at most 1000 events per batch.
+constexpr std::size_t kMaxBatch = 1000;
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// application/json with any parameters (charset=utf-8), in any case.
+bool IsJson(std::string_view content_type) {
+  std::string media = Lower(content_type.substr(0, content_type.find(';')));
+  while (!media.empty() && (media.back() == ' ' || media.back() == '\t')) {
+    media.pop_back();
+  }
+  return media == "application/json";
+}
+
+std::optional<HttpResponse> RequireJson(const HttpRequest& req) {
+  if (IsJson(req.content_type)) return std::nullopt;
+  return Problem(415, "unsupported_media_type",
+                 "POST bodies must be Content-Type: application/json");
+}
+
+Json ReceiptJson(const Receipt& r) {
+  return {{"seq", r.seq},
+          {"event_id", r.event_id},
+          {"leaf_hash", HexEncode(AsBytes(r.leaf_hash))},
+          {"recorded_at", r.recorded_at},
+          {"checkpoint", r.checkpoint}};
+}
+
+HttpResponse RateLimited(int retry_after) {
+  HttpResponse r = Problem(429, "rate_limited",
+                           "agency over its append rate; retry after " +
+                               std::to_string(retry_after) + " s");
+  r.headers.emplace_back("Retry-After", std::to_string(retry_after));
+  return r;
+}
+
+// "/event/data/x" of item i -> "/events/i/event/data/x".
+std::string ItemPointer(std::size_t index, const std::string& field) {
+  return "/events/" + std::to_string(index) + field;
+}
+
+// The refused batch: the first bad item's status, and every bad item.
+HttpResponse BatchProblem(std::vector<ItemError> errors, std::size_t total) {
+  std::sort(
+      errors.begin(), errors.end(),
+      [](const ItemError& a, const ItemError& b) { return a.index < b.index; });
+  Json list = Json::array();
+  for (const ItemError& e : errors) {
+    Json item = {{"index", e.index},
+                 {"status", e.error.http_status},
+                 {"code", e.error.code},
+                 {"detail", e.error.detail}};
+    if (!e.error.field.empty()) item["field"] = e.error.field;
+    list.push_back(std::move(item));
+  }
+  const ItemError& first = errors.front();
+  Error top = first.error;
+  top.detail = std::to_string(errors.size()) + " of " + std::to_string(total) +
+               " events refused, nothing stored; first, index " +
+               std::to_string(first.index) + ": " + first.error.detail;
+  Json problem = ProblemJson(top);
+  problem["errors"] = std::move(list);
+  return ProblemResponse(top.http_status, top.code, problem);
+}
+
+// A JSON-level fault found while parsing the whole batch: when its pointer
+// lies inside one item, it is that item's error.
+HttpResponse BatchParseProblem(const Error& e) {
+  constexpr std::string_view kPrefix = "/events/";
+  if (e.field.starts_with(kPrefix)) {
+    std::string_view rest = std::string_view(e.field).substr(kPrefix.size());
+    std::size_t digits = 0;
+    while (digits < rest.size() &&
+           std::isdigit(static_cast<unsigned char>(rest[digits]))) {
+      ++digits;
+    }
+    if (digits > 0 && digits < 10) {
+      std::size_t index = std::stoul(std::string(rest.substr(0, digits)));
+      return BatchProblem({ItemError{index, e}}, index + 1);
+    }
+  }
+  return Problem(e);
+}
+
+}  // namespace
+
+HttpResponse HandleAppend(ApiContext& ctx, const HttpRequest& req) {
+  if (auto r = RequireJson(req)) return *r;
+  PreparedEvent event = ctx.ledger.Prepare(req.body);
+  if (event.error) return Problem(*event.error);
+  if (ctx.rate) {
+    if (auto wait = ctx.rate->Admit({{event.agency, 1}})) {
+      return RateLimited(*wait);
+    }
+  }
+  UnitResult result = ctx.ledger.AppendOne(std::move(event));
+  if (!result.ok()) return Problem(result.errors.front().error);
+  const Receipt& receipt = result.receipts.front();
+  ctx.metrics.Appended(receipt.repeat ? 0 : 1, receipt.repeat ? 1 : 0);
+  return JsonResponse(receipt.repeat ? 200 : 201, ReceiptJson(receipt));
+}
+
+HttpResponse HandleBatch(ApiContext& ctx, const HttpRequest& req) {
+  if (auto r = RequireJson(req)) return *r;
+  JsonLimits limits;
+  // The request object and the array add two levels above each envelope
+  // (whose event root is depth 1 of 32, see Ledger::Prepare).
+  limits.max_depth = 35;
+  auto parsed = ParseStrict(req.body, limits);
+  if (!parsed.ok()) return BatchParseProblem(parsed.error());
+  Json& body = *parsed;
+  if (!body.is_object()) {
+    return Problem(400, "invalid_field",
+                   "the body must be an object {\"events\": [...]}", "");
+  }
+  for (const auto& [key, value] : body.items()) {
+    if (key != "events") {
+      return Problem(400, "unknown_field", "unknown field \"" + key + "\"",
+                     "/" + key);
+    }
+  }
+  auto it = body.find("events");
+  if (it == body.end()) {
+    return Problem(400, "missing_field", "events is required", "/events");
+  }
+  if (!it->is_array()) {
+    return Problem(400, "invalid_field", "events must be an array", "/events");
+  }
+  Json& events = *it;
+  if (events.empty()) {
+    return Problem(400, "invalid_field", "events must not be empty", "/events");
+  }
+  if (events.size() > kMaxBatch) {
+    return Problem(413, "payload_too_large",
+                   "a batch holds at most 1000 events, not " +
+                       std::to_string(events.size()),
+                   "/events");
+  }
+  const std::size_t total = events.size();
+  std::vector<std::vector<PreparedEvent>> units(1);
+  units[0].reserve(total);
+  std::map<std::string, std::size_t> per_agency;
+  bool any_error = false;
+  for (Json& item : events) {
+    units[0].push_back(ctx.ledger.PrepareParsed(std::move(item)));
+    const PreparedEvent& e = units[0].back();
+    any_error |= e.error.has_value();
+    if (!e.error) ++per_agency[e.agency];
+  }
+  // Stateless faults go to Append with the rest (it refuses a unit in
+  // which any item carries an error) so that one answer lists every bad
+  // item; a batch that will be refused is not charged to the rate.
+  if (ctx.rate && !any_error) {
+    if (auto wait = ctx.rate->Admit(per_agency)) return RateLimited(*wait);
+  }
+  UnitResult result = std::move(ctx.ledger.Append(std::move(units)).front());
+  if (!result.ok()) {
+    for (ItemError& e : result.errors) {
+      e.error.field = ItemPointer(e.index, e.error.field);
+    }
+    return BatchProblem(std::move(result.errors), total);
+  }
+  Json receipts = Json::array();
+  std::uint64_t appended = 0, repeats = 0;
+  for (const Receipt& r : result.receipts) {
+    receipts.push_back(ReceiptJson(r));
+    (r.repeat ? repeats : appended) += 1;
+  }
+  ctx.metrics.Appended(appended, repeats);
+  // Only repeats: nothing new was created, as for a single repeat.
+  return JsonResponse(appended == 0 ? 200 : 201,
+                      Json{{"receipts", std::move(receipts)}});
+}
+
+}  // namespace fl::http

@@ -1,0 +1,61 @@
+#include "api/http/http_problem.h"
+
+#include <cctype>
+
+namespace fl::http {
+
+std::string Dump(const Json& value) {
+  // Details may quote request bytes; never throw on invalid UTF-8.
+  return value.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+std::string ProblemTitle(std::string_view code) {
+  std::string title(code);
+  for (char& c : title) {
+    if (c == '_') c = ' ';
+  }
+  if (!title.empty()) {
+    title[0] =
+        static_cast<char>(std::toupper(static_cast<unsigned char>(title[0])));
+  }
+  return title;
+}
+
+Json ProblemJson(const Error& error) {
+  Json p = {{"type", std::string(kProblemType) + error.code},
+            {"title", ProblemTitle(error.code)},
+            {"status", error.http_status},
+            {"detail", error.detail}};
+  if (!error.field.empty()) p["field"] = error.field;
+  return p;
+}
+
+HttpResponse ProblemResponse(int status, const std::string& code,
+                             const Json& problem) {
+  HttpResponse r;
+  r.status = status;
+  r.content_type = "application/problem+json";
+  r.body = Dump(problem);
+  r.code = code;
+  if (status == 401) r.headers.emplace_back("WWW-Authenticate", "Bearer");
+  return r;
+}
+
+HttpResponse Problem(const Error& error) {
+  return ProblemResponse(error.http_status, error.code, ProblemJson(error));
+}
+
+HttpResponse Problem(int status, std::string code, std::string detail,
+                     std::string field) {
+  return Problem(
+      MakeError(status, std::move(code), std::move(detail), std::move(field)));
+}
+
+HttpResponse JsonResponse(int status, const Json& body) {
+  HttpResponse r;
+  r.status = status;
+  r.body = Dump(body);
+  return r;
+}
+
+}  // namespace fl::http

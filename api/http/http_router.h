@@ -1,0 +1,44 @@
+// The route table of the HTTP API and its matching. The table is the one
+// list of what the server answers; tests compare it with docs/openapi.json.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "api/http/http_handlers.h"
+#include "api/http/http_message.h"
+
+namespace fl::http {
+
+using Handler = HttpResponse (*)(ApiContext&, const HttpRequest&);
+
+// Where a handler runs: on the connection's I/O thread (cheap, in memory),
+// on the append pool (blocks until the group commit is synced) or on the
+// read pool (RocksDB reads), so I/O threads never block.
+enum class Pool { kInline, kAppend, kRead };
+
+struct Route {
+  std::string_view method;
+  std::string_view path;  // OpenAPI template: "/v1/entries/{seq}"
+  Handler handler;
+  Pool pool;
+};
+
+const std::vector<Route>& RouteTable();
+
+struct RouteMatch {
+  const Route* route = nullptr;
+  std::map<std::string, std::string> params;
+  std::string allow;  // no route but the path exists: its methods (405)
+};
+
+RouteMatch MatchRoute(std::string_view method, std::string_view path);
+// 404 not_found, or 405 method_not_allowed with Allow.
+HttpResponse NoRoute(const RouteMatch& match, std::string_view path);
+
+// "a=1&b=%2F" -> {a: 1, b: /}; '+' is a space. Later repeats win.
+std::map<std::string, std::string> ParseQuery(std::string_view query);
+
+}  // namespace fl::http

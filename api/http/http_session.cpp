@@ -1,0 +1,320 @@
+#include "api/http/http_session.h"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <exception>
+
+#include "api/http/http_problem.h"
+#include "ledger/entry.h"  // NowTimestamp
+
+namespace fl::http {
+namespace {
+
+// After answering a request we will not read (413, 431), keep reading
+// and discarding for a while so the client gets our answer instead of a
+// reset caused by unread bytes.
+constexpr std::chrono::seconds kLingerTime{2};
+constexpr std::size_t kLingerBytes = 4 << 20;
+
+bool IsLoopback(const net::ip::address& a) {
+  if (a.is_loopback()) return true;
+  if (a.is_v6() && a.to_v6().is_v4_mapped()) {
+    return net::ip::make_address_v4(net::ip::v4_mapped, a.to_v6())
+        .is_loopback();
+  }
+  return false;
+}
+
+std::string AccessLogLine(const std::string& method, const std::string& path,
+                          int status, const std::string& code, double ms,
+                          std::size_t bytes, const std::string& remote) {
+  Json line = {
+      {"ts", NowTimestamp()},
+      {"remote", remote},
+      {"method", method},
+      {"path", path},
+      {"status", status},
+      {"code", code.empty() ? Json(nullptr) : Json(code)},
+      {"ms", static_cast<double>(static_cast<long long>(ms * 1000)) / 1000.0},
+      {"bytes", bytes}};
+  return Dump(line);
+}
+
+}  // namespace
+
+Session::Session(Server::Impl& server, tcp::socket&& socket)
+    : server_(server),
+      stream_(std::move(socket)),
+      wait_timer_(stream_.get_executor()) {
+  beast::error_code ec;
+  auto peer = stream_.socket().remote_endpoint(ec);
+  if (!ec) {
+    loopback_ = IsLoopback(peer.address());
+    remote_ = peer.address().to_string();
+  }
+}
+
+void Session::Start() {
+  net::dispatch(stream_.get_executor(),
+                beast::bind_front_handler(&Session::WaitForRequest,
+                                          shared_from_this()));
+}
+
+void Session::Shutdown() {
+  stopping_ = true;
+  if (state_ == State::kIdle || state_ == State::kReading ||
+      state_ == State::kLinger) {
+    Close();
+  }
+  // A read held for min_seq is answered now (with its 503).
+  wait_timer_.cancel();
+}
+
+void Session::WaitForRequest() {
+  if (stopping_ || state_ == State::kClosed) return Close();
+  state_ = State::kIdle;
+  if (buffer_.size() > 0) return ReadHeader();  // pipelined request
+  // Idle keep-alive: the next request's first byte within 60 s.
+  stream_.expires_after(opt().idle_timeout);
+  stream_.async_read_some(
+      buffer_.prepare(4096),
+      beast::bind_front_handler(&Session::OnFirstBytes, shared_from_this()));
+}
+
+void Session::OnFirstBytes(beast::error_code ec, std::size_t n) {
+  if (ec || state_ == State::kClosed)
+    return Close();  // timeout, EOF, reset, or closed by Shutdown
+  buffer_.commit(n);
+  ReadHeader();
+}
+
+void Session::ReadHeader() {
+  state_ = State::kReading;
+  parser_.emplace();
+  parser_->header_limit(static_cast<std::uint32_t>(opt().header_limit));
+  parser_->body_limit(opt().body_limit);
+  // The whole request within 10 s of its first byte, which is here.
+  stream_.expires_after(opt().request_timeout);
+  bhttp::async_read_header(
+      stream_, buffer_, *parser_,
+      beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
+}
+
+void Session::OnHeader(beast::error_code ec, std::size_t) {
+  // Closed by Shutdown after the read completed: drop the request.
+  if (state_ == State::kClosed) return;
+  if (ec == bhttp::error::header_limit) {
+    return RespondAndLinger(Problem(431, "payload_too_large",
+                                    "request header over " +
+                                        std::to_string(opt().header_limit) +
+                                        " bytes"));
+  }
+  // Beast compares Content-Length with the body limit itself.
+  if (ec == bhttp::error::body_limit) return RespondTooLarge();
+  if (ec) return Close();  // timeout, closed, or not HTTP
+  auto length = parser_->content_length();
+  if (length && *length > opt().body_limit) return RespondTooLarge();
+  auto& req = parser_->get();
+  if (beast::iequals(req[bhttp::field::expect], "100-continue")) {
+    // curl and others wait for this before sending a body.
+    auto cont = std::make_shared<bhttp::response<bhttp::empty_body>>(
+        bhttp::status::continue_, req.version());
+    bhttp::async_write(stream_, *cont,
+                       [self = shared_from_this(), cont](
+                           beast::error_code wec, std::size_t) {
+                         if (wec || self->state_ == State::kClosed)
+                           return self->Close();
+                         self->ReadBody();
+                       });
+    return;
+  }
+  ReadBody();
+}
+
+void Session::ReadBody() {
+  bhttp::async_read(
+      stream_, buffer_, *parser_,
+      beast::bind_front_handler(&Session::OnRequest, shared_from_this()));
+}
+
+void Session::OnRequest(beast::error_code ec, std::size_t) {
+  if (state_ == State::kClosed) return;  // see OnHeader
+  if (ec == bhttp::error::body_limit) return RespondTooLarge();
+  if (ec) return Close();
+  stream_.expires_never();  // handling time is ours, not the client's
+  state_ = State::kHandling;
+  started_ = Clock::now();
+
+  auto msg = parser_->release();
+  parser_.reset();
+  keep_alive_ = msg.keep_alive();
+  version_ = msg.version();
+  HttpRequest req;
+  req.method = std::string(msg.method_string());
+  std::string_view target = msg.target();
+  auto q = target.find('?');
+  req.path = std::string(target.substr(0, q));
+  if (q != std::string_view::npos) {
+    req.query = ParseQuery(target.substr(q + 1));
+  }
+  req.content_type = std::string(msg[bhttp::field::content_type]);
+  req.authorization = std::string(msg[bhttp::field::authorization]);
+  req.body = std::move(msg.body());
+  req.loopback = loopback_;
+  method_ = req.method;
+  path_ = req.path;
+
+  RouteMatch match = MatchRoute(req.method, req.path);
+  if (!match.route) {
+    route_ = "unmatched";
+    return Write(NoRoute(match, req.path));
+  }
+  const Route* route = match.route;
+  route_ = std::string(route->method) + " " + std::string(route->path);
+  req.params = std::move(match.params);
+  Dispatch(route, std::move(req), /*again=*/false);
+}
+
+void Session::Dispatch(const Route* route, HttpRequest req, bool again) {
+  if (route->pool == Pool::kInline) {
+    HttpResponse res = Run(server_.ctx, *route, req);
+    return Finish(route, std::move(req), std::move(res), again);
+  }
+  auto& pool =
+      route->pool == Pool::kAppend ? server_.append_pool : server_.read_pool;
+  net::post(pool, [self = shared_from_this(), route, req = std::move(req),
+                   again]() mutable {
+    HttpResponse res = Run(self->server_.ctx, *route, req);
+    net::post(self->stream_.get_executor(),
+              [self, route, req = std::move(req), res = std::move(res),
+               again]() mutable {
+                self->Finish(route, std::move(req), std::move(res), again);
+              });
+  });
+}
+
+void Session::Finish(const Route* route, HttpRequest req, HttpResponse res,
+            bool again) {
+  if (!res.ready || again || stopping_ || state_ == State::kClosed) {
+    return Write(std::move(res));
+  }
+  held_route_ = route;
+  held_req_ = std::move(req);
+  held_res_ = std::move(res);
+  wait_deadline_ = Clock::now() + held_res_.wait_for;
+  wait_step_ = std::chrono::milliseconds(1);
+  PollHeld();
+}
+
+void Session::PollHeld() {
+  if (state_ == State::kClosed) return;
+  if (held_res_.ready()) {
+    return Dispatch(held_route_, std::move(held_req_), /*again=*/true);
+  }
+  auto now = Clock::now();
+  if (stopping_ || now >= wait_deadline_) return Write(std::move(held_res_));
+  // 1, 2, 4 .. 16 ms between checks: prompt for read-your-writes, cheap
+  // for many waiting requests.
+  wait_timer_.expires_after(
+      std::min<Clock::duration>(wait_step_, wait_deadline_ - now));
+  wait_step_ = std::min(wait_step_ * 2, std::chrono::milliseconds(16));
+  wait_timer_.async_wait(
+      [self = shared_from_this()](beast::error_code) { self->PollHeld(); });
+}
+
+HttpResponse Session::Run(ApiContext& ctx, const Route& route,
+                        const HttpRequest& req) {
+  try {
+    return route.handler(ctx, req);
+  } catch (const std::exception& e) {
+    return Problem(500, "internal", e.what());
+  }
+}
+
+void Session::Write(HttpResponse res, bool close) {
+  state_ = State::kWriting;
+  code_ = res.code;
+  status_ = res.status;
+  auto out = std::make_shared<bhttp::response<bhttp::string_body>>(
+      static_cast<bhttp::status>(res.status), version_ ? version_ : 11);
+  out->set(bhttp::field::server, "fundledger");
+  out->set(bhttp::field::content_type, res.content_type);
+  for (auto& [name, value] : res.headers) out->set(name, value);
+  if (res.status == 200 || res.status == 201) {
+    out->set(bhttp::field::cache_control, "no-store");
+  }
+  out->body() = std::move(res.body);
+  out->keep_alive(keep_alive_ && !close && !stopping_);
+  out->prepare_payload();
+  stream_.expires_after(opt().write_timeout);
+  bhttp::async_write(stream_, *out,
+                     [self = shared_from_this(), out, close](
+                         beast::error_code ec, std::size_t) {
+                       self->OnWrite(ec, out->body().size(),
+                                     out->keep_alive(), close);
+                     });
+}
+
+void Session::OnWrite(beast::error_code ec, std::size_t bytes, bool keep_alive,
+             bool linger) {
+  double seconds =
+      std::chrono::duration<double>(Clock::now() - started_).count();
+  server_.metrics.Request(route_, status_, code_, seconds);
+  server_.Log(AccessLogLine(method_, path_, status_, code_, seconds * 1000,
+                            bytes, remote_));
+  if (ec) return Close();
+  if (linger) return Linger();
+  if (!keep_alive) return Close();
+  WaitForRequest();
+}
+
+void Session::RespondTooLarge() {
+  RespondAndLinger(Problem(413, "payload_too_large",
+                           "request body over the limit of " +
+                               std::to_string(opt().body_limit) + " bytes"));
+}
+
+void Session::RespondAndLinger(HttpResponse res) {
+  started_ = Clock::now();
+  // The start line is parsed before any limit can trip, so name it in
+  // the log even when the header is incomplete.
+  if (parser_) {
+    method_ = std::string(parser_->get().method_string());
+    std::string_view target = parser_->get().target();
+    path_ = std::string(target.substr(0, target.find('?')));
+    version_ = parser_->get().version();
+  }
+  route_ = "limits";
+  keep_alive_ = false;
+  Write(std::move(res), /*close=*/true);
+}
+
+void Session::Linger() {
+  if (stopping_) return Close();
+  state_ = State::kLinger;
+  beast::error_code ec;
+  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  stream_.expires_after(kLingerTime);
+  DrainSome();
+}
+
+void Session::DrainSome() {
+  buffer_.consume(buffer_.size());
+  stream_.async_read_some(
+      buffer_.prepare(64 * 1024),
+      [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+        self->drained_ += n;
+        if (ec || self->drained_ > kLingerBytes) return self->Close();
+        self->DrainSome();
+      });
+}
+
+void Session::Close() {
+  if (state_ == State::kClosed) return;
+  state_ = State::kClosed;
+  beast::error_code ec;
+  stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+  stream_.close();
+}
+
+}  // namespace fl::http

@@ -1,0 +1,89 @@
+// One keep-alive connection, in the style of Beast's advanced server: on
+// its own strand, idle wait for the first byte, header and body under one
+// deadline, the handler inline or on a pool, the response written back on
+// the strand. A read held for min_seq is re-checked on a timer.
+#pragma once
+
+#include <boost/beast/http.hpp>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "api/http/http_message.h"
+#include "api/http/http_router.h"
+#include "api/http/server_impl.h"
+
+namespace fl::http {
+
+namespace bhttp = boost::beast::http;
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(Server::Impl& server, tcp::socket&& socket);
+  ~Session() { server_.RemoveConnection(this); }
+
+  net::any_io_executor executor() { return stream_.get_executor(); }
+
+  void Start();
+
+  // Server stopping: close an idle or half-read connection now; a request
+  // being handled is answered first (with Connection: close).
+  void Shutdown();
+
+ private:
+  enum class State { kIdle, kReading, kHandling, kWriting, kLinger, kClosed };
+
+  const ServerOptions& opt() const { return server_.options; }
+
+  void WaitForRequest();
+  void OnFirstBytes(beast::error_code ec, std::size_t n);
+  void ReadHeader();
+  void OnHeader(beast::error_code ec, std::size_t);
+  void ReadBody();
+  void OnRequest(beast::error_code ec, std::size_t);
+
+  // Runs the handler inline or on its pool, then Finish on the strand.
+  void Dispatch(const Route* route, HttpRequest req, bool again);
+
+  // A response with `ready` (a read waiting for min_seq) is held: the
+  // session re-checks it on a timer, holding no pool or I/O thread, and
+  // runs the handler once more when it is ready; otherwise (time up, or
+  // the server stopping) the held response (503) is sent.
+  void Finish(const Route* route, HttpRequest req, HttpResponse res,
+              bool again);
+  void PollHeld();
+  static HttpResponse Run(ApiContext& ctx, const Route& route,
+                          const HttpRequest& req);
+  void Write(HttpResponse res, bool close = false);
+  void OnWrite(beast::error_code ec, std::size_t bytes, bool keep_alive,
+               bool linger);
+  void RespondTooLarge();
+
+  // Answers a request whose rest we will not read, then closes softly.
+  void RespondAndLinger(HttpResponse res);
+  void Linger();
+  void DrainSome();
+  void Close();
+  Server::Impl& server_;
+  beast::tcp_stream stream_;
+  net::steady_timer wait_timer_;  // a read held for min_seq
+  const Route* held_route_ = nullptr;
+  HttpRequest held_req_;
+  HttpResponse held_res_;
+  Clock::time_point wait_deadline_;
+  std::chrono::milliseconds wait_step_{1};
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  State state_ = State::kIdle;
+  bool stopping_ = false;
+  bool keep_alive_ = true;
+  bool loopback_ = false;
+  unsigned version_ = 11;
+  std::size_t drained_ = 0;
+  Clock::time_point started_ = Clock::now();
+  // For the log line and metrics of the request being answered.
+  std::string remote_, method_, path_, route_, code_;
+  int status_ = 0;
+};
+
+}  // namespace fl::http
