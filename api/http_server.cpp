@@ -22,6 +22,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "api/console/console_http.h"
 #include "api/entry_scope.h"
 #include "api/http_handlers.h"
 #include "api/http_problem.h"
@@ -296,6 +297,11 @@ class Session : public std::enable_shared_from_this<Session> {
 
     RouteMatch match = MatchRoute(req.method, req.path);
     if (!match.route) {
+      // The console's web files at / and /console/ (api/console/).
+      if (auto page = console::ServeConsole(req)) {
+        route_ = "console";
+        return Write(std::move(*page));
+      }
       route_ = "unmatched";
       return Write(NoRoute(match, req.path));
     }
@@ -360,7 +366,8 @@ class Session : public std::enable_shared_from_this<Session> {
   static HttpResponse Run(ApiContext& ctx, const Route& route,
                           const HttpRequest& req) {
     try {
-      return route.handler(ctx, req);
+      // ?format=csv (api/console/csv.h) on the reads that have one.
+      return console::WithFormat(route.path, req, route.handler(ctx, req));
     } catch (const std::exception& e) {
       return Problem(500, "internal", e.what());
     }
