@@ -4,8 +4,9 @@
 
 namespace fl::console {
 
-extern const std::string_view kDivisionTable;  // division_data.cpp
-extern const std::string_view kDivisionSource;
+extern const char kDivisionTable[];  // division_data.cpp (generated)
+extern const std::size_t kDivisionTableSize;
+extern const char kDivisionSource[];
 
 namespace {
 
@@ -17,7 +18,7 @@ struct Row {
 const std::vector<Row>& Rows() {
   static const std::vector<Row> rows = [] {
     std::vector<Row> out;
-    std::string_view t = kDivisionTable;
+    std::string_view t(kDivisionTable, kDivisionTableSize);
     while (!t.empty()) {
       std::size_t tab = t.find('\t'), nl = t.find('\n');
       if (tab == std::string_view::npos || nl == std::string_view::npos) break;
