@@ -58,12 +58,15 @@ try {
   }
 
   const userDir = mkdtempSync(join(tmpdir(), 'fl-chromium-'));
-  browser = await chromium.launch({
+  // A new empty profile: playwright's persistent context is how a
+  // --user-data-dir is given.
+  const context = await chromium.launchPersistentContext(userDir, {
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${userDir}`],
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1280, height: 900 }, acceptDownloads: true, locale: 'zh-CN',
   });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true, locale: 'zh-CN' });
+  browser = context;
   const page = await context.newPage();
   const external = [];
   page.on('request', (r) => { if (!r.url().startsWith(BASE) && !r.url().startsWith('blob:') && !r.url().startsWith('data:')) external.push(r.url()); });

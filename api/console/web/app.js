@@ -27,7 +27,7 @@
       failed: '验证失败', reviewHistory: '复核记录', ruleText: '规则说明', drill: '点击单元格下钻', print: '打印',
       reportTitle: (d, y) => `${d} ${y} 年度审计报告`, notFound: '未找到', withheld: '超出令牌范围，未显示',
       leafHash: '叶哈希', root: '根哈希', keyName: '签名密钥', loading: '加载中…', error: '错误',
-      flagsByMonth: '按月份（证据最早条目）', lots: '批次', entries: '条目', newestFirst: '',
+      lots: '批次', entries: '条', newestFirst: '',
     },
     en: {
       brand: 'Welfare fund audit ledger', signout: 'Sign out', lang: '中文',
@@ -49,7 +49,7 @@
       failed: 'Verification failed', reviewHistory: 'Review history', ruleText: 'The rule', drill: 'click a cell to drill down', print: 'Print',
       reportTitle: (d, y) => `Audit report: ${d}, ${y}`, notFound: 'not found', withheld: 'outside the token\'s scope, withheld',
       leafHash: 'Leaf hash', root: 'Root hash', keyName: 'Signed by', loading: 'Loading…', error: 'Error',
-      flagsByMonth: 'By month', lots: 'lots', entries: 'entries', newestFirst: '',
+      lots: 'lots', entries: 'entries', newestFirst: '',
     },
   };
   // The rules in words (docs/rules.md, RULES.md).
@@ -194,7 +194,7 @@
           `<tr><td>${sev(s)}</td><td class="num"><a href="#/flags?severity=${s}${division ? '&division_code=' + division : ''}">${esc(sum.by_severity[s] || 0)}</a></td></tr>`).join('')}</table></div>
         <div class="card"><h2>${esc(t('byStatus'))}</h2><table>${Object.entries(sum.by_status).map(([s, n]) => `<tr><td>${esc(t(s))}</td><td class="num">${esc(n)}</td></tr>`).join('')}</table></div>
         <div class="card"><h2>${esc(t('checkpoint'))}</h2><p>${esc(t('treeSize'))}: <b id="tree-size">${esc(lines[1])}</b></p><p class="mono">${esc(lines[2])}</p>
-          ${lagRows.length ? lagRows.map((p) => `<p>${esc(t('lag'))}: <b id="lag">${esc(p.lag_seconds)}</b> ${esc(t('seconds'))} · ${esc(t('applied'))} ${esc(p.applied)}</p>`).join('') : ''}</div>
+          ${lagRows.length ? lagRows.map((p) => `<p>${esc(t('lag'))}: <b id="lag">${esc(p.lag_entries)}</b> ${esc(t('entries'))} · ${esc((p.lag_ms / 1000).toFixed(1))} ${esc(t('seconds'))}</p><p>${esc(t('applied'))}: ${esc(p.applied_entries)} / ${esc(p.tree_size)}</p>`).join('') : ''}</div>
       </div>
       <div class="card"><h2>${esc(t('byRuleDivision'))} <span class="muted">(${esc(t('drill'))})</span></h2><div id="heat" class="chart"></div>
       <table id="rule-division-table"></table></div>`;
