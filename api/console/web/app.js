@@ -184,7 +184,8 @@
       who.role === 'auditor' ? api('/v1/projections').catch(() => null) : Promise.resolve(null),
     ]);
     const lines = cp.split('\n');
-    const lagRows = proj && proj.projections ? proj.projections : (Array.isArray(proj) ? proj : []);
+    // Every projection shares one worker and one applied seq: show one line.
+    const lagRows = (proj && proj.projections ? proj.projections : []).slice(0, 1);
     const here = sum.division_code;
     main.innerHTML = `<h1>${esc(t('overview'))} ${here ? divLabel(here) : esc(t('national'))}</h1>
       ${division ? `<p class="noprint"><a href="#/overview">↑ ${esc(who.scope ? divName(who.scope) || who.scope : t('national'))}</a></p>` : ''}
