@@ -107,6 +107,7 @@ try {
   await page.waitForSelector('#heat canvas');
   await shot('02-overview');
   // Drill down to Kunming's counties.
+  await page.evaluate(() => document.querySelector('main').removeAttribute('data-ready'));
   await page.click('#rule-division-table a[href="#/overview?division=530100"]');
   await ready_('overview');
   const counties = await page.$$eval('#rule-division-table tr:first-child th', (x) => x.map((e) => e.textContent));
@@ -184,8 +185,10 @@ try {
   await shot('08-caps');
 
   // Verify in the browser, then a tampered proof must fail.
-  const seq = Math.floor(ready.tree_size / 3);
+  const seq = Number(args.seq || Math.floor(ready.tree_size / 3));
   await open('#/verify?seq=' + seq, 'verify');
+  await page.waitForSelector('#verify-ok, #verify-fail');
+  assert.equal(await page.$('#verify-fail'), null, await page.textContent('#verify-result'));
   const ok = await page.textContent('#verify-ok');
   assert.match(ok, new RegExp(`条目 ${seq} 在大小为 ${ready.tree_size} 的日志中`));
   assert.match(ok, /fundledger\/console\.test/);

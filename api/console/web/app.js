@@ -485,6 +485,7 @@
     try {
       if (token() && !who) await loadWho();
     } catch (e) { return; }
+    main.removeAttribute('data-ready');  // set again once this page is drawn
     renderChrome(page === 'flag' ? 'flags' : page);
     main.innerHTML = `<p class="muted">${esc(t('loading'))}</p>`;
     try { await (PAGES[page] || overview)(q); } catch (err) {
