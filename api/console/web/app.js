@@ -418,7 +418,10 @@
     return r;
   }
   async function checkNote(note, vkey) {
-    const [name, keyHash, keyB64] = vkey.split('+');
+    // name+hash+base64: the base64 itself may hold '+', so split twice only.
+    const i = vkey.indexOf('+'), j = vkey.indexOf('+', i + 1);
+    if (i < 0 || j < 0) throw new Error('malformed verifier key');
+    const name = vkey.slice(0, i), keyHash = vkey.slice(i + 1, j), keyB64 = vkey.slice(j + 1);
     const raw = unb64(keyB64);
     if (raw[0] !== 1 || raw.length !== 33) throw new Error('verifier key is not Ed25519');
     const split = note.indexOf('\n\n');
