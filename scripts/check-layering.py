@@ -25,11 +25,13 @@ DEPS = {
     "crypto": set(),
     "ledger": {"crypto"},
     "replay": {"crypto", "ledger"},
-    "api/http": {"crypto", "ledger", "replay"},
+    "api/console": {"crypto", "ledger"},
+    "api/http": {"crypto", "ledger", "replay", "api/console"},
     "api/client": {"crypto"},
-    "api/cli": {"crypto", "ledger", "replay", "api/http", "api/client"},
-    "api/bench": {"crypto", "ledger", "replay", "api/http", "api/client",
-                  "api/cli"},
+    "api/cli": {"crypto", "ledger", "replay", "api/console", "api/http",
+                "api/client"},
+    "api/bench": {"crypto", "ledger", "replay", "api/console", "api/http",
+                  "api/client", "api/cli"},
 }
 LAYER = {"crypto": 0, "ledger": 1, "replay": 2}
 
@@ -57,7 +59,7 @@ def library_of(path):
 
 def public_headers(root):
     public = set()
-    for cmake in root.glob("*/CMakeLists.txt"):
+    for cmake in [*root.glob("*/CMakeLists.txt"), *root.glob("api/*/CMakeLists.txt")]:
         text = re.sub(r"#[^\n]*", "", cmake.read_text())
         folder = cmake.parent.relative_to(root)
         for match in PUBLIC_CALL.finditer(text):

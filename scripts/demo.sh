@@ -28,7 +28,10 @@ token=$($FL token create --data "$DATA" --role auditor --scope 530000)
 echo "auditor token (scope 530000): $token"
 # Then serve it (API.md) until Ctrl-C; DEMO_NO_SERVE=1 stops here instead.
 if [ "${DEMO_NO_SERVE:-0}" != 1 ]; then
-  echo "serving the demo ledger on http://127.0.0.1:8080 (Ctrl-C stops); try"
+  echo "serving the demo ledger on http://127.0.0.1:8080 (Ctrl-C stops)."
+  echo "Open the console at http://127.0.0.1:8080/ and paste the auditor token:"
+  echo "  $token"
+  echo "or try"
   echo "  curl -H 'Authorization: Bearer $token' 'http://127.0.0.1:8080/v1/flags?rule=R01'"
   exec $FL serve --data "$DATA" --listen 127.0.0.1:8080
 fi

@@ -10,6 +10,7 @@
 #include "api/cli/cli_args.h"
 #include "api/cli/cli_util.h"
 #include "api/cli/commands.h"
+#include "api/console/division_names.h"
 #include "ledger/canonical_json.h"
 #include "ledger/ledger.h"
 #include "replay/projections.h"
@@ -59,6 +60,13 @@ void PrintSummary(const replay::ReplaySummary& s, const Json& out) {
       std::printf(" %s:%d", sev.c_str(), n);
     std::printf("\n");
   }
+  // The columns' names (GB/T 2260, api/console/division_names.h); an
+  // unknown code stands for itself.
+  std::printf("prefectures:");
+  for (const auto& p : prefectures) {
+    std::printf(" %s", console::DivisionLabel(p).c_str());
+  }
+  std::printf("\n");
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "api/http/http_router.h"
 
+#include "api/http/console_http.h"
 #include "api/http/http_problem.h"
 
 namespace fl::http {
@@ -78,6 +79,9 @@ const std::vector<Route>& RouteTable() {
       {"GET", "/v1/flags/{flag_id}", HandleFlag, Pool::kRead},
       {"GET", "/v1/reports/caps", HandleCaps, Pool::kRead},
       {"GET", "/v1/projections", HandleProjections, Pool::kRead},
+      // The console's reads (api/console/).
+      {"GET", "/v1/whoami", console::HandleWhoami, Pool::kInline},
+      {"GET", "/v1/reports/flags", console::HandleFlagSummary, Pool::kRead},
       {"GET", "/healthz", HandleHealth, Pool::kInline},
       {"GET", "/metrics", HandleMetrics, Pool::kInline},
   };

@@ -4,6 +4,7 @@
 #include <boost/asio/post.hpp>
 #include <exception>
 
+#include "api/http/console_http.h"
 #include "api/http/http_problem.h"
 #include "ledger/entry.h"  // NowTimestamp
 
@@ -166,6 +167,13 @@ void Session::OnRequest(beast::error_code ec, std::size_t) {
 
   RouteMatch match = MatchRoute(req.method, req.path);
   if (!match.route) {
+    // The console's web files at / and /console/ (api/console/).
+    if (auto page = console::ServeConsole(req)) {
+      route_ = "console";
+      return Write(std::move(*page));
+    }
+  }
+  if (!match.route) {
     route_ = "unmatched";
     return Write(NoRoute(match, req.path));
   }
@@ -225,7 +233,8 @@ void Session::PollHeld() {
 HttpResponse Session::Run(ApiContext& ctx, const Route& route,
                         const HttpRequest& req) {
   try {
-    return route.handler(ctx, req);
+    // ?format=csv (api/console/csv.h) on the reads that have one.
+    return console::WithFormat(route.path, req, route.handler(ctx, req));
   } catch (const std::exception& e) {
     return Problem(500, "internal", e.what());
   }

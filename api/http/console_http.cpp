@@ -1,0 +1,179 @@
+#include "api/http/console_http.h"
+
+#include <algorithm>
+#include <map>
+
+#include "api/console/assets.h"
+#include "api/console/csv.h"
+#include "api/console/division_names.h"
+#include "api/http/http_problem.h"
+#include "ledger/canonical_json.h"
+#include "ledger/division.h"
+#include "replay/projections.h"
+
+namespace fl::console {
+namespace {
+
+using http::HttpRequest;
+using http::HttpResponse;
+
+std::string Query(const HttpRequest& req, const std::string& name) {
+  auto it = req.query.find(name);
+  return it == req.query.end() ? std::string() : it->second;
+}
+
+HttpResponse Bytes(std::string_view type, std::string body) {
+  HttpResponse r;
+  r.content_type = std::string(type);
+  r.body = std::move(body);
+  // Everything the console loads is its own: no CDN, no fonts, no frames.
+  r.headers.emplace_back(
+      "Content-Security-Policy",
+      "default-src 'self'; style-src 'self' 'unsafe-inline'; "
+      "img-src 'self' data: blob:; frame-ancestors 'none'");
+  r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  return r;
+}
+
+HttpResponse Divisions(const HttpRequest& req) {
+  std::string prefix = Query(req, "prefix");
+  if (prefix.size() > 12 ||
+      !std::all_of(prefix.begin(), prefix.end(),
+                   [](char c) { return c >= '0' && c <= '9'; })) {
+    return http::Problem(400, "invalid_field", "prefix must be digits",
+                         "/prefix");
+  }
+  // Without a prefix: provinces, prefectures and counties only (the
+  // townships of the whole country are a megabyte).
+  Json out = Json::object();
+  for (const auto& [code, name] : DivisionsWithPrefix(prefix)) {
+    if (prefix.empty() && code.size() > 6) continue;
+    out[std::string(code)] = std::string(name);
+  }
+  return Bytes("application/json; charset=utf-8", out.dump());
+}
+
+// The level below `code` ("530000" -> 4 digits + "00", "530100" -> 6
+// digits, "530102" -> 9), and the child a flag's division falls in.
+std::string ChildOf(const std::string& parent, const std::string& division) {
+  if (parent.empty()) return division.substr(0, 2) + "0000";
+  if (parent.size() == 6 && parent.ends_with("0000"))
+    return division.substr(0, 4) + "00";
+  if (parent.size() == 6 && parent.ends_with("00"))
+    return division.substr(0, 6);
+  if (parent.size() == 6) return division.substr(0, std::min<std::size_t>(9, division.size()));
+  return division;
+}
+
+}  // namespace
+
+std::optional<HttpResponse> ServeConsole(const HttpRequest& req) {
+  if (req.method != "GET" && req.method != "HEAD") return std::nullopt;
+  std::string_view name;
+  if (req.path == "/" || req.path == "/console" || req.path == "/console/") {
+    name = "index.html";
+  } else if (req.path.starts_with("/console/")) {
+    name = std::string_view(req.path).substr(9);
+  } else {
+    return std::nullopt;
+  }
+  if (name == "divisions.json") return Divisions(req);
+  for (const ConsoleAsset& a : ConsoleAssets()) {
+    if (a.name == name) return Bytes(a.content_type, std::string(a.bytes));
+  }
+  return http::Problem(404, "not_found",
+                       "no console file " + std::string(name.substr(0, 100)));
+}
+
+HttpResponse HandleWhoami(http::ApiContext& ctx, const HttpRequest& req) {
+  TokenInfo token;
+  if (auto denied = http::Authenticate(ctx, req, &token)) return *denied;
+  HttpResponse r;
+  r.body = Canonicalize(Json{
+      {"role", token.role},
+      {"scope", token.scope},
+      {"scope_name", std::string(DivisionName(token.scope))},
+      {"agency", token.agency.empty() ? Json(nullptr) : Json(token.agency)}});
+  return r;
+}
+
+HttpResponse HandleFlagSummary(http::ApiContext& ctx, const HttpRequest& req) {
+  TokenInfo token;
+  if (auto denied = http::Authenticate(ctx, req, &token)) return *denied;
+  if (token.role != "auditor" && token.role != "finance") {
+    return http::OutOfScope("projection reads are for auditor and finance tokens");
+  }
+  if (!ctx.projections) {
+    return http::Problem(503, "unavailable", "the projections are not running");
+  }
+  replay::FlagQuery q;
+  q.division = Query(req, "division_code");
+  if (!q.division.empty() && !IsDivisionCode(q.division)) {
+    return http::Problem(400, "invalid_field",
+                         "division_code must be a 6, 9 or 12 digit code",
+                         "/division_code");
+  }
+  q.as_of = Query(req, "as_of");
+  q.scope = token.scope;
+  q.limit = 1000;
+  const std::string parent = !q.division.empty() ? q.division : token.scope;
+  std::map<std::string, std::map<std::string, std::int64_t>> cells;
+  std::map<std::string, std::int64_t> severity, status, amount_by_rule;
+  std::int64_t total = 0;
+  std::string as_of;
+  for (;;) {
+    auto page = ctx.projections->Flags(q);
+    if (!page.ok()) return http::Problem(page.error());
+    for (const auto& f : (*page)["flags"]) {
+      const std::string rule = f["rule"], div = f["division_code"];
+      ++cells[rule][ChildOf(parent, div)];
+      ++severity[f["severity"].get<std::string>()];
+      ++status[f["status"].get<std::string>()];
+      ++total;
+      as_of = f["as_of"];
+    }
+    const Json& next = (*page)["next_cursor"];
+    if (!next.is_string()) break;
+    q.cursor = next.get<std::string>();
+  }
+  Json rows = Json::array();
+  Json names = Json::object();
+  for (const auto& [rule, by_child] : cells) {
+    for (const auto& [child, n] : by_child) {
+      rows.push_back({{"rule", rule}, {"division_code", child}, {"count", n}});
+      names[child] = std::string(DivisionName(child));
+    }
+  }
+  HttpResponse r;
+  r.body = Canonicalize(Json{{"division_code", parent},
+                             {"as_of", as_of.empty() ? Json(nullptr) : Json(as_of)},
+                             {"total", total},
+                             {"by_rule_division", rows},
+                             {"division_names", names},
+                             {"by_severity", severity},
+                             {"by_status", status}});
+  return r;
+}
+
+HttpResponse WithFormat(std::string_view route, const HttpRequest& req,
+                        HttpResponse res) {
+  auto it = req.query.find("format");
+  if (it == req.query.end() || it->second.empty() || it->second == "json")
+    return res;
+  if (!HasCsv(route)) return res;  // unknown parameters are ignored
+  if (it->second != "csv") {
+    return http::Problem(400, "invalid_field", "format must be json or csv",
+                         "/format");
+  }
+  if (res.status != 200) return res;
+  auto csv = CsvOf(route, Json::parse(res.body));
+  if (!csv) return res;
+  res.body = std::move(*csv);
+  res.content_type = "text/csv; charset=utf-8";
+  res.headers.emplace_back(
+      "Content-Disposition",
+      "attachment; filename=\"" + CsvFileName(route) + "\"");
+  return res;
+}
+
+}  // namespace fl::console
