@@ -25,5 +25,6 @@ int BenchProjections(const Argv& argv);
 int Serve(const Argv& argv);
 int Token(const Argv& argv);
 int Append(const Argv& argv);
+int Tiles(const Argv& argv);  // api/transparency/cmd_tiles.cpp
 
 }  // namespace fl::cli

@@ -44,6 +44,8 @@ const Command kCommands[] = {
     {"replay", fl::cli::Replay,
      "replay --data DIR [--as-of DATE] [--until-seq N] [--scratch DIR] --out FILE\n"
      "        rebuild every projection from entry 0; balances and flags as JSON"},
+    {"tiles", fl::cli::Tiles,
+     "tiles --data DIR --out DIR2                      the log as C2SP tlog-tiles static files"},
     {"checkpoint", fl::cli::ShowCheckpoint,
      "checkpoint --data DIR                            print the newest signed checkpoint"},
     {"entry", fl::cli::ShowEntry,
