@@ -23,5 +23,6 @@ int BenchProjections(const Args& args);
 int Serve(const Args& args);
 int Token(const Args& args);
 int Append(const Args& args);
+int Tiles(const Args& args);  // cmd_tiles.cpp
 
 }  // namespace fl::cli
