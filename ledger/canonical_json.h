@@ -3,12 +3,12 @@
 #pragma once
 
 #include <cstddef>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 
-#include <nlohmann/json.hpp>
-
 #include "crypto/status.h"
+#include "ledger/limits.h"
 
 namespace fl {
 
@@ -16,8 +16,8 @@ using Json = nlohmann::json;
 
 struct JsonLimits {
   // Deepest nesting of arrays/objects; the root container is depth 1.
-  int max_depth = 32;
-  std::size_t max_bytes = 1 << 20;
+  int max_depth = limits::kMaxEventDepth;
+  std::size_t max_bytes = limits::kMaxBodyBytes;
 };
 
 // Refuses, with the API.md codes (all 400 but size, 413):

@@ -70,12 +70,12 @@ class Check {
     auto v = Get(key);
     if (!v.ok()) return v.error();
     if (!v->has_value()) {
-      return MakeError(422, "unknown_reference",
+      return MakeError(Code::kFailedPrecondition, "unknown_reference",
                        std::string(what) + " " + key.substr(2) + " is unknown",
                        std::string(field));
     }
     auto r = DecodeSubject(**v);
-    if (!r) return Internal("corrupt index row " + key);
+    if (!r) return DataLoss("corrupt index row " + key);
     return *r;
   }
   Status MustBeNew(const std::string& key, std::string_view field,
@@ -84,7 +84,7 @@ class Check {
     if (!v.ok()) return v.error();
     if (v->has_value()) {
       return MakeError(
-          400, "invalid_field",
+          Code::kInvalidArgument, "invalid_field",
           std::string(what) + " " + key.substr(2) + " already exists",
           std::string(field));
     }
@@ -110,13 +110,13 @@ Status Check::Signature(bool check_signatures) {
     auto raw = Base64Decode(Str(data_, "public_key"));
     if (e_.type != "agency.registered" || Str(data_, "kind") != "admin" ||
         Str(data_, "agency") != e_.agency || !raw || raw->size() != 32) {
-      return MakeError(400, "invalid_field",
+      return MakeError(Code::kInvalidArgument, "invalid_field",
                        "the genesis entry must be the admin's own "
                        "agency.registered");
     }
     std::memcpy(key.data(), raw->data(), 32);
     if (KeyId(key) != e_.key_id) {
-      return MakeError(401, "unknown_key",
+      return MakeError(Code::kUnauthenticated, "unknown_key",
                        "genesis must be signed by its data.public_key",
                        "/signature/key_id");
     }
@@ -128,23 +128,23 @@ Status Check::Signature(bool check_signatures) {
     auto rec = row->has_value() ? DecodeKey(**row) : std::nullopt;
     if (!rec || rec->agency != e_.agency) {
       return MakeError(
-          401, "unknown_key",
+          Code::kUnauthenticated, "unknown_key",
           "key " + e_.key_id + " is not registered to agency " + e_.agency,
           "/signature/key_id");
     }
     if (rec->revoked_seq < seq_) {
-      return MakeError(401, "key_revoked",
+      return MakeError(Code::kUnauthenticated, "key_revoked",
                        "key " + e_.key_id + " was revoked at seq " +
                            std::to_string(rec->revoked_seq),
                        "/signature/key_id");
     }
     auto raw = Base64Decode(rec->public_key_b64);
-    if (!raw || raw->size() != 32) return Internal("corrupt key row");
+    if (!raw || raw->size() != 32) return DataLoss("corrupt key row");
     std::memcpy(key.data(), raw->data(), 32);
     auto arow = Get(AgencyKey(e_.agency));
     if (!arow.ok()) return arow.error();
     auto arec = arow->has_value() ? DecodeAgency(**arow) : std::nullopt;
-    if (!arec) return Internal("key without agency row: " + e_.agency);
+    if (!arec) return DataLoss("key without agency row: " + e_.agency);
     agency_ = *arec;
   }
   if (!check_signatures) return Status::Ok();
@@ -157,8 +157,8 @@ Status Check::Signature(bool check_signatures) {
         Ed25519Verify(key, SignedMessage(e_.canonical_event), AsBytes(e_.sig));
   }
   if (!valid) {
-    return MakeError(401, "bad_signature", "signature does not verify",
-                     "/signature/sig");
+    return MakeError(Code::kUnauthenticated, "bad_signature",
+                     "signature does not verify", "/signature/sig");
   }
   return Status::Ok();
 }
@@ -172,7 +172,7 @@ Result<std::string> Check::EventDivision() {
     if (!row.ok()) return row.error();
     auto rec = row->has_value() ? DecodeAgency(**row) : std::nullopt;
     if (!rec) {
-      return MakeError(422, "unknown_reference",
+      return MakeError(Code::kFailedPrecondition, "unknown_reference",
                        "agency " + Str(data_, "agency") + " is unknown",
                        Ptr("agency"));
     }
@@ -230,20 +230,20 @@ Status Check::NewKey(std::string_view field) {
   auto raw = Base64Decode(Str(data_, "public_key"));
   PublicKey key{};
   if (!raw || raw->size() != 32) {
-    return MakeError(400, "invalid_field", "public_key must be 32 bytes",
-                     Ptr(field));
+    return MakeError(Code::kInvalidArgument, "invalid_field",
+                     "public_key must be 32 bytes", Ptr(field));
   }
   std::memcpy(key.data(), raw->data(), 32);
   if (!IsAcceptablePublicKey(key)) {
-    return MakeError(400, "invalid_field",
+    return MakeError(Code::kInvalidArgument, "invalid_field",
                      "public_key is not a valid Ed25519 key", Ptr(field));
   }
   std::string id = KeyId(key);
   auto row = Get(KeyKey(id));
   if (!row.ok()) return row.error();
   if (row->has_value()) {
-    return MakeError(400, "invalid_field", "key " + id + " already registered",
-                     Ptr(field));
+    return MakeError(Code::kInvalidArgument, "invalid_field",
+                     "key " + id + " already registered", Ptr(field));
   }
   puts_.emplace_back(KeyKey(id),
                      Encode(KeyRecord{Str(data_, "agency"),
@@ -283,7 +283,7 @@ Status Check::References() {
     if (!row.ok()) return row.error();
     auto rec = row->has_value() ? DecodeKey(**row) : std::nullopt;
     if (!rec || rec->agency != Str(data_, "agency")) {
-      return MakeError(422, "unknown_reference",
+      return MakeError(Code::kFailedPrecondition, "unknown_reference",
                        "key " + Str(data_, "key_id") +
                            " is not registered to " + Str(data_, "agency"),
                        Ptr("key_id"));
@@ -361,7 +361,7 @@ Result<Decision> Check::Run(bool check_signatures) {
         std::memcmp(row.data() + 8, e_.envelope_hash.data(), 32) == 0) {
       return Decision{true, DecodeSeq(row), {}};
     }
-    return MakeError(409, "event_id_conflict",
+    return MakeError(Code::kConflict, "event_id_conflict",
                      "event id " + e_.id + " exists with different content",
                      "/event/id");
   }
@@ -369,14 +369,14 @@ Result<Decision> Check::Run(bool check_signatures) {
 
   const Kinds& kinds = AllowedKinds(e_.type);
   if (!kinds.contains(agency_.kind)) {
-    return MakeError(403, "forbidden_event_type",
+    return MakeError(Code::kPermissionDenied, "forbidden_event_type",
                      "a " + agency_.kind + " agency may not submit " + e_.type,
                      "/event/type");
   }
   auto division = EventDivision();
   if (!division.ok()) return division.error();
   if (!DivisionWithin(*division, agency_.division)) {
-    return MakeError(403, "out_of_scope",
+    return MakeError(Code::kPermissionDenied, "out_of_scope",
                      "division " + *division + " is outside agency " +
                          e_.agency + "'s " + agency_.division);
   }
@@ -385,7 +385,7 @@ Result<Decision> Check::Run(bool check_signatures) {
                      "contract");
     if (!c.ok()) return c.error();
     if (agency_.uscc.empty() || c->extra != agency_.uscc) {
-      return MakeError(403, "out_of_scope",
+      return MakeError(Code::kPermissionDenied, "out_of_scope",
                        "a provider may accept milestones only of its own "
                        "contracts",
                        Ptr("contract_id"));

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "crypto/check.h"
 #include "crypto/ed25519.h"
 #include "crypto/encoding.h"
 #include "ledger/division.h"
@@ -390,6 +391,9 @@ void ApplyEvent(State& s, const Event& e) {
 }  // namespace
 
 void Apply(State& s, const Event& e) {
+  // A gap or a repeat would fold the log wrongly and silently; stop instead.
+  FL_CHECK(e.seq == s.next_seq, "projector applied up to seq ", s.next_seq,
+           " but was given seq ", e.seq);
   s.next_seq = e.seq + 1;
   if (s.filter_as_of != kNoDay && e.occurred > s.filter_as_of) return;
   if (e.seq == 0) {

@@ -551,7 +551,7 @@ TEST_CASE("the entry checker replays keys: revoked, foreign, genesis",
     auto out = CheckAll(f.entries());
     REQUIRE(out.bad_seq);
     CHECK(*out.bad_seq == 4);
-    CHECK(out.error.code == "key_revoked");
+    CHECK(out.error.reason == "key_revoked");
     // Without signature checks (plain `verify`) only the chain counts.
     CHECK_FALSE(CheckAll(f.entries(), false).bad_seq);
 
@@ -587,7 +587,7 @@ TEST_CASE("the entry checker replays keys: revoked, foreign, genesis",
     auto out = CheckAll(f.entries());
     REQUIRE(out.bad_seq);
     CHECK(*out.bad_seq == 3);
-    CHECK(out.error.code == "unknown_key");
+    CHECK(out.error.reason == "unknown_key");
   }
   SECTION("a key registered twice") {
     Forge f;
@@ -624,7 +624,7 @@ TEST_CASE("the entry checker replays keys: revoked, foreign, genesis",
     auto out = CheckAll(entries);
     REQUIRE(out.bad_seq);
     CHECK(*out.bad_seq == 0);
-    CHECK(out.error.code == "not_canonical");
+    CHECK(out.error.reason == "not_canonical");
   }
 }
 
