@@ -9,7 +9,7 @@
 namespace fl {
 
 // What kind of refusal an Error is, in the style of absl::StatusCode. The
-// core says what went wrong; only the HTTP edge (api/http_status_map) turns
+// core says what went wrong; only the HTTP edge (one table in api/) turns
 // (code, reason) into a status number.
 enum class Code {
   kInvalidArgument,     // the request itself is bad; retrying will not help

@@ -20,7 +20,7 @@ struct JsonLimits {
   std::size_t max_bytes = limits::kMaxBodyBytes;
 };
 
-// Refuses, with the API.md codes (all 400 but size, 413):
+// Refuses, with the API.md reasons (invalid argument but size, exhausted):
 //   malformed_json      syntax errors, invalid UTF-8, trailing bytes
 //   duplicate_key       an object names a key twice
 //   non_integer_number  a number with a fraction or exponent

@@ -71,7 +71,7 @@ class Check {
   Result<std::optional<std::string>> Get(const std::string& key) {
     return view_.Get(Store::kIndex, key);
   }
-  // A subject (lot, contract, ...) named by the event: 422 if unknown.
+  // A subject (lot, contract, ...) named by the event: unknown_reference if unknown.
   Result<SubjectRecord> Subject(const std::string& key, std::string_view field,
                                 std::string_view what) {
     auto v = Get(key);
