@@ -40,11 +40,11 @@ struct Wiper {
 };
 
 Error InvalidKey(std::string detail) {
-  return MakeError(400, "invalid_key", std::move(detail));
+  return MakeError(Code::kInvalidArgument, "invalid_key", std::move(detail));
 }
 
 Error IoError(const std::string& what, const std::string& path, int err) {
-  return MakeError(500, "io_error",
+  return MakeError(Code::kInternal, "io_error",
                    what + " " + path + ": " + std::strerror(err));
 }
 
@@ -145,7 +145,7 @@ Status WritePrivateKeyFile(const std::string& path, const PrivateKey& key) {
   Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
   if (fd.get() < 0) {
     if (errno == EEXIST) {
-      return MakeError(409, "already_exists",
+      return MakeError(Code::kConflict, "already_exists",
                        "refusing to overwrite existing key file " + path);
     }
     return IoError("cannot create key file", path, errno);

@@ -77,7 +77,7 @@ std::string_view Chars(const std::uint8_t* p, std::size_t n) {
 }
 
 Error Malformed(std::string detail) {
-  return MakeError(400, "malformed_note", std::move(detail));
+  return MakeError(Code::kInvalidArgument, "malformed_note", std::move(detail));
 }
 
 }  // namespace
@@ -105,7 +105,8 @@ std::string VerifierKeyString(std::string_view name, const PublicKey& key) {
 
 Result<NoteVerifier> ParseVerifierKey(std::string_view text) {
   auto bad = [](std::string detail) {
-    return MakeError(400, "invalid_key", "verifier key: " + detail);
+    return MakeError(Code::kInvalidArgument, "invalid_key",
+                     "verifier key: " + detail);
   };
   // The base64 part may itself hold '+', so split at the first two only.
   std::size_t p1 = text.find('+');
@@ -197,13 +198,13 @@ Result<std::string> OpenNote(std::string_view note,
     // even if another line by the same key checks out.
     if (!Ed25519Verify(verifier.public_key, body,
                        std::string_view(*blob).substr(4))) {
-      return MakeError(401, "bad_signature",
+      return MakeError(Code::kUnauthenticated, "bad_signature",
                        "invalid note signature by " + verifier.name);
     }
     verified = true;
   }
   if (!verified) {
-    return MakeError(401, "bad_signature",
+    return MakeError(Code::kUnauthenticated, "bad_signature",
                      "note has no signature by " + verifier.name);
   }
   return std::string(body);

@@ -8,24 +8,46 @@
 
 namespace fl {
 
-// One refused operation. `code` is a stable code from API.md (e.g.
-// "duplicate_key"), `http_status` the status the HTTP edge answers with,
-// `field` a JSON pointer when one field is to blame.
+// What kind of refusal an Error is, in the style of absl::StatusCode. The
+// core says what went wrong; only the HTTP edge (one table in api/) turns
+// (code, reason) into a status number.
+enum class Code {
+  kInvalidArgument,     // the request itself is bad; retrying will not help
+  kUnauthenticated,     // signature or token does not check out
+  kPermissionDenied,    // authenticated, but not allowed to do this
+  kNotFound,            // the thing asked for does not exist
+  kConflict,            // clashes with something already stored
+  kFailedPrecondition,  // the system is not in a state that allows this
+  kResourceExhausted,   // over a size, count or rate limit
+  kUnavailable,         // try again later (store cannot write, lagging)
+  kDataLoss,            // stored data is damaged: a row that does not decode
+  kInternal,            // a bug or an environment fault with no better name
+};
+
+// "invalid_argument", ... for logs and messages.
+const char* CodeName(Code code);
+
+// One refused operation. `reason` is the stable code string of API.md (e.g.
+// "duplicate_key"), `field` a JSON pointer when one field is to blame.
 struct Error {
-  int http_status = 500;
-  std::string code = "internal";
+  Code code = Code::kInternal;
+  std::string reason = "internal";
   std::string detail;
   std::string field;
 };
 
-inline Error MakeError(int http_status, std::string code, std::string detail,
+inline Error MakeError(Code code, std::string reason, std::string detail,
                        std::string field = {}) {
-  return Error{http_status, std::move(code), std::move(detail),
-               std::move(field)};
+  return Error{code, std::move(reason), std::move(detail), std::move(field)};
 }
 
 inline Error Internal(std::string detail) {
-  return MakeError(500, "internal", std::move(detail));
+  return MakeError(Code::kInternal, "internal", std::move(detail));
+}
+
+// A stored row, entry or file that should decode and does not.
+inline Error DataLoss(std::string detail) {
+  return MakeError(Code::kDataLoss, "data_loss", std::move(detail));
 }
 
 template <class T>

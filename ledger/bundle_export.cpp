@@ -24,7 +24,8 @@ namespace {
 namespace fs = std::filesystem;
 
 Error IoError(const std::string& what, int err) {
-  return MakeError(500, "io_error", what + ": " + std::strerror(err));
+  return MakeError(Code::kInternal, "io_error",
+                   what + ": " + std::strerror(err));
 }
 
 // A file descriptor, closed on destruction.
@@ -103,13 +104,13 @@ Result<bool> CheckOutDir(const std::string& out) {
   }
   if (st.type() == fs::file_type::not_found) return false;
   if (st.type() != fs::file_type::directory) {
-    return MakeError(409, "out_not_empty",
+    return MakeError(Code::kConflict, "out_not_empty",
                      out + " exists and is not a directory");
   }
   bool empty = fs::is_empty(out, ec);
   if (ec) return IoError("cannot read " + out, ec.value());
   if (!empty) {
-    return MakeError(409, "out_not_empty",
+    return MakeError(Code::kConflict, "out_not_empty",
                      out +
                          " exists and is not empty; export writes only "
                          "into a new or empty directory");
@@ -185,7 +186,7 @@ class Exporter {
  private:
   static constexpr std::size_t kFlushAt = 1 << 20;
   static Error Corrupt(const std::string& what) {
-    return MakeError(500, "corrupt_ledger",
+    return MakeError(Code::kDataLoss, "corrupt_ledger",
                      what + " (run fundledger verify on the ledger)");
   }
 

@@ -14,16 +14,16 @@
 #include "ledger/checkpoint.h"
 #include "ledger/entry.h"
 #include "ledger/entry_checker.h"
+#include "ledger/limits.h"
 #include "ledger/merkle.h"
 
 namespace fl {
 namespace {
 
-// LEDGER.md 1: no entry is longer.
-constexpr std::size_t kMaxEntryBytes = 65535;
+using limits::kMaxEntryBytes;
 
 Error BadBundle(std::string detail) {
-  return MakeError(400, "bad_bundle", std::move(detail));
+  return MakeError(Code::kInvalidArgument, "bad_bundle", std::move(detail));
 }
 
 // A small text file, whole.
@@ -162,7 +162,7 @@ Result<BundleReport> BundleVerifier::Run() {
     }
     auto leaf = checker_.Check(line);
     if (!leaf.ok()) {
-      if (leaf.error().code == kPrevMismatch && seq > 0 &&
+      if (leaf.error().reason == kPrevMismatch && seq > 0 &&
           PreviousChanged(line)) {
         return Fail(seq - 1, "its hash is not the prev of seq " +
                                  std::to_string(seq) +

@@ -88,7 +88,8 @@ class StrictSax {
   }
   bool string(std::string& v) { return Add(Json(std::move(v))); }
   bool binary(Json::binary_t& /*v*/) {
-    return Fail(MakeError(400, "malformed_json", "binary values not allowed"));
+    return Fail(MakeError(Code::kInvalidArgument, "malformed_json",
+                          "binary values not allowed"));
   }
 
   bool start_object(std::size_t /*n*/) { return Open(Json::value_t::object); }
@@ -99,7 +100,7 @@ class StrictSax {
     f.key = &it->first;
     if (!inserted) {
       std::string where = Pointer();
-      return Fail(MakeError(400, "duplicate_key",
+      return Fail(MakeError(Code::kInvalidArgument, "duplicate_key",
                             "duplicate object key at " + where, where));
     }
     f.slot = &it->second;
@@ -125,7 +126,7 @@ class StrictSax {
     }
     // nlohmann counts bytes read, the offending one included.
     std::size_t offset = position > 0 ? position - 1 : 0;
-    return Fail(MakeError(400, "malformed_json",
+    return Fail(MakeError(Code::kInvalidArgument, "malformed_json",
                           "invalid JSON at byte offset " +
                               std::to_string(offset) + ": " +
                               CleanParserMessage(ex.what())));
@@ -162,7 +163,7 @@ class StrictSax {
   bool Open(Json::value_t type) {
     if (static_cast<int>(stack_.size()) >= max_depth_) {
       std::string where = Pointer();
-      return Fail(MakeError(400, "too_deep",
+      return Fail(MakeError(Code::kInvalidArgument, "too_deep",
                             "nesting deeper than " +
                                 std::to_string(max_depth_) + " at " +
                                 (where.empty() ? "/" : where),
@@ -176,7 +177,7 @@ class StrictSax {
 
   bool OutOfRange(std::string_view token) {
     std::string where = Pointer();
-    return Fail(MakeError(400, "invalid_field",
+    return Fail(MakeError(Code::kInvalidArgument, "invalid_field",
                           "integer " + std::string(token.substr(0, 40)) +
                               " outside +-(2^53-1) at " +
                               (where.empty() ? "/" : where),
@@ -184,7 +185,7 @@ class StrictSax {
   }
   bool NonInteger(std::string_view token) {
     std::string where = Pointer();
-    return Fail(MakeError(400, "non_integer_number",
+    return Fail(MakeError(Code::kInvalidArgument, "non_integer_number",
                           "number " + std::string(token.substr(0, 40)) +
                               " has a fraction or exponent at " +
                               (where.empty() ? "/" : where),
@@ -435,14 +436,14 @@ void AppendValue(std::string& out, const Json& v) {
 
 Result<Json> ParseStrict(std::string_view text, const JsonLimits& limits) {
   if (text.size() > limits.max_bytes) {
-    return MakeError(413, "payload_too_large",
+    return MakeError(Code::kResourceExhausted, "payload_too_large",
                      "JSON text is " + std::to_string(text.size()) +
                          " bytes, over the limit of " +
                          std::to_string(limits.max_bytes));
   }
   // nlohmann skips a UTF-8 byte order mark; RFC 8259 forbids sending one.
   if (text.starts_with("\xEF\xBB\xBF")) {
-    return MakeError(400, "malformed_json",
+    return MakeError(Code::kInvalidArgument, "malformed_json",
                      "invalid JSON at byte offset 0: byte order mark");
   }
   StrictSax sax(limits.max_depth);
@@ -451,7 +452,7 @@ Result<Json> ParseStrict(std::string_view text, const JsonLimits& limits) {
                             /*ignore_comments=*/false);
   if (!ok || sax.error()) {
     if (sax.error()) return std::move(*sax.error());
-    return MakeError(400, "malformed_json", "invalid JSON");
+    return MakeError(Code::kInvalidArgument, "malformed_json", "invalid JSON");
   }
   return std::move(sax.root());
 }

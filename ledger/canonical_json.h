@@ -3,12 +3,12 @@
 #pragma once
 
 #include <cstddef>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 
-#include <nlohmann/json.hpp>
-
 #include "crypto/status.h"
+#include "ledger/limits.h"
 
 namespace fl {
 
@@ -16,11 +16,11 @@ using Json = nlohmann::json;
 
 struct JsonLimits {
   // Deepest nesting of arrays/objects; the root container is depth 1.
-  int max_depth = 32;
-  std::size_t max_bytes = 1 << 20;
+  int max_depth = limits::kMaxEventDepth;
+  std::size_t max_bytes = limits::kMaxBodyBytes;
 };
 
-// Refuses, with the API.md codes (all 400 but size, 413):
+// Refuses, with the API.md reasons (invalid argument but size, exhausted):
 //   malformed_json      syntax errors, invalid UTF-8, trailing bytes
 //   duplicate_key       an object names a key twice
 //   non_integer_number  a number with a fraction or exponent

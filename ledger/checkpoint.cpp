@@ -31,22 +31,24 @@ Result<Checkpoint> OpenCheckpoint(std::string_view note,
   // Extension lines after the root are allowed by tlog-checkpoint; we
   // write none and ignore any.
   if (nl3 == b.npos) {
-    return MakeError(400, "bad_checkpoint", "checkpoint body too short");
+    return MakeError(Code::kInvalidArgument, "bad_checkpoint",
+                     "checkpoint body too short");
   }
   c.origin = std::string(b.substr(0, nl1));
   if (c.origin != verifier.name) {
-    return MakeError(400, "bad_checkpoint", "checkpoint origin mismatch");
+    return MakeError(Code::kInvalidArgument, "bad_checkpoint",
+                     "checkpoint origin mismatch");
   }
   std::string_view size = b.substr(nl1 + 1, nl2 - nl1 - 1);
   auto [p, ec] =
       std::from_chars(size.data(), size.data() + size.size(), c.size);
   if (ec != std::errc() || p != size.data() + size.size() || size.empty() ||
       (size.size() > 1 && size[0] == '0')) {
-    return MakeError(400, "bad_checkpoint", "bad tree size");
+    return MakeError(Code::kInvalidArgument, "bad_checkpoint", "bad tree size");
   }
   auto root = Base64Decode(b.substr(nl2 + 1, nl3 - nl2 - 1));
   if (!root || root->size() != 32) {
-    return MakeError(400, "bad_checkpoint", "bad root hash");
+    return MakeError(Code::kInvalidArgument, "bad_checkpoint", "bad root hash");
   }
   std::copy(root->begin(), root->end(), c.root.begin());
   return c;

@@ -9,7 +9,7 @@ namespace fl {
 namespace {
 
 Error Malformed(std::string detail) {
-  return MakeError(500, "corrupt_entry", std::move(detail));
+  return MakeError(Code::kDataLoss, "corrupt_entry", std::move(detail));
 }
 
 // Returns the end of the JSON object or array starting at `pos`, or npos.

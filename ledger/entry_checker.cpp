@@ -5,13 +5,14 @@
 #include "crypto/encoding.h"
 #include "ledger/canonical_json.h"
 #include "ledger/entry.h"
+#include "ledger/limits.h"
 #include "ledger/merkle.h"
 
 namespace fl {
 namespace {
 
 Error Bad(std::string_view code, std::string detail) {
-  return MakeError(500, std::string(code), std::move(detail));
+  return MakeError(Code::kDataLoss, std::string(code), std::move(detail));
 }
 
 // True when `hex` is the lowercase hex of `h`, without allocating.
@@ -65,10 +66,10 @@ Result<Hash> EntryChecker::Check(std::string_view entry) {
 Status EntryChecker::CheckSignature(std::string_view bytes,
                                     std::string_view event_text) {
   const std::uint64_t seq = next_seq_;
-  JsonLimits limits;
-  limits.max_depth = 33;  // the event's 32 levels inside the entry
-  limits.max_bytes = 65535;
-  auto entry = ParseStrict(bytes, limits);
+  JsonLimits json_limits;
+  json_limits.max_depth = limits::kMaxEntryDepth;
+  json_limits.max_bytes = limits::kMaxEntryBytes;
+  auto entry = ParseStrict(bytes, json_limits);
   if (!entry.ok()) {
     return Bad("not_canonical",
                "entry is not strict JSON: " + entry.error().detail);

@@ -11,15 +11,14 @@
 
 #include "crypto/encoding.h"
 #include "ledger/division.h"
+#include "ledger/limits.h"
 #include "ledger/uscc.h"
 
 namespace fl {
 namespace {
 
 // LEDGER.md 1: the canonical event may not exceed this many bytes.
-constexpr std::size_t kMaxCanonicalEventBytes = 60000;
 // LEDGER.md 2: nesting within `event`, its root object being depth 1.
-constexpr int kMaxEventDepth = 32;
 // EVENTS.md: amounts are integer fen > 0 and <= 10^15.
 constexpr std::int64_t kMaxFen = 1'000'000'000'000'000;
 // Not in the spec: bounds free text so one field cannot eat the budget
@@ -133,7 +132,7 @@ std::string Label(std::string_view ptr) {
 }
 
 Error Invalid(const std::string& ptr, std::string_view what) {
-  return MakeError(400, "invalid_field",
+  return MakeError(Code::kInvalidArgument, "invalid_field",
                    Label(ptr) + " must be " + std::string(what), ptr);
 }
 
@@ -308,7 +307,7 @@ Status ItemsSumToValue(const Json& items, const Json& data,
     if (sum > kMaxFen) break;  // already wrong; never overflows
   }
   if (sum != value) {
-    return MakeError(400, "invalid_field",
+    return MakeError(Code::kInvalidArgument, "invalid_field",
                      "data.items amounts must add up to data.value_fen (" +
                          std::to_string(sum) + " != " + std::to_string(value) +
                          ")",
@@ -597,7 +596,7 @@ Status CheckValue(const Field& f, const Json& v, const Json& parent,
     case kEventType:
       if (!s) return Invalid(ptr, "a string");
       if (!FindType(*s)) {
-        return MakeError(400, "unknown_event_type",
+        return MakeError(Code::kInvalidArgument, "unknown_event_type",
                          "unknown event type " + Quote(*s), ptr);
       }
       break;
@@ -642,7 +641,7 @@ Status CheckRecord(const Json& obj, const Record& rec, std::string& ptr) {
     if (!known) {
       PushToken(ptr, key);
       return MakeError(
-          400, "unknown_field",
+          Code::kInvalidArgument, "unknown_field",
           "unknown field " + Quote(key) + " in " + Label(ptr.substr(0, base)),
           ptr);
     }
@@ -652,8 +651,8 @@ Status CheckRecord(const Json& obj, const Record& rec, std::string& ptr) {
     auto it = obj.find(f.name);
     if (it == obj.end()) {
       if (!f.optional) {
-        return MakeError(400, "missing_field", Label(ptr) + " is required",
-                         ptr);
+        return MakeError(Code::kInvalidArgument, "missing_field",
+                         Label(ptr) + " is required", ptr);
       }
     } else {
       FL_RETURN_IF_ERROR(CheckValue(f, *it, obj, ptr));
@@ -693,16 +692,20 @@ Status ValidateEnvelope(const Json& envelope) {
   if (envelope.is_object()) {
     if (auto it = envelope.find("event"); it != envelope.end()) {
       std::size_t size = Canonicalize(*it).size();
-      if (size > kMaxCanonicalEventBytes) {
-        return MakeError(413, "payload_too_large",
+      if (size > limits::kMaxCanonicalEventBytes) {
+        return MakeError(Code::kResourceExhausted, "payload_too_large",
                          "canonical event is " + std::to_string(size) +
-                             " bytes, over the limit of 60000",
+                             " bytes, over the limit of " +
+                             std::to_string(limits::kMaxCanonicalEventBytes),
                          "/event");
       }
       std::string ptr = "/event";
-      if (auto hit = TooDeep(*it, 1, kMaxEventDepth, ptr)) {
-        return MakeError(400, "too_deep",
-                         "event nests deeper than 32 at " + *hit, *hit);
+      if (auto hit = TooDeep(*it, 1, limits::kMaxEventDepth, ptr)) {
+        return MakeError(Code::kInvalidArgument, "too_deep",
+                         "event nests deeper than " +
+                             std::to_string(limits::kMaxEventDepth) + " at " +
+                             *hit,
+                         *hit);
       }
     }
   }

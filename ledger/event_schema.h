@@ -13,8 +13,8 @@
 namespace fl {
 
 // `envelope` is {"event": {...}, "signature": {...}} as parsed by
-// ParseStrict. Errors carry API.md codes (400 invalid_field, unknown_field,
-// missing_field, unknown_event_type; 413 payload_too_large when the
+// ParseStrict. Errors carry API.md reasons (invalid_field, unknown_field,
+// missing_field, unknown_event_type; payload_too_large when the
 // canonical event is over 60,000 bytes) and `field` as a JSON pointer into
 // the envelope, e.g. "/event/data/amount_fen".
 Status ValidateEnvelope(const Json& envelope);

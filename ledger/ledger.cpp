@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
@@ -14,6 +15,7 @@
 #include <shared_mutex>
 #include <unordered_map>
 
+#include "crypto/check.h"
 #include "crypto/encoding.h"
 #include "crypto/key_file.h"
 #include "crypto/signed_note.h"
@@ -22,6 +24,7 @@
 #include "ledger/envelope.h"
 #include "ledger/event_schema.h"
 #include "ledger/index_records.h"
+#include "ledger/limits.h"
 #include "ledger/merkle.h"
 #include "ledger/node_store.h"
 #include "ledger/overlay.h"
@@ -39,12 +42,10 @@ constexpr std::string_view kMetaCheckpoint = "checkpoint";
 // meta, and one whenever the size crosses a multiple of this is kept for
 // good, so `verify` checks a bounded number of signatures per entry.
 constexpr std::uint64_t kCheckpointEvery = 1024;
-// A group stops taking writers once it holds this many events; a single
-// batch (at most 1000 by API.md) always fits.
-constexpr std::size_t kMaxGroupEvents = 4096;
 
 Error OutOfRange(std::string detail) {
-  return MakeError(422, "tree_size_out_of_range", std::move(detail));
+  return MakeError(Code::kInvalidArgument, "tree_size_out_of_range",
+                   std::move(detail));
 }
 
 }  // namespace
@@ -133,7 +134,7 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir,
     auto cp = impl->store->Get(Store::kMeta, kMetaCheckpoint, &found);
     if (!cp.ok()) return cp.error();
     if (!found)
-      return Internal("no checkpoint for tree size " + std::to_string(n));
+      return DataLoss("no checkpoint for tree size " + std::to_string(n));
     impl->checkpoint = *cp;
   } else {
     impl->checkpoint = SignCheckpoint(Checkpoint{info.origin, 0, EmptyRoot()},
@@ -148,15 +149,20 @@ Result<InitResult> Ledger::Init(const std::string& dir,
   std::error_code ec;
   if (options.name.empty() ||
       options.name.find_first_of(" \n\t+") != std::string::npos) {
-    return MakeError(400, "invalid_field",
+    return MakeError(Code::kInvalidArgument, "invalid_field",
                      "ledger name must be non-empty, without spaces or '+'");
   }
   if (fs::exists(dir, ec) && !fs::is_empty(dir, ec)) {
-    return MakeError(400, "invalid_field", dir + " exists and is not empty");
+    return MakeError(Code::kInvalidArgument, "invalid_field",
+                     dir + " exists and is not empty");
   }
   fs::create_directories(dir, ec);
   if (ec) return Internal("cannot create " + dir + ": " + ec.message());
-  ::chmod(dir.c_str(), 0700);
+  // The directory holds the private keys: a failed chmod must not leave them
+  // readable by others unnoticed.
+  if (::chmod(dir.c_str(), 0700) != 0) {
+    return Internal("cannot chmod 0700 " + dir + ": " + std::strerror(errno));
+  }
 
   InitResult out;
   out.ledger_key_file = dir + "/ledger.pem";
@@ -196,9 +202,9 @@ Result<InitResult> Ledger::Init(const std::string& dir,
 }
 
 PreparedEvent Ledger::Prepare(std::string_view envelope_json) const {
-  JsonLimits limits;
-  limits.max_depth = 33;  // the event's own root is depth 1 (LEDGER.md 2)
-  auto parsed = ParseStrict(envelope_json, limits);
+  JsonLimits json_limits;
+  json_limits.max_depth = limits::kMaxEnvelopeDepth;
+  auto parsed = ParseStrict(envelope_json, json_limits);
   if (!parsed.ok()) {
     PreparedEvent e;
     e.error = parsed.error();
@@ -269,7 +275,8 @@ std::vector<UnitResult> Ledger::Impl::Enqueue(
     for (std::size_t i = 0; i < units.size(); ++i) {
       for (std::size_t j = 0; j < units[i].size(); ++j) {
         refused[i].errors.push_back(
-            {j, Internal("ledger opened read-only: append refused")});
+            {j, MakeError(Code::kFailedPrecondition, "read_only",
+                          "ledger opened read-only: append refused")});
       }
     }
     return refused;
@@ -288,7 +295,7 @@ std::vector<UnitResult> Ledger::Impl::Enqueue(
   for (Writer* x : queue) {
     std::size_t n = 0;
     for (const auto& u : *x->units) n += u.size();
-    if (!group.empty() && events + n > kMaxGroupEvents) break;
+    if (!group.empty() && events + n > limits::kMaxGroupEvents) break;
     group.push_back(x);
     events += n;
   }
@@ -309,7 +316,7 @@ Result<std::pair<Hash, std::string>> Ledger::Impl::StoredLeaf(
   bool found = false;
   auto entry = store->Get(Store::kEntries, EncodeSeq(seq), &found);
   if (!entry.ok()) return entry.error();
-  if (!found) return Internal("entry " + std::to_string(seq) + " missing");
+  if (!found) return DataLoss("entry " + std::to_string(seq) + " missing");
   auto view = ScanEntry(*entry);
   if (!view.ok()) return view.error();
   return std::make_pair(LeafHash(*entry), std::string(view->recorded_at));
@@ -334,6 +341,10 @@ void Ledger::Impl::Commit(const std::vector<Writer*>& group) {
       if (stopped) continue;
       Overlay unit_view(*store, &group_view);
       std::vector<Decision> decisions;
+      // Leaf and time of repeats stored before this group, read now so a
+      // failed read refuses the unit before anything is written (never a
+      // receipt with a zero leaf hash).
+      std::unordered_map<std::size_t, std::pair<Hash, std::string>> earlier;
       std::uint64_t seq = next;
       for (std::size_t i = 0; i < unit.size(); ++i) {
         const PreparedEvent& e = unit[i];
@@ -346,6 +357,14 @@ void Ledger::Impl::Commit(const std::vector<Writer*>& group) {
         if (!d.ok()) {
           res.errors.push_back({i, d.error()});
           continue;
+        }
+        if (d->repeat && d->first_seq < start) {
+          auto stored = StoredLeaf(d->first_seq);
+          if (!stored.ok()) {
+            res.errors.push_back({i, stored.error()});
+            continue;
+          }
+          earlier[i] = std::move(*stored);
         }
         if (!d->repeat) ++seq;
         decisions.push_back(*d);
@@ -362,7 +381,11 @@ void Ledger::Impl::Commit(const std::vector<Writer*>& group) {
         if (decisions[i].repeat) {
           r.repeat = true;
           r.seq = decisions[i].first_seq;
-          continue;  // leaf and time filled below
+          if (auto it = earlier.find(i); it != earlier.end()) {
+            r.leaf_hash = it->second.first;
+            r.recorded_at = it->second.second;
+          }
+          continue;  // a repeat from this group: leaf and time filled below
         }
         std::string entry = BuildEntry(
             next, prev, recorded_at, e.canonical_event, e.canonical_signature);
@@ -383,12 +406,16 @@ void Ledger::Impl::Commit(const std::vector<Writer*>& group) {
         prev = leaf;
         ++next;
       }
+      FL_CHECK(next == seq, "unit stored up to seq ", next,
+               " but its checks counted ", seq);
     }
     for (auto& res : w->results) {
       for (auto& r : res.receipts) receipts.push_back(&r);
     }
   }
 
+  FL_CHECK(new_range.size() == next, "tree size ", new_range.size(),
+           " after appending up to seq ", next);
   std::string note;
   if (next > start) {
     for (const auto& [key, value] : group_view.rows()) {
@@ -456,18 +483,14 @@ void Ledger::Impl::Commit(const std::vector<Writer*>& group) {
   }
   for (Receipt* r : receipts) {
     r->checkpoint = note;
-    if (!r->repeat) continue;
+    if (!r->repeat || r->seq < start) continue;
+    // The first copy was checked against this group's view, so it is one
+    // of the entries this group just stored.
     auto it = new_leaves.find(r->seq);
-    if (it != new_leaves.end()) {
-      r->leaf_hash = it->second;
-      r->recorded_at = recorded_at;
-      continue;
-    }
-    auto stored = StoredLeaf(r->seq);
-    if (stored.ok()) {
-      r->leaf_hash = stored->first;
-      r->recorded_at = stored->second;
-    }
+    FL_CHECK(it != new_leaves.end(), "repeat of seq ", r->seq,
+             " not stored by this group [", start, ", ", next, ")");
+    r->leaf_hash = it->second;
+    r->recorded_at = recorded_at;
   }
 }
 
@@ -491,12 +514,13 @@ std::string Ledger::LatestCheckpoint() const {
 
 Result<std::string> Ledger::EntryAt(std::uint64_t seq) const {
   if (seq >= TreeSize()) {
-    return MakeError(404, "not_found", "no entry " + std::to_string(seq));
+    return MakeError(Code::kNotFound, "not_found",
+                     "no entry " + std::to_string(seq));
   }
   bool found = false;
   auto v = impl_->store->Get(Store::kEntries, EncodeSeq(seq), &found);
   if (!v.ok()) return v.error();
-  if (!found) return Internal("entry " + std::to_string(seq) + " missing");
+  if (!found) return DataLoss("entry " + std::to_string(seq) + " missing");
   return v;
 }
 
@@ -512,14 +536,15 @@ Status Ledger::ForEachEntry(
     auto key = it->key();
     if (key.size() != 8 ||
         DecodeSeq(std::string_view(key.data(), key.size())) != want) {
-      return Internal("entry " + std::to_string(want) + " missing");
+      return DataLoss("entry " + std::to_string(want) + " missing");
     }
     auto v = it->value();
     if (!fn(want, std::string_view(v.data(), v.size()))) return Status::Ok();
     ++want;
   }
   if (!it->status().ok()) return FromRocks(it->status(), "entry scan");
-  if (want != end) return Internal("entry " + std::to_string(want) + " missing");
+  if (want != end)
+    return DataLoss("entry " + std::to_string(want) + " missing");
   return Status::Ok();
 }
 
@@ -532,13 +557,14 @@ std::uint64_t Ledger::WaitForGrowth(std::uint64_t size, int timeout_ms) const {
 
 Result<std::string> Ledger::EntryDivision(std::uint64_t seq) const {
   if (seq >= TreeSize()) {
-    return MakeError(404, "not_found", "no entry " + std::to_string(seq));
+    return MakeError(Code::kNotFound, "not_found",
+                     "no entry " + std::to_string(seq));
   }
   bool found = false;
   auto v = impl_->store->Get(Store::kIndex, EntryDivisionKey(seq), &found);
   if (!v.ok()) return v.error();
   if (!found)
-    return Internal("no division row for entry " + std::to_string(seq));
+    return DataLoss("no division row for entry " + std::to_string(seq));
   return v;
 }
 

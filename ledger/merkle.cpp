@@ -20,7 +20,8 @@ Sha256Hasher& ThreadHasher() {
 }
 
 Error OutOfRange(std::string detail) {
-  return MakeError(422, "tree_size_out_of_range", std::move(detail));
+  return MakeError(Code::kInvalidArgument, "tree_size_out_of_range",
+                   std::move(detail));
 }
 
 // Index of the complete subtree of 2^level leaves that a tree of `size`

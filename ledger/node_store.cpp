@@ -9,7 +9,7 @@ Result<Hash> StoredNodes::Node(unsigned level, std::uint64_t index) const {
   auto v = store_.Get(Store::kTree, TreeKey(level, index), &found);
   if (!v.ok()) return v.error();
   if (!found || v->size() != 32) {
-    return Internal("tree node " + std::to_string(level) + "/" +
+    return DataLoss("tree node " + std::to_string(level) + "/" +
                     std::to_string(index) + " missing");
   }
   Hash h;

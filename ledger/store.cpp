@@ -32,7 +32,16 @@ rocksdb::ColumnFamilyOptions FamilyOptions(
 }  // namespace
 
 Error FromRocks(const rocksdb::Status& s, std::string_view what) {
+  // Corruption is damaged stored data; anything else (I/O, busy) is not.
+  if (s.IsCorruption()) {
+    return DataLoss(std::string(what) + ": " + s.ToString());
+  }
   return Internal(std::string(what) + ": " + s.ToString());
+}
+
+Status CheckRocks(const rocksdb::Status& s, std::string_view what) {
+  if (s.ok()) return Status::Ok();
+  return FromRocks(s, what);
 }
 
 Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, Mode mode) {

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "crypto/status.h"
+#include "ledger/rocks_codec.h"
 
 namespace fl {
 
@@ -52,10 +53,6 @@ class Store {
   rocksdb::ColumnFamilyHandle* handles_[kFamilyCount] = {};
 };
 
-std::string EncodeSeq(std::uint64_t seq);  // 8 bytes big-endian
-std::uint64_t DecodeSeq(std::string_view bytes);
 std::string TreeKey(unsigned level, std::uint64_t index);
-
-Error FromRocks(const rocksdb::Status& s, std::string_view what);
 
 }  // namespace fl

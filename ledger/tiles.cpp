@@ -7,7 +7,7 @@ namespace fl {
 namespace {
 
 Error NotATile(std::string_view path) {
-  return MakeError(404, "not_found",
+  return MakeError(Code::kNotFound, "not_found",
                    "not a canonical tile path: " + std::string(path));
 }
 
@@ -158,14 +158,14 @@ Result<std::vector<std::string>> DecodeEntryBundle(std::string_view bundle) {
   std::vector<std::string> out;
   while (!bundle.empty()) {
     if (bundle.size() < 2) {
-      return MakeError(422, "bad_bundle", "entry bundle ends inside a length");
+      return MakeError(Code::kDataLoss, "bad_bundle", "entry bundle ends inside a length");
     }
     const std::size_t n =
         (static_cast<std::size_t>(static_cast<unsigned char>(bundle[0])) << 8) |
         static_cast<unsigned char>(bundle[1]);
     bundle.remove_prefix(2);
     if (bundle.size() < n) {
-      return MakeError(422, "bad_bundle", "entry bundle ends inside entry " +
+      return MakeError(Code::kDataLoss, "bad_bundle", "entry bundle ends inside entry " +
                                               std::to_string(out.size()));
     }
     out.emplace_back(bundle.substr(0, n));
@@ -180,7 +180,7 @@ Result<std::string> TileNodes::Tile(const TileRef& tile) const {
   auto bytes = fetch_(tile);
   if (!bytes.ok()) return bytes.error();
   if (bytes->size() != 32u * tile.width) {
-    return MakeError(422, "bad_tile",
+    return MakeError(Code::kDataLoss, "bad_tile",
                      TilePath(tile) + " has " + std::to_string(bytes->size()) +
                          " bytes, want " + std::to_string(32u * tile.width));
   }

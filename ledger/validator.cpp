@@ -5,45 +5,52 @@
 #include <cstring>
 #include <set>
 
+#include "crypto/check.h"
 #include "crypto/encoding.h"
 #include "ledger/division.h"
 #include "ledger/entry.h"
+#include "ledger/event_catalogue.h"
 #include "ledger/index_records.h"
 
 namespace fl {
 namespace {
 
-using Kinds = std::set<std::string_view>;
-
-// EVENTS.md: which agency kinds may submit each type.
-const Kinds& AllowedKinds(std::string_view type) {
-  static const Kinds kAdmin{"admin"};
-  static const Kinds kMoney{"finance", "civil_affairs"};
-  static const Kinds kCivil{"civil_affairs"};
-  static const Kinds kMilestone{"civil_affairs", "provider"};
-  static const Kinds kReview{"finance", "auditor"};
-  static const Kinds kNone{};
-  if (type.starts_with("agency.") || type == "program.defined" ||
-      type == "policy.set") {
-    return kAdmin;
+// The index key and the word for messages of each subject kind.
+std::string SubjectKey(SubjectKind kind, std::string_view id) {
+  switch (kind) {
+    case SubjectKind::kLot:
+      return LotKey(id);
+    case SubjectKind::kContract:
+      return ContractKey(id);
+    case SubjectKind::kPayment:
+      return PaymentKey(id);
+    case SubjectKind::kStation:
+      return StationKey(id);
+    case SubjectKind::kNone:
+      break;
   }
-  if (type.starts_with("budget.") || type.starts_with("allocation.") ||
-      type.starts_with("funds.") || type == "cap_base.declared" ||
-      type == "fiscal_year.closed") {
-    return kMoney;
-  }
-  if (type == "milestone.accepted") return kMilestone;
-  if (type == "exception.approved" || type == "flag.reviewed") return kReview;
-  if (type.starts_with("station.") || type.starts_with("vendor.") ||
-      type.starts_with("contract.") || type.starts_with("payment.") ||
-      type == "evaluation.completed") {
-    return kCivil;
-  }
-  return kNone;
+  FL_CHECK(false, "subject kind none has no key");
+  return {};
 }
 
-std::string Str(const Json& data, const char* key) {
-  auto it = data.find(key);
+std::string_view SubjectWord(SubjectKind kind) {
+  switch (kind) {
+    case SubjectKind::kLot:
+      return "allocation";
+    case SubjectKind::kContract:
+      return "contract";
+    case SubjectKind::kPayment:
+      return "payment";
+    case SubjectKind::kStation:
+      return "station";
+    case SubjectKind::kNone:
+      break;
+  }
+  return "subject";
+}
+
+std::string Str(const Json& data, std::string_view key) {
+  auto it = data.find(std::string(key));
   if (it == data.end() || !it->is_string()) return {};
   return it->get<std::string>();
 }
@@ -64,18 +71,18 @@ class Check {
   Result<std::optional<std::string>> Get(const std::string& key) {
     return view_.Get(Store::kIndex, key);
   }
-  // A subject (lot, contract, ...) named by the event: 422 if unknown.
+  // A subject (lot, contract, ...) named by the event: unknown_reference if unknown.
   Result<SubjectRecord> Subject(const std::string& key, std::string_view field,
                                 std::string_view what) {
     auto v = Get(key);
     if (!v.ok()) return v.error();
     if (!v->has_value()) {
-      return MakeError(422, "unknown_reference",
+      return MakeError(Code::kFailedPrecondition, "unknown_reference",
                        std::string(what) + " " + key.substr(2) + " is unknown",
                        std::string(field));
     }
     auto r = DecodeSubject(**v);
-    if (!r) return Internal("corrupt index row " + key);
+    if (!r) return DataLoss("corrupt index row " + key);
     return *r;
   }
   Status MustBeNew(const std::string& key, std::string_view field,
@@ -84,14 +91,14 @@ class Check {
     if (!v.ok()) return v.error();
     if (v->has_value()) {
       return MakeError(
-          400, "invalid_field",
+          Code::kInvalidArgument, "invalid_field",
           std::string(what) + " " + key.substr(2) + " already exists",
           std::string(field));
     }
     return Status::Ok();
   }
   Status Signature(bool check_signatures, std::string_view origin);
-  Result<std::string> EventDivision();
+  Result<std::string> EventDivision(const EventRow& row);
   Status References();
   Status NewKey(std::string_view field);
 
@@ -110,13 +117,13 @@ Status Check::Signature(bool check_signatures, std::string_view origin) {
     auto raw = Base64Decode(Str(data_, "public_key"));
     if (e_.type != "agency.registered" || Str(data_, "kind") != "admin" ||
         Str(data_, "agency") != e_.agency || !raw || raw->size() != 32) {
-      return MakeError(400, "invalid_field",
+      return MakeError(Code::kInvalidArgument, "invalid_field",
                        "the genesis entry must be the admin's own "
                        "agency.registered");
     }
     std::memcpy(key.data(), raw->data(), 32);
     if (KeyId(key) != e_.key_id) {
-      return MakeError(401, "unknown_key",
+      return MakeError(Code::kUnauthenticated, "unknown_key",
                        "genesis must be signed by its data.public_key",
                        "/signature/key_id");
     }
@@ -128,23 +135,23 @@ Status Check::Signature(bool check_signatures, std::string_view origin) {
     auto rec = row->has_value() ? DecodeKey(**row) : std::nullopt;
     if (!rec || rec->agency != e_.agency) {
       return MakeError(
-          401, "unknown_key",
+          Code::kUnauthenticated, "unknown_key",
           "key " + e_.key_id + " is not registered to agency " + e_.agency,
           "/signature/key_id");
     }
     if (rec->revoked_seq < seq_) {
-      return MakeError(401, "key_revoked",
+      return MakeError(Code::kUnauthenticated, "key_revoked",
                        "key " + e_.key_id + " was revoked at seq " +
                            std::to_string(rec->revoked_seq),
                        "/signature/key_id");
     }
     auto raw = Base64Decode(rec->public_key_b64);
-    if (!raw || raw->size() != 32) return Internal("corrupt key row");
+    if (!raw || raw->size() != 32) return DataLoss("corrupt key row");
     std::memcpy(key.data(), raw->data(), 32);
     auto arow = Get(AgencyKey(e_.agency));
     if (!arow.ok()) return arow.error();
     auto arec = arow->has_value() ? DecodeAgency(**arow) : std::nullopt;
-    if (!arec) return Internal("key without agency row: " + e_.agency);
+    if (!arec) return DataLoss("key without agency row: " + e_.agency);
     agency_ = *arec;
   }
   if (!check_signatures) return Status::Ok();
@@ -158,72 +165,55 @@ Status Check::Signature(bool check_signatures, std::string_view origin) {
                       AsBytes(e_.sig));
   }
   if (!valid) {
-    return MakeError(401, "bad_signature", "signature does not verify",
-                     "/signature/sig");
+    return MakeError(Code::kUnauthenticated, "bad_signature",
+                     "signature does not verify", "/signature/sig");
   }
   return Status::Ok();
 }
 
-// EVENTS.md "Which division an event belongs to".
-Result<std::string> Check::EventDivision() {
-  const std::string& t = e_.type;
-  if (t == "agency.registered") return Str(data_, "division_code");
-  if (t == "agency.key_added" || t == "agency.key_revoked") {
-    auto row = Get(AgencyKey(Str(data_, "agency")));
-    if (!row.ok()) return row.error();
-    auto rec = row->has_value() ? DecodeAgency(**row) : std::nullopt;
-    if (!rec) {
-      return MakeError(422, "unknown_reference",
-                       "agency " + Str(data_, "agency") + " is unknown",
-                       Ptr("agency"));
-    }
-    return rec->division;
-  }
-  if (t == "policy.set") return Str(data_, "scope");
-  if (t == "program.defined") return std::string("000000");
-  if (t == "budget.appropriated" || t == "cap_base.declared" ||
-      t == "fiscal_year.closed" || t == "station.established" ||
-      t == "contract.signed") {
-    return Str(data_, "division_code");
-  }
-  if (t == "allocation.issued") return Str(data_, "from_code");
-  auto from = [&](const std::string& key, const char* field,
-                  const char* what) -> Result<std::string> {
-    auto r = Subject(key, Ptr(field), what);
-    if (!r.ok()) return r.error();
-    return r->division;
-  };
-  if (t == "allocation.received" || t == "funds.recovered" ||
-      t == "funds.transferred" || t == "payment.made") {
-    return from(LotKey(Str(data_, "allocation_id")), "allocation_id",
-                "allocation");
-  }
-  if (t == "payment.reversed") {
-    return from(PaymentKey(Str(data_, "payment_id")), "payment_id", "payment");
-  }
-  if (t == "station.deregistered") {
-    return from(StationKey(Str(data_, "station_id")), "station_id", "station");
-  }
-  if (t.starts_with("contract.") || t == "milestone.accepted" ||
-      t == "evaluation.completed") {
-    return from(ContractKey(Str(data_, "contract_id")), "contract_id",
-                "contract");
-  }
-  if (t == "exception.approved") {
-    // `ref` may name a lot, contract, payment or station; a finding about
-    // anything else (a vendor, an account) belongs to the submitter.
-    std::string ref = Str(data_, "ref");
-    for (const auto& key :
-         {LotKey(ref), ContractKey(ref), PaymentKey(ref), StationKey(ref)}) {
-      auto row = Get(key);
-      if (!row.ok()) return row.error();
-      if (row->has_value()) {
-        auto rec = DecodeSubject(**row);
-        if (rec) return rec->division;
+// EVENTS.md "Which division an event belongs to", as the type's catalogue
+// row says.
+Result<std::string> Check::EventDivision(const EventRow& row) {
+  switch (row.division) {
+    case DivisionFrom::kField:
+      return Str(data_, row.field);
+    case DivisionFrom::kNational:
+      return std::string("000000");
+    case DivisionFrom::kAgencyRow: {
+      std::string agency = Str(data_, row.field);
+      auto found = Get(AgencyKey(agency));
+      if (!found.ok()) return found.error();
+      auto rec = found->has_value() ? DecodeAgency(**found) : std::nullopt;
+      if (!rec) {
+        return MakeError(Code::kFailedPrecondition, "unknown_reference",
+                         "agency " + agency + " is unknown", Ptr(row.field));
       }
+      return rec->division;
     }
+    case DivisionFrom::kSubject: {
+      auto r = Subject(SubjectKey(row.subject, Str(data_, row.field)),
+                       Ptr(row.field), SubjectWord(row.subject));
+      if (!r.ok()) return r.error();
+      return r->division;
+    }
+    case DivisionFrom::kExceptionRef: {
+      // `ref` may name a lot, contract, payment or station; a finding about
+      // anything else (a vendor, an account) belongs to the submitter.
+      std::string ref = Str(data_, row.field);
+      for (const auto& key :
+           {LotKey(ref), ContractKey(ref), PaymentKey(ref), StationKey(ref)}) {
+        auto found = Get(key);
+        if (!found.ok()) return found.error();
+        if (found->has_value()) {
+          auto rec = DecodeSubject(**found);
+          if (rec) return rec->division;
+        }
+      }
+      return agency_.division;
+    }
+    case DivisionFrom::kSubmitter:
+      return agency_.division;
   }
-  // vendor.*, flag.reviewed, unmatched exception refs: submitter's own.
   return agency_.division;
 }
 
@@ -231,20 +221,20 @@ Status Check::NewKey(std::string_view field) {
   auto raw = Base64Decode(Str(data_, "public_key"));
   PublicKey key{};
   if (!raw || raw->size() != 32) {
-    return MakeError(400, "invalid_field", "public_key must be 32 bytes",
-                     Ptr(field));
+    return MakeError(Code::kInvalidArgument, "invalid_field",
+                     "public_key must be 32 bytes", Ptr(field));
   }
   std::memcpy(key.data(), raw->data(), 32);
   if (!IsAcceptablePublicKey(key)) {
-    return MakeError(400, "invalid_field",
+    return MakeError(Code::kInvalidArgument, "invalid_field",
                      "public_key is not a valid Ed25519 key", Ptr(field));
   }
   std::string id = KeyId(key);
   auto row = Get(KeyKey(id));
   if (!row.ok()) return row.error();
   if (row->has_value()) {
-    return MakeError(400, "invalid_field", "key " + id + " already registered",
-                     Ptr(field));
+    return MakeError(Code::kInvalidArgument, "invalid_field",
+                     "key " + id + " already registered", Ptr(field));
   }
   puts_.emplace_back(KeyKey(id),
                      Encode(KeyRecord{Str(data_, "agency"),
@@ -284,7 +274,7 @@ Status Check::References() {
     if (!row.ok()) return row.error();
     auto rec = row->has_value() ? DecodeKey(**row) : std::nullopt;
     if (!rec || rec->agency != Str(data_, "agency")) {
-      return MakeError(422, "unknown_reference",
+      return MakeError(Code::kFailedPrecondition, "unknown_reference",
                        "key " + Str(data_, "key_id") +
                            " is not registered to " + Str(data_, "agency"),
                        Ptr("key_id"));
@@ -363,22 +353,24 @@ Result<Decision> Check::Run(bool check_signatures,
         std::memcmp(row.data() + 8, e_.envelope_hash.data(), 32) == 0) {
       return Decision{true, DecodeSeq(row), {}};
     }
-    return MakeError(409, "event_id_conflict",
+    return MakeError(Code::kConflict, "event_id_conflict",
                      "event id " + e_.id + " exists with different content",
                      "/event/id");
   }
   FL_RETURN_IF_ERROR(Signature(check_signatures, origin));
 
-  const Kinds& kinds = AllowedKinds(e_.type);
-  if (!kinds.contains(agency_.kind)) {
-    return MakeError(403, "forbidden_event_type",
+  const EventRow* row = FindEventRow(e_.type);
+  // Prepare has refused every type EVENTS.md does not list.
+  FL_CHECK(row != nullptr, "no catalogue row for event type ", e_.type);
+  if (!MaySubmit(*row, agency_.kind)) {
+    return MakeError(Code::kPermissionDenied, "forbidden_event_type",
                      "a " + agency_.kind + " agency may not submit " + e_.type,
                      "/event/type");
   }
-  auto division = EventDivision();
+  auto division = EventDivision(*row);
   if (!division.ok()) return division.error();
   if (!DivisionWithin(*division, agency_.division)) {
-    return MakeError(403, "out_of_scope",
+    return MakeError(Code::kPermissionDenied, "out_of_scope",
                      "division " + *division + " is outside agency " +
                          e_.agency + "'s " + agency_.division);
   }
@@ -387,7 +379,7 @@ Result<Decision> Check::Run(bool check_signatures,
                      "contract");
     if (!c.ok()) return c.error();
     if (agency_.uscc.empty() || c->extra != agency_.uscc) {
-      return MakeError(403, "out_of_scope",
+      return MakeError(Code::kPermissionDenied, "out_of_scope",
                        "a provider may accept milestones only of its own "
                        "contracts",
                        Ptr("contract_id"));

@@ -10,7 +10,7 @@ Result<Event> DecodeEntry(std::string_view entry) {
   Event e;
   e.seq = view->seq;
   if (!e.doc.Parse(view->event) || !e.doc.root().is_object()) {
-    return Internal("entry " + std::to_string(e.seq) + ": event not JSON");
+    return DataLoss("entry " + std::to_string(e.seq) + ": event not JSON");
   }
   Value ev = e.doc.root();
   e.type = Str(ev, "type");
@@ -18,7 +18,7 @@ Result<Event> DecodeEntry(std::string_view entry) {
   e.id = Str(ev, "id");
   auto day = ParseDay(Str(ev, "occurred_at"));
   if (!day) {
-    return Internal("entry " + std::to_string(e.seq) + ": bad occurred_at");
+    return DataLoss("entry " + std::to_string(e.seq) + ": bad occurred_at");
   }
   e.occurred = *day;
   return e;

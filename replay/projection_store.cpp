@@ -1,11 +1,13 @@
 #include "replay/projection_store.h"
 
 #include <rocksdb/db.h>
-#include <rocksdb/options.h>
 #include <rocksdb/memtablerep.h>
+#include <rocksdb/options.h>
 #include <rocksdb/write_batch.h>
 
 #include <filesystem>
+
+#include "ledger/rocks_codec.h"
 
 namespace fl::replay {
 
@@ -95,22 +97,6 @@ void VisitIndexes(State& s, Visitor&& v) {
   v("policy_rules", s.policy_rules);
 }
 
-std::string Be64(std::uint64_t v) {
-  std::string out(8, '\0');
-  for (int i = 7; i >= 0; --i, v >>= 8) out[i] = static_cast<char>(v & 0xff);
-  return out;
-}
-std::uint64_t FromBe64(std::string_view b) {
-  std::uint64_t v = 0;
-  for (unsigned char c : b) v = (v << 8) | c;
-  return v;
-}
-
-Status FromRocks(const rocksdb::Status& st, std::string_view what) {
-  if (st.ok()) return Status::Ok();
-  return Internal(std::string(what) + ": " + st.ToString());
-}
-
 }  // namespace
 
 void MultiIndex::Flush(std::string_view prefix, const RowSink& sink) {
@@ -151,11 +137,16 @@ Result<std::unique_ptr<ProjectionStore>> ProjectionStore::Open(
   std::string layout, stored_origin;
   auto s1 = out->db_->Get(rocksdb::ReadOptions(), "m/layout", &layout);
   auto s2 = out->db_->Get(rocksdb::ReadOptions(), "m/origin", &stored_origin);
+  // Only a store that says "not found" or holds another layout is wiped; a
+  // read that failed says nothing about whose store this is.
+  if (!s1.ok() && !s1.IsNotFound()) return FromRocks(s1, "projections layout");
+  if (!s2.ok() && !s2.IsNotFound()) return FromRocks(s2, "projections origin");
   if (s1.IsNotFound() || layout != kLayout || s2.IsNotFound() ||
       stored_origin != origin) {
     // Not ours (or empty): start over from seq 0.
     out->db_.reset();
-    rocksdb::DestroyDB(dir, options);
+    FL_RETURN_IF_ERROR(
+        CheckRocks(rocksdb::DestroyDB(dir, options), "projections reset"));
     st = rocksdb::DB::Open(options, dir, &raw);
     if (!st.ok())
       return Internal("projections at " + dir + ": " + st.ToString());
@@ -163,8 +154,8 @@ Result<std::unique_ptr<ProjectionStore>> ProjectionStore::Open(
     rocksdb::WriteBatch b;
     b.Put("m/layout", rocksdb::Slice(kLayout.data(), kLayout.size()));
     b.Put("m/origin", origin);
-    FL_RETURN_IF_ERROR(
-        FromRocks(out->db_->Write(rocksdb::WriteOptions(), &b), "projections"));
+    FL_RETURN_IF_ERROR(CheckRocks(out->db_->Write(rocksdb::WriteOptions(), &b),
+                                  "projections"));
   }
   return out;
 }
@@ -173,13 +164,13 @@ Status ProjectionStore::Load(State& s) {
   std::string v;
   auto st = db_->Get(rocksdb::ReadOptions(), "m/state", &v);
   if (st.IsNotFound()) return Status::Ok();
-  FL_RETURN_IF_ERROR(FromRocks(st, "projections meta"));
-  if (v.size() != 24) return Internal("projections meta damaged");
-  s.next_seq = FromBe64(std::string_view(v).substr(0, 8));
+  FL_RETURN_IF_ERROR(CheckRocks(st, "projections meta"));
+  if (v.size() != 24) return DataLoss("projections meta damaged");
+  s.next_seq = DecodeSeq(std::string_view(v).substr(0, 8));
   s.newest_day = static_cast<Day>(
-      static_cast<std::int64_t>(FromBe64(std::string_view(v).substr(8, 8))));
+      static_cast<std::int64_t>(DecodeSeq(std::string_view(v).substr(8, 8))));
   s.genesis_day = static_cast<Day>(
-      static_cast<std::int64_t>(FromBe64(std::string_view(v).substr(16, 8))));
+      static_cast<std::int64_t>(DecodeSeq(std::string_view(v).substr(16, 8))));
 
   std::unique_ptr<rocksdb::Iterator> it(
       db_->NewIterator(rocksdb::ReadOptions()));
@@ -211,8 +202,8 @@ Status ProjectionStore::Load(State& s) {
                     it->value().ToString());
     }
   });
-  if (failed) return Internal("projection row damaged");
-  return FromRocks(it->status(), "projections load");
+  if (failed) return DataLoss("projection row damaged");
+  return CheckRocks(it->status(), "projections load");
 }
 
 Status ProjectionStore::Commit(State& s) {
@@ -236,16 +227,17 @@ Status ProjectionStore::Commit(State& s) {
   VisitIndexes(s, [&](std::string_view name, MultiIndex& index) {
     index.Flush("x/" + std::string(name) + "/", sink);
   });
-  std::string meta = Be64(s.next_seq) +
-                     Be64(static_cast<std::uint64_t>(
-                         static_cast<std::int64_t>(s.newest_day))) +
-                     Be64(static_cast<std::uint64_t>(
-                         static_cast<std::int64_t>(s.genesis_day)));
+  std::string meta =
+      EncodeSeq(s.next_seq) +
+      EncodeSeq(
+          static_cast<std::uint64_t>(static_cast<std::int64_t>(s.newest_day))) +
+      EncodeSeq(
+          static_cast<std::uint64_t>(static_cast<std::int64_t>(s.genesis_day)));
   batch.Put("m/state", meta);
   last_rows_ = rows;
   // No fsync: the log is the durable truth; the WAL keeps the batch atomic.
-  return FromRocks(db_->Write(rocksdb::WriteOptions(), &batch),
-                   "projections commit");
+  return CheckRocks(db_->Write(rocksdb::WriteOptions(), &batch),
+                    "projections commit");
 }
 
 }  // namespace fl::replay

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "ledger/division.h"
+#include "ledger/limits.h"
 #include "replay/event.h"
 #include "replay/flags.h"
 #include "replay/projection_store.h"
@@ -36,8 +37,8 @@ std::int64_t NowMs() {
 Result<Day> ParseAsOf(const std::string& text) {
   auto d = ParseDay(text);
   if (!d || text.size() != 10) {
-    return MakeError(400, "invalid_field", "as_of must be a date YYYY-MM-DD",
-                     "/as_of");
+    return MakeError(Code::kInvalidArgument, "invalid_field",
+                     "as_of must be a date YYYY-MM-DD", "/as_of");
   }
   return *d;
 }
@@ -312,11 +313,14 @@ Json Projections::StatusJson() const {
 }
 
 Result<Json> Projections::Flags(const FlagQuery& q) const {
-  if (q.limit == 0 || q.limit > 1000) {
-    return MakeError(400, "invalid_field", "limit must be 1..1000", "/limit");
+  if (q.limit == 0 || q.limit > limits::kMaxFlagsPage) {
+    return MakeError(
+        Code::kInvalidArgument, "invalid_field",
+        "limit must be 1.." + std::to_string(limits::kMaxFlagsPage), "/limit");
   }
   if (!q.severity.empty() && SeverityFromName(q.severity) < 0) {
-    return MakeError(400, "invalid_field", "unknown severity", "/severity");
+    return MakeError(Code::kInvalidArgument, "invalid_field",
+                     "unknown severity", "/severity");
   }
   return impl_->WithView(q.as_of, [&](const State& s, Day as_of,
                                       const Impl::Historic* h) -> Result<Json> {
@@ -340,9 +344,9 @@ Result<Json> Projections::FlagById(const std::string& flag_id,
               return x.flag_id < id;
             });
         if (it == flags->end() || it->flag_id != flag_id)
-          return MakeError(404, "not_found", "no flag " + flag_id);
+          return MakeError(Code::kNotFound, "not_found", "no flag " + flag_id);
         if (!scope.empty() && !DivisionWithin(it->finding.division, scope))
-          return MakeError(403, "out_of_scope",
+          return MakeError(Code::kPermissionDenied, "out_of_scope",
                            "flag outside the token's scope");
         return FlagJson(*it, as_of);
       });
@@ -352,10 +356,13 @@ Result<Json> Projections::FlagById(const std::string& flag_id,
   for (const auto& seq : out["evidence"]) {
     std::uint64_t n = seq.get<std::uint64_t>();
     auto text = impl_->ledger.EntryAt(n);
-    if (!text.ok()) continue;
+    // Evidence seqs come from applied entries, so each is in the log: a
+    // failed read is a fault to report, not an entry to leave out.
+    if (!text.ok()) return text.error();
     if (!scope.empty()) {
       auto div = impl_->ledger.EntryDivision(n);
-      if (!div.ok() || !DivisionWithin(*div, scope)) {
+      if (!div.ok()) return div.error();
+      if (!DivisionWithin(*div, scope)) {
         entries.push_back({{"seq", n}, {"withheld", "out_of_scope"}});
         continue;
       }
@@ -381,7 +388,8 @@ Result<Json> Projections::LotById(const std::string& id,
         std::string division;
         auto j = LotView(s, id, as_of, &division);
         if (j.ok() && !scope.empty() && !DivisionWithin(division, scope))
-          return MakeError(403, "out_of_scope", "lot outside the token's scope");
+          return MakeError(Code::kPermissionDenied, "out_of_scope",
+                           "lot outside the token's scope");
         return j;
       });
 }
@@ -393,7 +401,7 @@ Result<Json> Projections::ContractById(const std::string& id,
         std::string division;
         auto j = ContractView(s, id, &division);
         if (j.ok() && !scope.empty() && !DivisionWithin(division, scope))
-          return MakeError(403, "out_of_scope",
+          return MakeError(Code::kPermissionDenied, "out_of_scope",
                            "contract outside the token's scope");
         return j;
       });
@@ -415,7 +423,7 @@ Result<Json> ReplayLedger(const Ledger& ledger, const ReplayOptions& options,
   std::uint64_t end = size;
   if (options.until_seq) {
     if (*options.until_seq >= size) {
-      return MakeError(422, "tree_size_out_of_range",
+      return MakeError(Code::kInvalidArgument, "tree_size_out_of_range",
                        "--until-seq past the last seq " +
                            std::to_string(size == 0 ? 0 : size - 1));
     }

@@ -61,8 +61,8 @@ class Projections {
   std::vector<ProjectionStatus> Statuses() const;
   Json StatusJson() const;
 
-  // API.md reads. Errors are API problems (400 invalid as_of, 403 scope,
-  // 404 unknown id). Each read answers with the applied seq it saw.
+  // API.md reads. Errors carry API.md reasons (invalid as_of, out of scope,
+  // not_found id). Each read answers with the applied seq it saw.
   Result<Json> Flags(const FlagQuery& q) const;
   Result<Json> FlagById(const std::string& flag_id, const std::string& scope,
                     const std::string& as_of) const;

@@ -85,7 +85,7 @@ Json Balances(const State& s, const BalanceFilter& f) {
 Result<Json> LotView(const State& s, const std::string& id, Day as_of,
                      std::string* division) {
   const Lot* l = s.lots.Find(id);
-  if (!l) return MakeError(404, "not_found", "no lot " + id);
+  if (!l) return MakeError(Code::kNotFound, "not_found", "no lot " + id);
   *division = l->division;
   Totals t;
   if (l->budget) t.appropriated = l->amount;
@@ -119,7 +119,7 @@ Result<Json> LotView(const State& s, const std::string& id, Day as_of,
 Result<Json> ContractView(const State& s, const std::string& id,
                           std::string* division) {
   const Contract* c = s.contracts.Find(id);
-  if (!c) return MakeError(404, "not_found", "no contract " + id);
+  if (!c) return MakeError(Code::kNotFound, "not_found", "no contract " + id);
   *division = c->division;
   Json items = Json::array(), funding = Json::array();
   for (const auto& it : c->items)

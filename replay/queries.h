@@ -21,7 +21,7 @@ struct BalanceFilter {
 Json Balances(const State& s, const BalanceFilter& filter);
 Json BalanceArray(const State& s, const BalanceFilter& filter);
 
-// A lot or contract with its figures and the seqs that moved it; 404 when
+// A lot or contract with its figures and the seqs that moved it; not_found when
 // unknown. `division` receives its division for the caller's scope check.
 Result<Json> LotView(const State& s, const std::string& id, Day as_of,
                      std::string* division);

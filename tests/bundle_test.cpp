@@ -338,7 +338,7 @@ TEST_CASE("export refuses an output that exists and is not empty", "[bundle]") {
 TEST_CASE("export and verify-bundle have --help and are listed", "[bundle]") {
   Outcome all = Run("--help");
   CHECK(all.out.find("export --data DIR --out DIR2") != std::string::npos);
-  CHECK(all.out.find("verify-bundle DIR2") != std::string::npos);
+  CHECK(all.out.find("verify-bundle [--verifier-key VKEY] DIR2") != std::string::npos);
   Outcome e = Run("export --help");
   CHECK(e.status == 0);
   CHECK(e.out.find("usage: fundledger export") != std::string::npos);
@@ -564,7 +564,7 @@ TEST_CASE("the entry checker replays keys: revoked, foreign, genesis",
     auto out = CheckAll(f.entries());
     REQUIRE(out.bad_seq);
     CHECK(*out.bad_seq == 4);
-    CHECK(out.error.code == "key_revoked");
+    CHECK(out.error.reason == "key_revoked");
     // Without signature checks (plain `verify`) only the chain counts.
     CHECK_FALSE(CheckAll(f.entries(), false).bad_seq);
 
@@ -600,7 +600,7 @@ TEST_CASE("the entry checker replays keys: revoked, foreign, genesis",
     auto out = CheckAll(f.entries());
     REQUIRE(out.bad_seq);
     CHECK(*out.bad_seq == 3);
-    CHECK(out.error.code == "unknown_key");
+    CHECK(out.error.reason == "unknown_key");
   }
   SECTION("a key registered twice") {
     Forge f;
@@ -638,7 +638,7 @@ TEST_CASE("the entry checker replays keys: revoked, foreign, genesis",
     auto out = CheckAll(entries);
     REQUIRE(out.bad_seq);
     CHECK(*out.bad_seq == 0);
-    CHECK(out.error.code == "not_canonical");
+    CHECK(out.error.reason == "not_canonical");
   }
 }
 

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <string>
 
+#include "api/http/http_status_map.h"
 #include "test_util.h"
 
 namespace fl {
@@ -29,8 +30,8 @@ void ExpectRefused(std::string_view text, const std::string& code,
   INFO("input: " << text.substr(0, 120));
   REQUIRE_FALSE(parsed.ok());
   INFO("detail: " << parsed.error().detail);
-  CHECK(parsed.error().code == code);
-  CHECK(parsed.error().http_status ==
+  CHECK(parsed.error().reason == code);
+  CHECK(fl::http::HttpStatus(parsed.error()) ==
         (code == "payload_too_large" ? 413 : 400));
   CHECK_FALSE(parsed.error().detail.empty());
   if (field) CHECK(parsed.error().field == field);
@@ -64,7 +65,7 @@ TEST_CASE("JCS cyberphone vectors: integer-only ones match byte for byte",
     auto parsed = ParseStrict(input);
     if (HasFloat(nlohmann::json::parse(input))) {
       REQUIRE_FALSE(parsed.ok());
-      CHECK(parsed.error().code == "non_integer_number");
+      CHECK(parsed.error().reason == "non_integer_number");
       ++refused;
     } else {
       REQUIRE(parsed.ok());

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <string>
 
+#include "api/http/http_status_map.h"
 #include "crypto/encoding.h"
 #include "crypto/key_file.h"
 #include "test_util.h"
@@ -90,8 +91,8 @@ TEST_CASE("PEM decoding tolerates layout but not content changes", "[crypto]") {
     INFO(bad);
     auto r = DecodePrivateKeyPem(bad);
     REQUIRE_FALSE(r.ok());
-    CHECK(r.error().code == "invalid_key");
-    CHECK(r.error().http_status == 400);
+    CHECK(r.error().reason == "invalid_key");
+    CHECK(fl::http::HttpStatus(r.error()) == 400);
   }
 }
 
@@ -139,7 +140,7 @@ TEST_CASE("key files are created 0600 and never overwritten", "[crypto]") {
   PrivateKey other = PrivateKey::Generate();
   Status again = WritePrivateKeyFile(path, other);
   REQUIRE_FALSE(again.ok());
-  CHECK(again.error().code == "already_exists");
+  CHECK(again.error().reason == "already_exists");
   CHECK(test::ReadFile(path) == EncodePrivateKeyPem(key));
 
   // A symlink, even a dangling one, is not followed.
@@ -155,14 +156,14 @@ TEST_CASE("reading bad key files gives errors, not exceptions", "[crypto]") {
   test::TempDir dir;
   auto missing = ReadPrivateKeyFile(dir.str() + "/missing.pem");
   REQUIRE_FALSE(missing.ok());
-  CHECK(missing.error().code == "io_error");
+  CHECK(missing.error().reason == "io_error");
 
   CHECK_FALSE(ReadPrivateKeyFile(dir.str()).ok());  // a directory
 
   WriteText(dir.str() + "/garbage.pem", "hello\n");
   auto garbage = ReadPrivateKeyFile(dir.str() + "/garbage.pem");
   REQUIRE_FALSE(garbage.ok());
-  CHECK(garbage.error().code == "invalid_key");
+  CHECK(garbage.error().reason == "invalid_key");
 
   WriteText(dir.str() + "/big.pem", std::string(1 << 20, 'A'));
   CHECK_FALSE(ReadPrivateKeyFile(dir.str() + "/big.pem").ok());
@@ -208,7 +209,7 @@ TEST_CASE("OpenSSL and fundledger read each other's Ed25519 keys", "[crypto]") {
   REQUIRE(Run("openssl genpkey -algorithm x25519 -out '" + d + "/x.pem'") == 0);
   auto x = ReadPrivateKeyFile(d + "/x.pem");
   REQUIRE_FALSE(x.ok());
-  CHECK(x.error().code == "invalid_key");
+  CHECK(x.error().reason == "invalid_key");
 }
 
 }  // namespace

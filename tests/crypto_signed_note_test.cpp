@@ -133,7 +133,7 @@ TEST_CASE("malformed verifier keys are refused", "[crypto]") {
     INFO(k);
     auto r = ParseVerifierKey(k);
     REQUIRE_FALSE(r.ok());
-    CHECK(r.error().code == "invalid_key");
+    CHECK(r.error().reason == "invalid_key");
   }
   // Names with spaces, and small-order keys, are refused even with a
   // matching hash.
@@ -168,7 +168,7 @@ TEST_CASE("signed notes round-trip and refuse tampering", "[crypto]") {
     bad[name.size() + 1] = '8';
     auto r = OpenNote(bad, v);
     REQUIRE_FALSE(r.ok());
-    CHECK(r.error().code == "bad_signature");
+    CHECK(r.error().reason == "bad_signature");
   }
   SECTION("tampered signature") {
     std::string bad = note;
@@ -197,7 +197,7 @@ TEST_CASE("signed notes round-trip and refuse tampering", "[crypto]") {
     PrivateKey other = PrivateKey::Generate();
     auto r = OpenNote(note, VerifierFor(name, other));
     REQUIRE_FALSE(r.ok());
-    CHECK(r.error().code == "bad_signature");
+    CHECK(r.error().reason == "bad_signature");
     CHECK_FALSE(OpenNote(note, VerifierFor(name + "x", key)).ok());
     // Same name and key hash, but a different key: a forged verifier.
     NoteVerifier forged = v;
@@ -208,7 +208,7 @@ TEST_CASE("signed notes round-trip and refuse tampering", "[crypto]") {
     PrivateKey other = PrivateKey::Generate();
     auto r = OpenNote(SignNote(body, "someone", other), v);
     REQUIRE_FALSE(r.ok());
-    CHECK(r.error().code == "bad_signature");
+    CHECK(r.error().reason == "bad_signature");
   }
   SECTION("a bad line by our key fails even next to a good one") {
     std::string sig_line = note.substr(body.size() + 1);
@@ -261,8 +261,8 @@ TEST_CASE("malformed notes are refused", "[crypto]") {
     INFO(bad);
     auto r = OpenNote(bad, v);
     REQUIRE_FALSE(r.ok());
-    CHECK((r.error().code == "malformed_note" ||
-           r.error().code == "bad_signature"));
+    CHECK((r.error().reason == "malformed_note" ||
+           r.error().reason == "bad_signature"));
   }
   // Non-canonical base64 in our line: the same bytes, other text. 68
   // bytes leave 2 spare bits in the character before the one '='.
@@ -276,11 +276,11 @@ TEST_CASE("malformed notes are refused", "[crypto]") {
   REQUIRE(Base64Decode(b64));
   auto r = OpenNote(body + "\n" + kDash + "n " + noncanon + "\n", v);
   REQUIRE_FALSE(r.ok());
-  CHECK(r.error().code == "malformed_note");
+  CHECK(r.error().reason == "malformed_note");
 
   // 100 lines of others' signatures plus none of ours: no valid signature,
   // but 99 plus ours is within the limit.
-  CHECK(OpenNote(hundred, v).error().code == "bad_signature");
+  CHECK(OpenNote(hundred, v).error().reason == "bad_signature");
   std::string ninety_nine = body + "\n";
   for (int i = 0; i < 99; ++i)
     ninety_nine += kDash + "x " + Base64Encode("12345") + "\n";

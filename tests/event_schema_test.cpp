@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "api/http/http_status_map.h"
+
 namespace fl {
 namespace {
 
@@ -155,7 +157,8 @@ void ExpectOk(const Json& envelope) {
   Status s = ValidateEnvelope(envelope);
   INFO(envelope.dump());
   if (!s.ok()) {
-    INFO(s.error().code << " " << s.error().field << ": " << s.error().detail);
+    INFO(s.error().reason << " " << s.error().field << ": "
+                          << s.error().detail);
     FAIL();
   }
 }
@@ -166,9 +169,9 @@ void ExpectError(const Json& envelope, const std::string& code,
   INFO(envelope.dump().substr(0, 600));
   REQUIRE_FALSE(s.ok());
   INFO(s.error().detail);
-  CHECK(s.error().code == code);
+  CHECK(s.error().reason == code);
   CHECK(s.error().field == field);
-  CHECK(s.error().http_status == status);
+  CHECK(fl::http::HttpStatus(s.error()) == status);
   CHECK_FALSE(s.error().detail.empty());
 }
 

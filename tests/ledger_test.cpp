@@ -4,6 +4,7 @@
 #include <set>
 #include <thread>
 
+#include "api/http/http_status_map.h"
 #include "crypto/encoding.h"
 #include "crypto/signed_note.h"
 #include "ledger/checkpoint.h"
@@ -89,7 +90,7 @@ TEST_CASE("receipts carry checkpoints that prove inclusion and growth",
   // A proof past the tree is refused.
   auto past = l.InclusionProof(0, l.TreeSize() + 1);
   REQUIRE_FALSE(past.ok());
-  CHECK(past.error().code == "tree_size_out_of_range");
+  CHECK(past.error().reason == "tree_size_out_of_range");
 }
 
 TEST_CASE("an exact repeat returns the first receipt and stores nothing",
@@ -191,8 +192,8 @@ TEST_CASE("every refused append leaves the database unchanged", "[ledger]") {
       auto& l = w.ledger();
       fl::UnitResult r = l.AppendOne(l.Prepare(c.body()));
       REQUIRE_FALSE(r.ok());
-      CHECK(r.errors.front().error.code == c.code);
-      CHECK(r.errors.front().error.http_status == c.status);
+      CHECK(r.errors.front().error.reason == c.code);
+      CHECK(fl::http::HttpStatus(r.errors.front().error) == c.status);
       CHECK(l.TreeSize() == size);
       CHECK(l.LatestCheckpoint() == cp);
       CHECK(fl::test::DumpDb(w.dir()) == before);
@@ -225,7 +226,7 @@ TEST_CASE("a batch is all or nothing and sees its own earlier items",
   REQUIRE_FALSE(r.ok());
   REQUIRE(r.errors.size() == 1);
   CHECK(r.errors[0].index == 2);
-  CHECK(r.errors[0].error.code == "unknown_reference");
+  CHECK(r.errors[0].error.reason == "unknown_reference");
   CHECK(fl::test::DumpDb(w.dir()) == before);
 
   fl::UnitResult ok = w.AppendBatch({good1, uses1});
@@ -251,7 +252,7 @@ TEST_CASE("key events take effect at their seq", "[ledger]") {
   auto r = w.Append(w.Envelope("b-2", "budget.appropriated", "cz-530000",
                                Budget("lot-2", "530000")));
   REQUIRE_FALSE(r.ok());
-  CHECK(r.errors[0].error.code == "key_revoked");
+  CHECK(r.errors[0].error.reason == "key_revoked");
   // The exact repeat of an event signed before the revocation still gets
   // its first receipt (API.md: repeat is checked before the signature).
   auto again = w.Append(early);
@@ -349,5 +350,5 @@ TEST_CASE("each entry records the division it belongs to", "[ledger]") {
   CHECK(*l.EntryDivision(r.seq - 2) == "530000");  // budget
   CHECK(*l.EntryDivision(r.seq - 1) == "530000");  // issued: from_code
   CHECK(*l.EntryDivision(r.seq) == "530621");
-  CHECK(l.EntryDivision(r.seq + 1).error().code == "not_found");
+  CHECK(l.EntryDivision(r.seq + 1).error().reason == "not_found");
 }

@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "api/http/http_status_map.h"
 #include "test_util.h"
 
 namespace fl {
@@ -107,10 +108,12 @@ class PrefixNodes final : public NodeSource {
     ++reads_;
     // (index + 1) << level <= size, written so it cannot overflow.
     if (level >= 64 || index >= (size_ >> level)) {
-      return MakeError(500, "missing_node", "node not complete at this size");
+      return MakeError(fl::Code::kDataLoss, "missing_node",
+                       "node not complete at this size");
     }
     const Hash* h = map_.Find(level, index);
-    if (h == nullptr) return MakeError(500, "missing_node", "node not stored");
+    if (h == nullptr)
+      return MakeError(fl::Code::kDataLoss, "missing_node", "node not stored");
     return *h;
   }
   std::size_t reads() const { return reads_; }
@@ -539,8 +542,8 @@ TEST_CASE("merkle: argument errors and store failures", "[merkle]") {
 
   auto out = InclusionProof(view, 10, 10);
   REQUIRE_FALSE(out.ok());
-  REQUIRE(out.error().http_status == 422);
-  REQUIRE(out.error().code == "tree_size_out_of_range");
+  REQUIRE(fl::http::HttpStatus(out.error()) == 422);
+  REQUIRE(out.error().reason == "tree_size_out_of_range");
   REQUIRE_FALSE(InclusionProof(view, 0, 0).ok());
   REQUIRE_FALSE(
       InclusionProof(view, std::numeric_limits<std::uint64_t>::max(), 10).ok());
@@ -549,8 +552,8 @@ TEST_CASE("merkle: argument errors and store failures", "[merkle]") {
        {std::pair<std::uint64_t, std::uint64_t>{0, 0}, {0, 5}, {6, 5}}) {
     auto c = ConsistencyProof(view, first, second);
     REQUIRE_FALSE(c.ok());
-    REQUIRE(c.error().http_status == 422);
-    REQUIRE(c.error().code == "tree_size_out_of_range");
+    REQUIRE(fl::http::HttpStatus(c.error()) == 422);
+    REQUIRE(c.error().reason == "tree_size_out_of_range");
   }
   auto same = ConsistencyProof(view, 7, 7);
   REQUIRE(same.ok());
@@ -559,7 +562,7 @@ TEST_CASE("merkle: argument errors and store failures", "[merkle]") {
   // Asking past what the store holds surfaces the store's own error.
   auto root = RootAt(view, 11);
   REQUIRE_FALSE(root.ok());
-  REQUIRE(root.error().code == "missing_node");
+  REQUIRE(root.error().reason == "missing_node");
   REQUIRE_FALSE(InclusionProof(view, 3, 12).ok());
   REQUIRE_FALSE(ConsistencyProof(view, 3, 12).ok());
   REQUIRE_FALSE(CompactRange::Load(view, 11).ok());

@@ -55,7 +55,7 @@ class Gen {
     UnitResult r = w_.AppendBatch(unit);
     if (!r.ok()) {
       const auto& e = r.errors.front();
-      INFO("random event refused: " << e.error.code << " " << e.error.detail
+      INFO("random event refused: " << e.error.reason << " " << e.error.detail
                                     << " " << e.error.field << " in "
                                     << unit[e.index].dump());
       REQUIRE(r.ok());

@@ -31,8 +31,9 @@ std::uint64_t RuleWorld::Add(const std::string& type, const Json& data,
   UnitResult r =
       world_.Append(world_.Envelope(id, type, agency, data, date + "T09:00:00Z"));
   INFO(type << " " << data.dump() << " refused: "
-            << (r.ok() ? "" : r.errors.front().error.code + " " +
-                                  r.errors.front().error.detail));
+            << (r.ok() ? ""
+                       : r.errors.front().error.reason + " " +
+                             r.errors.front().error.detail));
   REQUIRE(r.ok());
   return r.receipts.front().seq;
 }

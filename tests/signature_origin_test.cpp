@@ -80,7 +80,7 @@ TEST_CASE("signatures bind the ledger's origin; v1 and foreign ones refused",
     auto r = w.Append(SignedOver(event, key, c.message));
     REQUIRE_FALSE(r.ok());
     REQUIRE(r.errors.size() == 1);
-    CHECK(r.errors[0].error.code == "bad_signature");
+    CHECK(r.errors[0].error.reason == "bad_signature");
     w.Close();
     CHECK(fl::test::DumpDb(w.dir()) == before);
     w.Reopen();

@@ -94,7 +94,7 @@ Receipt World::MustAppend(const Json& envelope) {
   UnitResult r = Append(envelope);
   if (!r.ok()) {
     const Error& e = r.errors.front().error;
-    throw std::runtime_error("append refused: " + e.code + ": " + e.detail +
+    throw std::runtime_error("append refused: " + e.reason + ": " + e.detail +
                              " " + e.field);
   }
   return r.receipts.front();

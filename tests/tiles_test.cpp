@@ -77,7 +77,7 @@ TEST_CASE("tiles: paths are the spec's and only canonical ones parse",
     INFO(bad);
     auto parsed = ParseTilePath(bad);
     REQUIRE_FALSE(parsed.ok());
-    CHECK(parsed.error().http_status == 404);
+    CHECK(parsed.error().code == fl::Code::kNotFound);
   }
 }
 
@@ -149,7 +149,7 @@ TEST_CASE("tiles: a short tile is refused, not padded", "[transparency]") {
       300);
   auto root = RootAt(client, 300);
   REQUIRE_FALSE(root.ok());
-  CHECK(root.error().code == "bad_tile");
+  CHECK(root.error().reason == "bad_tile");
 }
 
 TEST_CASE("tiles: entry bundles are uint16-length-prefixed entries",
@@ -164,7 +164,7 @@ TEST_CASE("tiles: entry bundles are uint16-length-prefixed entries",
   CHECK(*back == entries);
   auto cut = DecodeEntryBundle(std::string_view(*bundle).substr(0, bundle->size() - 1));
   REQUIRE_FALSE(cut.ok());
-  CHECK(cut.error().code == "bad_bundle");
+  CHECK(cut.error().reason == "bad_bundle");
   auto big = EncodeEntryBundle({std::string(65536, 'x')});
   CHECK_FALSE(big.ok());
 }

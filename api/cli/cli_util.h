@@ -12,7 +12,7 @@ namespace fl::cli {
 
 // Turns a core error into the exception the edge prints.
 [[noreturn]] inline void Throw(const Error& e) {
-  std::string msg = e.code + ": " + e.detail;
+  std::string msg = e.reason + ": " + e.detail;
   if (!e.field.empty()) msg += " (at " + e.field + ")";
   throw std::runtime_error(msg);
 }

@@ -16,14 +16,15 @@
 #include "crypto/key_file.h"
 #include "ledger/canonical_json.h"
 #include "ledger/envelope.h"
+#include "ledger/limits.h"
 
 namespace fl::cli {
 namespace {
 
 // API.md: at most 1000 events and 1 MiB per batch; keep some room for
 // the {"events":[...]} wrapper.
-constexpr std::size_t kMaxBatchEvents = 1000;
-constexpr std::size_t kMaxBatchBytes = (1 << 20) - 1024;
+constexpr std::size_t kMaxBatchEvents = limits::kMaxBatchEvents;
+constexpr std::size_t kMaxBatchBytes = limits::kMaxBodyBytes - 1024;
 
 struct Line {
   std::size_t number;  // 1-based, in the file
@@ -44,7 +45,7 @@ std::vector<std::string> SignAll(const std::vector<Line>& lines,
         for (std::size_t i = t; i < lines.size(); i += threads) {
           auto event = ParseStrict(lines[i].text);
           if (!event.ok()) {
-            errors[i] = event.error().code + ": " + event.error().detail;
+            errors[i] = event.error().reason + ": " + event.error().detail;
           } else if (!event->is_object()) {
             errors[i] = "invalid_field: an event must be a JSON object";
           } else {

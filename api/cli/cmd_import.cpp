@@ -72,7 +72,7 @@ int Import(const Args& args) {
         progress.Finish(appended);
         const Error& e = results[i].errors.front().error;
         std::string msg = "line " + std::to_string(chunk[i].number) + ": " +
-                          e.code + ": " + e.detail;
+                          e.reason + ": " + e.detail;
         if (!e.field.empty()) msg += " (at " + e.field + ")";
         std::fprintf(stderr,
                      "fundledger import: %s; %zu entries appended "

@@ -15,6 +15,7 @@
 #include "api/http/http_server.h"
 #include "api/http/tokens.h"
 #include "ledger/ledger.h"
+#include "ledger/limits.h"
 #include "replay/projections.h"
 
 namespace fl::cli {
@@ -52,7 +53,8 @@ int Serve(const Args& args) {
   options.listen = args.Get("listen", "127.0.0.1:8080");
   options.data_dir = dir;
   options.tokens_file = args.Get("tokens", DefaultTokensFile(dir));
-  options.max_connections = PositiveInt(args, "max-connections", 1000);
+  options.max_connections =
+      PositiveInt(args, "max-connections", limits::kMaxConnections);
   options.io_threads = PositiveInt(args, "threads", 0);
   options.append_threads = PositiveInt(args, "workers", 64);
   options.agency_rate = PositiveInt(args, "agency-rate", 0);

@@ -21,7 +21,8 @@ using tcp = net::ip::tcp;
 Result<Url> ParseUrl(std::string_view url) {
   constexpr std::string_view kScheme = "http://";
   if (!url.starts_with(kScheme)) {
-    return MakeError(400, "invalid_field", "URL must start with http://");
+    return MakeError(Code::kInvalidArgument, "invalid_field",
+                     "URL must start with http://");
   }
   std::string_view rest = url.substr(kScheme.size());
   Url out;
@@ -48,7 +49,8 @@ Result<Url> ParseUrl(std::string_view url) {
   }
   if (out.host.empty() || out.port.empty() ||
       out.port.find_first_not_of("0123456789") != std::string::npos) {
-    return MakeError(400, "invalid_field", "bad host or port in URL");
+    return MakeError(Code::kInvalidArgument, "invalid_field",
+                     "bad host or port in URL");
   }
   return out;
 }

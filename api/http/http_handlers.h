@@ -13,6 +13,7 @@
 #include "api/http/rate_limit.h"
 #include "api/http/tokens.h"
 #include "ledger/ledger.h"
+#include "ledger/limits.h"
 
 namespace fl::replay {
 class Projections;
@@ -32,7 +33,7 @@ struct ApiContext {
   // answer 503 unavailable.
   replay::Projections* projections = nullptr;
   // How long a read with min_seq waits for the projections (API.md: 5 s).
-  std::chrono::milliseconds projection_wait{5000};
+  std::chrono::milliseconds projection_wait{limits::kMinSeqWait};
 };
 
 // The bearer token of the request in `out`, or a 401 unauthenticated

@@ -9,13 +9,12 @@
 
 #include "api/http/http_handlers.h"
 #include "api/http/http_problem.h"
+#include "api/http/http_status_map.h"
 #include "crypto/encoding.h"
+#include "ledger/limits.h"
 
 namespace fl::http {
 namespace {
-
-// API.md: at most 1000 events per batch.
-constexpr std::size_t kMaxBatch = 1000;
 
 std::string Lower(std::string_view s) {
   std::string out(s);
@@ -68,8 +67,8 @@ HttpResponse BatchProblem(std::vector<ItemError> errors, std::size_t total) {
   Json list = Json::array();
   for (const ItemError& e : errors) {
     Json item = {{"index", e.index},
-                 {"status", e.error.http_status},
-                 {"code", e.error.code},
+                 {"status", HttpStatus(e.error)},
+                 {"code", e.error.reason},
                  {"detail", e.error.detail}};
     if (!e.error.field.empty()) item["field"] = e.error.field;
     list.push_back(std::move(item));
@@ -81,7 +80,7 @@ HttpResponse BatchProblem(std::vector<ItemError> errors, std::size_t total) {
                std::to_string(first.index) + ": " + first.error.detail;
   Json problem = ProblemJson(top);
   problem["errors"] = std::move(list);
-  return ProblemResponse(top.http_status, top.code, problem);
+  return ProblemResponse(HttpStatus(top), top.reason, problem);
 }
 
 // A JSON-level fault found while parsing the whole batch: when its pointer
@@ -123,11 +122,9 @@ HttpResponse HandleAppend(ApiContext& ctx, const HttpRequest& req) {
 
 HttpResponse HandleBatch(ApiContext& ctx, const HttpRequest& req) {
   if (auto r = RequireJson(req)) return *r;
-  JsonLimits limits;
-  // The request object and the array add two levels above each envelope
-  // (whose event root is depth 1 of 32, see Ledger::Prepare).
-  limits.max_depth = 35;
-  auto parsed = ParseStrict(req.body, limits);
+  JsonLimits json_limits;
+  json_limits.max_depth = limits::kMaxBatchBodyDepth;
+  auto parsed = ParseStrict(req.body, json_limits);
   if (!parsed.ok()) return BatchParseProblem(parsed.error());
   Json& body = *parsed;
   if (!body.is_object()) {
@@ -151,10 +148,11 @@ HttpResponse HandleBatch(ApiContext& ctx, const HttpRequest& req) {
   if (events.empty()) {
     return Problem(400, "invalid_field", "events must not be empty", "/events");
   }
-  if (events.size() > kMaxBatch) {
+  if (events.size() > limits::kMaxBatchEvents) {
     return Problem(413, "payload_too_large",
-                   "a batch holds at most 1000 events, not " +
-                       std::to_string(events.size()),
+                   "a batch holds at most " +
+                       std::to_string(limits::kMaxBatchEvents) +
+                       " events, not " + std::to_string(events.size()),
                    "/events");
   }
   const std::size_t total = events.size();

@@ -9,6 +9,7 @@
 #include "api/http/http_problem.h"
 #include "crypto/encoding.h"
 #include "ledger/division.h"
+#include "ledger/limits.h"
 #include "ledger/proofs.h"
 #include "replay/projections.h"
 
@@ -16,7 +17,7 @@ namespace fl::http {
 namespace {
 
 // API.md: GET /v1/entries returns up to 1000 entries.
-constexpr std::uint64_t kMaxEntries = 1000;
+constexpr std::uint64_t kMaxEntries = limits::kMaxEntriesPage;
 constexpr std::uint64_t kDefaultEntries = 100;
 
 Json HexList(const std::vector<Hash>& hashes) {
@@ -166,7 +167,8 @@ HttpResponse HandleEntries(ApiContext& ctx, const HttpRequest& req) {
   auto limit = Number(req.query, "limit", kDefaultEntries);
   if (limit.error) return *limit.error;
   if (limit.value == 0 || limit.value > kMaxEntries) {
-    return Problem(400, "invalid_field", "limit must be 1..1000");
+    return Problem(400, "invalid_field",
+                   "limit must be 1.." + std::to_string(kMaxEntries));
   }
   // Fixed now, so `next` is consistent with what this page examined.
   const std::uint64_t size = ctx.ledger.TreeSize();

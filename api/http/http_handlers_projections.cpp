@@ -13,6 +13,7 @@
 #include "api/http/http_problem.h"
 #include "ledger/canonical_json.h"
 #include "ledger/division.h"
+#include "ledger/limits.h"
 #include "replay/date.h"
 #include "replay/projections.h"
 #include "replay/severity.h"
@@ -20,7 +21,7 @@
 namespace fl::http {
 namespace {
 
-constexpr std::uint64_t kMaxFlags = 1000;  // API.md: limit at most 1000
+constexpr std::uint64_t kMaxFlags = limits::kMaxFlagsPage;
 
 HttpResponse Canonical(const Json& body) {
   HttpResponse r;
@@ -200,7 +201,8 @@ HttpResponse HandleFlags(ApiContext& ctx, const HttpRequest& req) {
   if (!limit.empty()) {
     auto n = Unsigned(limit);
     if (!n || *n == 0 || *n > kMaxFlags) {
-      return BadParam("limit", "must be an integer 1..1000");
+      return BadParam("limit",
+                      "must be an integer 1.." + std::to_string(kMaxFlags));
     }
     q.limit = static_cast<std::size_t>(*n);
   }

@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "api/http/http_status_map.h"
+
 namespace fl::http {
 
 std::string Dump(const Json& value) {
@@ -22,9 +24,13 @@ std::string ProblemTitle(std::string_view code) {
 }
 
 Json ProblemJson(const Error& error) {
-  Json p = {{"type", std::string(kProblemType) + error.code},
-            {"title", ProblemTitle(error.code)},
-            {"status", error.http_status},
+  return ProblemJson(error, HttpStatus(error));
+}
+
+Json ProblemJson(const Error& error, int status) {
+  Json p = {{"type", std::string(kProblemType) + error.reason},
+            {"title", ProblemTitle(error.reason)},
+            {"status", status},
             {"detail", error.detail}};
   if (!error.field.empty()) p["field"] = error.field;
   return p;
@@ -42,13 +48,17 @@ HttpResponse ProblemResponse(int status, const std::string& code,
 }
 
 HttpResponse Problem(const Error& error) {
-  return ProblemResponse(error.http_status, error.code, ProblemJson(error));
+  int status = HttpStatus(error);
+  return ProblemResponse(status, error.reason, ProblemJson(error, status));
 }
 
-HttpResponse Problem(int status, std::string code, std::string detail,
+HttpResponse Problem(int status, std::string reason, std::string detail,
                      std::string field) {
-  return Problem(
-      MakeError(status, std::move(code), std::move(detail), std::move(field)));
+  // A refusal the edge itself makes (405, 415, 431, ...): the status is
+  // already the HTTP one, so the table is not consulted.
+  Error error{Code::kInvalidArgument, std::move(reason), std::move(detail),
+              std::move(field)};
+  return ProblemResponse(status, error.reason, ProblemJson(error, status));
 }
 
 HttpResponse JsonResponse(int status, const Json& body) {

@@ -13,8 +13,10 @@ namespace fl::http {
 
 inline constexpr std::string_view kProblemType = "urn:fundledger:error:";
 
-// {"type","title","status","detail","field?"} for one error.
+// {"type","title","status","detail","field?"} for one error, with the
+// status of api/http_status_map (or the one given).
 Json ProblemJson(const Error& error);
+Json ProblemJson(const Error& error, int status);
 // An application/problem+json response carrying `problem` (which may hold
 // more members, e.g. a batch's `errors`).
 HttpResponse ProblemResponse(int status, const std::string& code,

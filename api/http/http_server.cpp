@@ -18,7 +18,7 @@ namespace {
 Result<tcp::endpoint> ParseListen(const std::string& listen) {
   auto colon = listen.rfind(':');
   if (colon == std::string::npos) {
-    return MakeError(400, "invalid_field", "--listen wants HOST:PORT");
+    return MakeError(Code::kInvalidArgument, "invalid_field", "--listen wants HOST:PORT");
   }
   std::string host = listen.substr(0, colon);
   std::string port = listen.substr(colon + 1);
@@ -29,14 +29,14 @@ Result<tcp::endpoint> ParseListen(const std::string& listen) {
   if (port.empty() || port.size() > 5 ||
       port.find_first_not_of("0123456789") != std::string::npos ||
       std::stoi(port) > 65535) {
-    return MakeError(400, "invalid_field", "bad port in --listen " + listen);
+    return MakeError(Code::kInvalidArgument, "invalid_field", "bad port in --listen " + listen);
   }
   net::io_context resolver_ioc;
   tcp::resolver resolver(resolver_ioc);
   beast::error_code ec;
   auto results = resolver.resolve(host, port, tcp::resolver::passive, ec);
   if (ec || results.empty()) {
-    return MakeError(400, "invalid_field",
+    return MakeError(Code::kInvalidArgument, "invalid_field",
                      "cannot resolve " + host + ": " + ec.message());
   }
   return results.begin()->endpoint();

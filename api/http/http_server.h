@@ -13,6 +13,7 @@
 
 #include "crypto/status.h"
 #include "ledger/ledger.h"
+#include "ledger/limits.h"
 
 namespace fl::replay {
 class Projections;
@@ -28,11 +29,11 @@ struct ServerOptions {
   // Enough that many appends wait in the same group commit.
   int append_threads = 64;
   int read_threads = 4;
-  int max_connections = 1000;
-  std::size_t header_limit = 16 * 1024;
-  std::size_t body_limit = 1 << 20;
-  std::chrono::milliseconds idle_timeout{60'000};
-  std::chrono::milliseconds request_timeout{10'000};  // from the 1st byte
+  int max_connections = limits::kMaxConnections;
+  std::size_t header_limit = limits::kMaxHeaderBytes;
+  std::size_t body_limit = limits::kMaxBodyBytes;
+  std::chrono::milliseconds idle_timeout{limits::kIdleTimeout};
+  std::chrono::milliseconds request_timeout{limits::kRequestTimeout};
   std::chrono::milliseconds write_timeout{30'000};
   std::chrono::milliseconds shutdown_timeout{30'000};
   double agency_rate = 0;  // events/s per agency; 0: unlimited
@@ -41,7 +42,7 @@ struct ServerOptions {
   replay::Projections* projections = nullptr;
   // How long a projection read with min_seq waits (API.md: up to 5 s). The
   // wait holds no thread: the request is re-checked on a timer.
-  std::chrono::milliseconds projection_wait{5000};
+  std::chrono::milliseconds projection_wait{limits::kMinSeqWait};
   // One JSON line per request (no trailing newline); null: no log.
   std::function<void(std::string_view)> access_log;
 };

@@ -41,18 +41,20 @@ Result<std::string> RandomBytes(std::size_t n) {
 Status ValidateInfo(const TokenInfo& info) {
   if (info.role != "auditor" && info.role != "finance" &&
       info.role != "agency") {
-    return MakeError(400, "invalid_field",
+    return MakeError(Code::kInvalidArgument, "invalid_field",
                      "role must be auditor, finance or agency");
   }
   if (!IsDivisionCode(info.scope)) {
-    return MakeError(400, "invalid_field",
+    return MakeError(Code::kInvalidArgument, "invalid_field",
                      "scope must be a division code (6, 9 or 12 digits)");
   }
   if (info.role == "agency" && info.agency.empty()) {
-    return MakeError(400, "missing_field", "role agency needs --agency");
+    return MakeError(Code::kInvalidArgument, "missing_field",
+                     "role agency needs --agency");
   }
   if (info.role != "agency" && !info.agency.empty()) {
-    return MakeError(400, "invalid_field", "--agency is for role agency only");
+    return MakeError(Code::kInvalidArgument, "invalid_field",
+                     "--agency is for role agency only");
   }
   return Status::Ok();
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "ledger/division.h"
+#include "replay/programs.h"
 #include "replay/rules/rule.h"
 
 namespace fl::replay {
@@ -63,7 +64,7 @@ std::vector<std::uint64_t> CountedPaymentSeqs(const State& s,
     const Payment* p = s.payments.Find(id);
     if (!p || p->reversed) continue;
     const Lot* l = s.lots.Find(p->lot);
-    if (!l || l->program == "ASSIST.BENEFIT") continue;
+    if (!l || l->program == programs::kAssistBenefit) continue;
     if (hardship ? l->fund != "assistance.hardship_subsidy"
                  : !IsAssistanceFund(l->fund))
       continue;

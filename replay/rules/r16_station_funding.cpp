@@ -1,6 +1,7 @@
 // R16 station under-funded 每站不少于2万元: a station established in year Y
 // with less than min of SWS.SETUP payments naming it, paid by Dec 31 of Y;
 // judged once that day has passed.
+#include "replay/programs.h"
 #include "replay/rules/rule.h"
 
 namespace fl::replay {
@@ -17,7 +18,7 @@ void AtAsOf(const State& s, Day as_of, Findings& out) {
       const Payment* p = s.payments.Find(pid);
       if (!p || p->reversed || p->paid_on > deadline) continue;
       const Lot* l = s.lots.Find(p->lot);
-      if (!l || l->program != "SWS.SETUP") continue;
+      if (!l || l->program != programs::kSwsSetup) continue;
       funded += p->amount;
       ev.push_back(p->seq);
     }

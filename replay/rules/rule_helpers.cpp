@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "replay/programs.h"
 #include "replay/rules/rule.h"
 
 namespace fl::replay {
@@ -84,13 +85,14 @@ bool CategoryAllowed(const State& s, const std::string& program,
         "rehabilitation",   "medical_escort", "social_integration",
         "capacity_building", "counselling", "resource_linking"};
     return std::map<std::string, std::vector<std::string>>{
-        {"SWS.SETUP", {"venue_fitout", "office_equipment", "signage"}},
-        {"SWS.OPS", ops},
-        {"SWS.SUPERVISION", {"supervision"}},
-        {"SWS.EVALUATION", {"evaluation"}},
-        {"SWS.TRAINING", {"training"}},
-        {"ASSIST.PURCHASED_SERVICE", ops},
-        {"ASSIST.BENEFIT", {"benefit_payment"}},
+        {std::string(programs::kSwsSetup),
+         {"venue_fitout", "office_equipment", "signage"}},
+        {std::string(programs::kSwsOps), ops},
+        {std::string(programs::kSwsSupervision), {"supervision"}},
+        {std::string(programs::kSwsEvaluation), {"evaluation"}},
+        {std::string(programs::kSwsTraining), {"training"}},
+        {std::string(programs::kAssistPurchasedService), ops},
+        {std::string(programs::kAssistBenefit), {"benefit_payment"}},
     };
   }();
   const std::vector<std::string>* list = nullptr;
