@@ -109,7 +109,8 @@ Status EntryChecker::CheckSignature(std::string_view bytes,
     return Bad("unknown_key", "key_id does not match the key");
   }
   auto raw_sig = Base64Decode(Str(sig, "sig"));
-  if (!raw_sig || !Ed25519Verify(key, SignedMessage(origin_, event_text), *raw_sig)) {
+  if (!raw_sig ||
+      !Ed25519Verify(key, SignedMessage(origin_, event_text), *raw_sig)) {
     return Bad("bad_signature", "signature does not verify");
   }
   // Key events take effect at their own seq, as the append checks apply

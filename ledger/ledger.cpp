@@ -97,8 +97,8 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir,
                                              const LedgerOptions& options) {
   auto key = ReadPrivateKeyFile(dir + "/ledger.pem");
   if (!key.ok()) return key.error();
-  auto store = Store::Open(
-      dir, options.read_only ? Store::Mode::kReadOnly : Store::Mode::kReadWrite);
+  auto store = Store::Open(dir, options.read_only ? Store::Mode::kReadOnly
+                                                  : Store::Mode::kReadWrite);
   if (!store.ok()) return store.error();
   auto impl = std::make_unique<Impl>();
   impl->store = std::move(*store);
@@ -248,7 +248,8 @@ PreparedEvent Ledger::PrepareParsed(Json envelope) const {
     if (raw && raw->size() == 32) {
       std::memcpy(e.checked_with.data(), raw->data(), 32);
       e.sig_check =
-          Ed25519Verify(e.checked_with, SignedMessage(impl_->info.origin, e.canonical_event),
+          Ed25519Verify(e.checked_with,
+                        SignedMessage(impl_->info.origin, e.canonical_event),
                         AsBytes(e.sig))
               ? PreparedEvent::SigCheck::kValid
               : PreparedEvent::SigCheck::kInvalid;
@@ -353,7 +354,7 @@ void Ledger::Impl::Commit(const std::vector<Writer*>& group) {
           continue;
         }
         auto d = CheckAndApply(e, seq, unit_view, options.check_signatures,
-                                   info.origin);
+                               info.origin);
         if (!d.ok()) {
           res.errors.push_back({i, d.error()});
           continue;

@@ -11,9 +11,9 @@
 
 namespace fl {
 
-Hash LeafHash(std::string_view entry);                  // SHA-256(0x00 || e)
-Hash NodeHash(const Hash& left, const Hash& right);      // SHA-256(0x01||l||r)
-Hash EmptyRoot();                                        // SHA-256("")
+Hash LeafHash(std::string_view entry);               // SHA-256(0x00 || e)
+Hash NodeHash(const Hash& left, const Hash& right);  // SHA-256(0x01||l||r)
+Hash EmptyRoot();                                    // SHA-256("")
 
 // RFC 9162 2.1.3.2 and 2.1.4.2. Return false on any mismatch or
 // malformed input.

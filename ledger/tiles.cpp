@@ -71,7 +71,8 @@ Result<TileRef> ParseTilePath(std::string_view path) {
     index = path.substr(0, partial);
     const std::string_view w = path.substr(partial + 3);
     unsigned width = 0;
-    const auto [end, ec] = std::from_chars(w.data(), w.data() + w.size(), width);
+    const auto [end, ec] =
+        std::from_chars(w.data(), w.data() + w.size(), width);
     if (ec != std::errc() || end != w.data() + w.size() || width == 0 ||
         width >= kTileWidth) {
       return NotATile(original);
@@ -132,8 +133,7 @@ Result<std::string> HashTile(const NodeSource& nodes, const TileRef& tile) {
   std::string out;
   out.reserve(32u * tile.width);
   for (unsigned i = 0; i < tile.width; ++i) {
-    auto h = nodes.Node(kTileHeight * tile.level,
-                        tile.index * kTileWidth + i);
+    auto h = nodes.Node(kTileHeight * tile.level, tile.index * kTileWidth + i);
     if (!h.ok()) return h.error();
     out += AsBytes(*h);
   }
@@ -158,15 +158,17 @@ Result<std::vector<std::string>> DecodeEntryBundle(std::string_view bundle) {
   std::vector<std::string> out;
   while (!bundle.empty()) {
     if (bundle.size() < 2) {
-      return MakeError(Code::kDataLoss, "bad_bundle", "entry bundle ends inside a length");
+      return MakeError(Code::kDataLoss, "bad_bundle",
+                       "entry bundle ends inside a length");
     }
     const std::size_t n =
         (static_cast<std::size_t>(static_cast<unsigned char>(bundle[0])) << 8) |
         static_cast<unsigned char>(bundle[1]);
     bundle.remove_prefix(2);
     if (bundle.size() < n) {
-      return MakeError(Code::kDataLoss, "bad_bundle", "entry bundle ends inside entry " +
-                                              std::to_string(out.size()));
+      return MakeError(
+          Code::kDataLoss, "bad_bundle",
+          "entry bundle ends inside entry " + std::to_string(out.size()));
     }
     out.emplace_back(bundle.substr(0, n));
     bundle.remove_prefix(n);

@@ -71,7 +71,8 @@ class Check {
   Result<std::optional<std::string>> Get(const std::string& key) {
     return view_.Get(Store::kIndex, key);
   }
-  // A subject (lot, contract, ...) named by the event: unknown_reference if unknown.
+  // A subject (lot, contract, ...) named by the event: unknown_reference if
+  // unknown.
   Result<SubjectRecord> Subject(const std::string& key, std::string_view field,
                                 std::string_view what) {
     auto v = Get(key);
@@ -160,9 +161,8 @@ Status Check::Signature(bool check_signatures, std::string_view origin) {
       e_.checked_with == key) {
     valid = e_.sig_check == PreparedEvent::SigCheck::kValid;
   } else {
-    valid =
-        Ed25519Verify(key, SignedMessage(origin, e_.canonical_event),
-                      AsBytes(e_.sig));
+    valid = Ed25519Verify(key, SignedMessage(origin, e_.canonical_event),
+                          AsBytes(e_.sig));
   }
   if (!valid) {
     return MakeError(Code::kUnauthenticated, "bad_signature",
@@ -340,8 +340,7 @@ Status Check::References() {
   return Status::Ok();
 }
 
-Result<Decision> Check::Run(bool check_signatures,
-                            std::string_view origin) {
+Result<Decision> Check::Run(bool check_signatures, std::string_view origin) {
   // Exact repeat, then id reuse (API.md order): a repeat is answered even
   // if its key was revoked since.
   std::string id_key = e_.id;

@@ -38,13 +38,12 @@ bool Doc::Parse(std::string_view text) {
   unescaped_.clear();
   std::size_t pos = 0;
   if (!ParseValue(pos, 0)) return false;
-  while (pos < text_.size() && (text_[pos] == ' ' || text_[pos] == '\n'))
-    ++pos;
+  while (pos < text_.size() && (text_[pos] == ' ' || text_[pos] == '\n')) ++pos;
   return pos == text_.size();
 }
 
-bool Doc::ParseString(std::size_t& pos, std::uint32_t* off,
-                      std::uint32_t* len, bool* escaped) {
+bool Doc::ParseString(std::size_t& pos, std::uint32_t* off, std::uint32_t* len,
+                      bool* escaped) {
   // pos is at the opening quote.
   const std::size_t start = ++pos;
   bool esc = false;
@@ -72,14 +71,30 @@ bool Doc::ParseString(std::size_t& pos, std::uint32_t* off,
     }
     char e = text_[++i];
     switch (e) {
-      case '"': out += '"'; break;
-      case '\\': out += '\\'; break;
-      case '/': out += '/'; break;
-      case 'b': out += '\b'; break;
-      case 'f': out += '\f'; break;
-      case 'n': out += '\n'; break;
-      case 'r': out += '\r'; break;
-      case 't': out += '\t'; break;
+      case '"':
+        out += '"';
+        break;
+      case '\\':
+        out += '\\';
+        break;
+      case '/':
+        out += '/';
+        break;
+      case 'b':
+        out += '\b';
+        break;
+      case 'f':
+        out += '\f';
+        break;
+      case 'n':
+        out += '\n';
+        break;
+      case 'r':
+        out += '\r';
+        break;
+      case 't':
+        out += '\t';
+        break;
       case 'u': {
         auto quad = [&](std::size_t at, std::uint32_t* v) {
           if (at + 4 > stop) return false;
@@ -94,8 +109,8 @@ bool Doc::ParseString(std::size_t& pos, std::uint32_t* off,
         std::uint32_t cp = 0;
         if (!quad(i + 1, &cp)) return false;
         i += 4;
-        if (cp >= 0xd800 && cp < 0xdc00 && i + 2 < stop && text_[i + 1] == '\\' &&
-            text_[i + 2] == 'u') {
+        if (cp >= 0xd800 && cp < 0xdc00 && i + 2 < stop &&
+            text_[i + 1] == '\\' && text_[i + 2] == 'u') {
           std::uint32_t lo = 0;
           if (quad(i + 3, &lo) && lo >= 0xdc00 && lo < 0xe000) {
             cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
@@ -218,7 +233,9 @@ std::string_view Value::str() const {
   const auto& n = doc_->nodes_[index_];
   return doc_->Slice(n.off, n.len, n.escaped_str);
 }
-std::int64_t Value::num() const { return is_int() ? doc_->nodes_[index_].num : 0; }
+std::int64_t Value::num() const {
+  return is_int() ? doc_->nodes_[index_].num : 0;
+}
 bool Value::boolean() const {
   return is_bool() && doc_->nodes_[index_].num != 0;
 }

@@ -6,31 +6,33 @@ namespace fl::replay {
 namespace {
 
 Json MakeDefaults() {
-  const Json forbidden = {"staff_salary",        "overseas_travel",
-                          "official_reception",  "official_vehicle",
-                          "admin_basic_expenditure", "irregular_allowance",
-                          "building_construction"};
+  const Json forbidden = {
+      "staff_salary",         "overseas_travel",         "official_reception",
+      "official_vehicle",     "admin_basic_expenditure", "irregular_allowance",
+      "building_construction"};
   return Json{
-      {"R02", {{"N", 30}, {"N_county", 60}, {"tolerance", 0},
-               {"critical_after", 90}}},
+      {"R02",
+       {{"N", 30}, {"N_county", 60}, {"tolerance", 0}, {"critical_after", 90}}},
       {"R03", {{"T", 365}, {"min", 0}, {"high_after", 730}}},
       {"R04", {{"forbidden", forbidden}}},
       {"R05", {{"high_pct", 1000}}},
-      {"R06", {{"forbidden",
-                {"admin.licensing", "admin.confirmation", "admin.approval",
-                 "admin.benefit_payment", "admin.confidential",
-                 "admin.enforcement", "labour_dispatch"}}}},
+      {"R06",
+       {{"forbidden",
+         {"admin.licensing", "admin.confirmation", "admin.approval",
+          "admin.benefit_payment", "admin.confidential", "admin.enforcement",
+          "labour_dispatch"}}}},
       {"R07", {{"pct", 100}}},
       {"R08", {{"pct", 500}}},
       {"R09", {{"threshold", 200000000}}},
       {"R11", {{"tolerance", 0}}},
       {"R13", {{"window", 7}}},
       {"R14", {{"min", 0}}},
-      {"R15", {{"purposes",
-                {"elderly", "disabled", "children", "hardship",
-                 "public_welfare_other"}},
-               {"forbidden", forbidden},
-               {"share", 5500}}},
+      {"R15",
+       {{"purposes",
+         {"elderly", "disabled", "children", "hardship",
+          "public_welfare_other"}},
+        {"forbidden", forbidden},
+        {"share", 5500}}},
       {"R16", {{"min", 2000000}}},
   };
 }

@@ -18,9 +18,8 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Finding, rule, subject,
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(
     Lot, id, fund, program, division, from_code, parent, fiscal_year, budget,
     pass_through, transfer, amount, received, issued_down, transferred_out,
-    recovered, paid, issued_on, received_on, targets, min_per_target,
-    deadline, target_paid, open_seq, received_seen, received_seq,
-    down_issues)
+    recovered, paid, issued_on, received_on, targets, min_per_target, deadline,
+    target_paid, open_seq, received_seen, received_seq, down_issues)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Item, category, amount)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Funding, lot, amount)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(
@@ -28,9 +27,8 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(
     signed_on, stations, items, funding, amended, terminated, terminated_on,
     paid, paid_by_lot, out_of_scope_paid, milestones, signed_seq)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(
-    Payment, id, lot, payee, economic_class, service_category, purpose,
-    invoice, contract, milestone, station, amount, paid_on, reversed, seq,
-    reversal_seq)
+    Payment, id, lot, payee, economic_class, service_category, purpose, invoice,
+    contract, milestone, station, amount, paid_on, reversed, seq, reversal_seq)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Station, id, name, division,
                                                 established, deregistered, seq,
                                                 deregistered_seq)
@@ -40,19 +38,18 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Vendor, windows)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Agency, kind, division, uscc,
                                                 seq)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(KeyRecord, agency, public_key,
-                                                added_seq, revoked_seq,
-                                                revoked)
+                                                added_seq, revoked_seq, revoked)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Program, purposes,
                                                 allowed_categories, seq)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PolicySet, rule, scope,
-                                                params, effective_from, seq)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PolicySet, rule, scope, params,
+                                                effective_from, seq)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Declared, amount, seq)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Review, status, seq)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(CapSums, r07, r08, hardship)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(LotterySums, total, elderly)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SplitSum, amount)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ReserveSums, ops_total,
-                                                reserve, ops_contracts)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ReserveSums, ops_total, reserve,
+                                                ops_contracts)
 
 namespace {
 
@@ -182,8 +179,8 @@ Status ProjectionStore::Load(State& s) {
          it->Next()) {
       auto key = it->key();
       auto val = it->value();
-      Json j = Json::from_cbor(val.data(), val.data() + val.size(), true,
-                               false);
+      Json j =
+          Json::from_cbor(val.data(), val.data() + val.size(), true, false);
       if (j.is_discarded()) {
         failed = true;
         return;

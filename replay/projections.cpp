@@ -48,8 +48,8 @@ Status DecodeRange(const Ledger& ledger, std::uint64_t from, std::uint64_t to,
                    std::vector<Event>& events) {
   events.clear();
   Status failed;
-  FL_RETURN_IF_ERROR(ledger.ForEachEntry(
-      from, to, [&](std::uint64_t, std::string_view bytes) {
+  FL_RETURN_IF_ERROR(
+      ledger.ForEachEntry(from, to, [&](std::uint64_t, std::string_view bytes) {
         auto e = DecodeEntry(bytes);
         if (!e.ok()) {
           failed = e.error();
@@ -202,9 +202,9 @@ struct Projections::Impl {
     auto s = std::make_shared<State>();
     s->filter_as_of = as_of;
     FL_RETURN_IF_ERROR(Fold(ledger, *s, at, nullptr));
-    Historic h{at, as_of, s,
-               std::make_shared<const std::vector<Flag>>(
-                   EvaluateFlags(*s, as_of))};
+    Historic h{
+        at, as_of, s,
+        std::make_shared<const std::vector<Flag>>(EvaluateFlags(*s, as_of))};
     std::lock_guard g(cache_mu);
     if (historic.size() >= kHistoricCache) historic.erase(historic.begin());
     historic.push_back(h);
@@ -226,8 +226,7 @@ struct Projections::Impl {
   }
 };
 
-Projections::Projections(std::unique_ptr<Impl> impl)
-    : impl_(std::move(impl)) {}
+Projections::Projections(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 Projections::~Projections() { Stop(); }
 
@@ -241,8 +240,8 @@ Result<std::unique_ptr<Projections>> Projections::Open(const Ledger& ledger,
   if (impl->state.next_seq > ledger.TreeSize()) {
     return Internal("projections are ahead of the log (" +
                     std::to_string(impl->state.next_seq) + " > " +
-                    std::to_string(ledger.TreeSize()) +
-                    "): delete " + dir + " to rebuild");
+                    std::to_string(ledger.TreeSize()) + "): delete " + dir +
+                    " to rebuild");
   }
   impl->applied = impl->state.next_seq;
   return std::unique_ptr<Projections>(new Projections(std::move(impl)));
@@ -298,14 +297,14 @@ std::vector<ProjectionStatus> Projections::Statuses() const {
 Json Projections::StatusJson() const {
   Json list = Json::array();
   for (const auto& p : Statuses()) {
-    Json j = {{"name", p.name},
-              {"worker", "funds"},
-              {"applied_seq", p.applied == 0 ? Json(nullptr)
-                                             : Json(p.applied - 1)},
-              {"applied_entries", p.applied},
-              {"tree_size", p.tree_size},
-              {"lag_entries", p.tree_size - p.applied},
-              {"lag_ms", static_cast<std::int64_t>(p.lag_seconds * 1000)}};
+    Json j = {
+        {"name", p.name},
+        {"worker", "funds"},
+        {"applied_seq", p.applied == 0 ? Json(nullptr) : Json(p.applied - 1)},
+        {"applied_entries", p.applied},
+        {"tree_size", p.tree_size},
+        {"lag_entries", p.tree_size - p.applied},
+        {"lag_ms", static_cast<std::int64_t>(p.lag_seconds * 1000)}};
     if (!p.error.empty()) j["error"] = p.error;
     list.push_back(std::move(j));
   }
@@ -322,18 +321,19 @@ Result<Json> Projections::Flags(const FlagQuery& q) const {
     return MakeError(Code::kInvalidArgument, "invalid_field",
                      "unknown severity", "/severity");
   }
-  return impl_->WithView(q.as_of, [&](const State& s, Day as_of,
-                                      const Impl::Historic* h) -> Result<Json> {
-    auto flags = impl_->FlagsOf(s, as_of, h);
-    FlagFilter f{q.rule,   q.severity, q.division, q.status,
-                 q.cursor, q.scope,    q.limit};
-    return FlagPage(*flags, f, as_of);
-  });
+  return impl_->WithView(
+      q.as_of,
+      [&](const State& s, Day as_of, const Impl::Historic* h) -> Result<Json> {
+        auto flags = impl_->FlagsOf(s, as_of, h);
+        FlagFilter f{q.rule,   q.severity, q.division, q.status,
+                     q.cursor, q.scope,    q.limit};
+        return FlagPage(*flags, f, as_of);
+      });
 }
 
 Result<Json> Projections::FlagById(const std::string& flag_id,
-                               const std::string& scope,
-                               const std::string& as_of_text) const {
+                                   const std::string& scope,
+                                   const std::string& as_of_text) const {
   Result<Json> found = impl_->WithView(
       as_of_text,
       [&](const State& s, Day as_of, const Impl::Historic* h) -> Result<Json> {
@@ -382,9 +382,10 @@ Result<Json> Projections::Balances(const BalanceQuery& q) const {
 }
 
 Result<Json> Projections::LotById(const std::string& id,
-                              const std::string& scope) const {
+                                  const std::string& scope) const {
   return impl_->WithView(
-      "", [&](const State& s, Day as_of, const Impl::Historic*) -> Result<Json> {
+      "",
+      [&](const State& s, Day as_of, const Impl::Historic*) -> Result<Json> {
         std::string division;
         auto j = LotView(s, id, as_of, &division);
         if (j.ok() && !scope.empty() && !DivisionWithin(division, scope))
@@ -395,7 +396,7 @@ Result<Json> Projections::LotById(const std::string& id,
 }
 
 Result<Json> Projections::ContractById(const std::string& id,
-                                   const std::string& scope) const {
+                                       const std::string& scope) const {
   return impl_->WithView(
       "", [&](const State& s, Day, const Impl::Historic*) -> Result<Json> {
         std::string division;
@@ -440,7 +441,8 @@ Result<Json> ReplayLedger(const Ledger& ledger, const ReplayOptions& options,
   if (!options.scratch_dir.empty()) {
     std::error_code ec;
     std::filesystem::remove_all(options.scratch_dir, ec);
-    auto opened = ProjectionStore::Open(options.scratch_dir, ledger.Info().origin);
+    auto opened =
+        ProjectionStore::Open(options.scratch_dir, ledger.Info().origin);
     if (!opened.ok()) return opened.error();
     store = std::move(*opened);
   }
@@ -455,9 +457,9 @@ Result<Json> ReplayLedger(const Ledger& ledger, const ReplayOptions& options,
     summary->entries = end;
     summary->flags = flags.size();
     for (const auto& f : flags) ++summary->flags_by_rule[f.finding.rule];
-    summary->seconds = std::chrono::duration<double>(
-                           std::chrono::steady_clock::now() - t0)
-                           .count();
+    summary->seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
+            .count();
   }
   return Json{{"as_of", FormatDay(as_of)},
               {"until_seq", end == 0 ? Json(nullptr) : Json(end - 1)},

@@ -39,7 +39,7 @@ struct ProjectionStatus {
   // How long the oldest entry not yet applied has been in the log (as
   // first seen by the worker or a status read).
   double lag_seconds = 0;
-  std::string error;          // set when the worker stopped on a fault
+  std::string error;  // set when the worker stopped on a fault
 };
 
 class Projections {
@@ -65,10 +65,11 @@ class Projections {
   // not_found id). Each read answers with the applied seq it saw.
   Result<Json> Flags(const FlagQuery& q) const;
   Result<Json> FlagById(const std::string& flag_id, const std::string& scope,
-                    const std::string& as_of) const;
+                        const std::string& as_of) const;
   Result<Json> Balances(const BalanceQuery& q) const;
   Result<Json> LotById(const std::string& id, const std::string& scope) const;
-  Result<Json> ContractById(const std::string& id, const std::string& scope) const;
+  Result<Json> ContractById(const std::string& id,
+                            const std::string& scope) const;
   Result<Json> Caps(const CapQuery& q) const;
 
   struct Impl;
@@ -84,9 +85,9 @@ class Projections {
 // until_seq, balances, flags}, equal to what a live server answers for
 // the same seq and as_of.
 struct ReplayOptions {
-  std::string as_of;                     // "" = the default
+  std::string as_of;                       // "" = the default
   std::optional<std::uint64_t> until_seq;  // inclusive
-  std::string scratch_dir;  // "" = in memory only
+  std::string scratch_dir;                 // "" = in memory only
 };
 struct ReplaySummary {
   std::uint64_t entries = 0;

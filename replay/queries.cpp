@@ -43,7 +43,9 @@ Json TotalsJson(const Totals& t) {
               {"available", t.balance() - t.committed}};
 }
 
-Json DayOrNull(Day d) { return d == kNoDay ? Json(nullptr) : Json(FormatDay(d)); }
+Json DayOrNull(Day d) {
+  return d == kNoDay ? Json(nullptr) : Json(FormatDay(d));
+}
 
 }  // namespace
 
@@ -57,7 +59,8 @@ Json BalanceArray(const State& s, const BalanceFilter& f) {
     if (!f.fund.empty() && lot.fund != f.fund) continue;
     if (!f.program.empty() && lot.program != f.program) continue;
     if (f.fiscal_year && lot.fiscal_year != *f.fiscal_year) continue;
-    Totals& t = accounts[{lot.division, lot.fund, lot.program, lot.fiscal_year}];
+    Totals& t =
+        accounts[{lot.division, lot.fund, lot.program, lot.fiscal_year}];
     if (lot.budget) t.appropriated += lot.amount;
     t.received += lot.received;
     t.issued_down += lot.issued_down;
@@ -109,7 +112,8 @@ Result<Json> LotView(const State& s, const std::string& id, Day as_of,
   j["pass_through"] = l->pass_through;
   j["issued_on"] = DayOrNull(l->issued_on);
   j["received_on"] = DayOrNull(l->received_seen ? l->received_on : kNoDay);
-  j["age_days"] = l->received_seen ? Json(as_of - l->received_on) : Json(nullptr);
+  j["age_days"] =
+      l->received_seen ? Json(as_of - l->received_on) : Json(nullptr);
   j["as_of"] = FormatDay(as_of);
   j["targets"] = l->targets;
   j["seqs"] = SeqList(s, "l/" + id);
@@ -128,23 +132,23 @@ Result<Json> ContractView(const State& s, const std::string& id,
     funding.push_back({{"allocation_id", f.lot}, {"amount_fen", f.amount}});
   Json milestones = Json::object();
   for (const auto& [m, d] : c->milestones) milestones[m] = FormatDay(d);
-  return Json{{"contract_id", c->id},
-              {"division_code", c->division},
-              {"program", c->program},
-              {"supplier_uscc", c->supplier},
-              {"procurement_method", c->method},
-              {"value_fen", c->value},
-              {"paid", c->paid},
-              {"remaining", c->value - c->paid},
-              {"period", {{"start", FormatDay(c->start)},
-                          {"end", FormatDay(c->end)}}},
-              {"amended", c->amended},
-              {"terminated", c->terminated},
-              {"stations", c->stations},
-              {"items", items},
-              {"funding", funding},
-              {"milestones", milestones},
-              {"seqs", SeqList(s, "c/" + id)}};
+  return Json{
+      {"contract_id", c->id},
+      {"division_code", c->division},
+      {"program", c->program},
+      {"supplier_uscc", c->supplier},
+      {"procurement_method", c->method},
+      {"value_fen", c->value},
+      {"paid", c->paid},
+      {"remaining", c->value - c->paid},
+      {"period", {{"start", FormatDay(c->start)}, {"end", FormatDay(c->end)}}},
+      {"amended", c->amended},
+      {"terminated", c->terminated},
+      {"stations", c->stations},
+      {"items", items},
+      {"funding", funding},
+      {"milestones", milestones},
+      {"seqs", SeqList(s, "c/" + id)}};
 }
 
 Json CapReport(const State& s, const CapFilter& f, Day as_of) {
@@ -185,10 +189,9 @@ Json FlagPage(const std::vector<Flag>& flags, const FlagFilter& f, Day as_of) {
   Json out = Json::array();
   auto it = flags.begin();
   if (!f.cursor.empty()) {
-    it = std::upper_bound(flags.begin(), flags.end(), f.cursor,
-                          [](const std::string& c, const Flag& x) {
-                            return c < x.flag_id;
-                          });
+    it = std::upper_bound(
+        flags.begin(), flags.end(), f.cursor,
+        [](const std::string& c, const Flag& x) { return c < x.flag_id; });
   }
   Json next = nullptr;
   for (; it != flags.end(); ++it) {

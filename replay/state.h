@@ -67,7 +67,7 @@ struct Contract {
   Day terminated_on = kNoDay;
   std::int64_t paid = 0;
   std::map<std::string, std::int64_t> paid_by_lot;
-  std::int64_t out_of_scope_paid = 0;  // R05 cumulative
+  std::int64_t out_of_scope_paid = 0;                  // R05 cumulative
   std::map<std::string, Day, std::less<>> milestones;  // accepted_on
   std::uint64_t signed_seq = 0;
 };
@@ -132,9 +132,9 @@ struct Review {  // flag.reviewed, latest by seq wins
 // Running sums per (county, year) for R07/R08 and per (division, year) for
 // R15(c); payments add, reversals subtract.
 struct CapSums {
-  std::int64_t r07 = 0;        // assistance.*, program != ASSIST.BENEFIT
-  std::int64_t r08 = 0;        // hardship_subsidy, program != ASSIST.BENEFIT
-  std::int64_t hardship = 0;   // every hardship_subsidy payment
+  std::int64_t r07 = 0;       // assistance.*, program != ASSIST.BENEFIT
+  std::int64_t r08 = 0;       // hardship_subsidy, program != ASSIST.BENEFIT
+  std::int64_t hardship = 0;  // every hardship_subsidy payment
 };
 struct LotterySums {
   std::int64_t total = 0, elderly = 0;
@@ -164,31 +164,31 @@ struct State {
   Table<Agency> agencies;
   Table<KeyRecord> keys;
   Table<Program> programs;
-  Table<PolicySet> policies;  // by be64(seq)
-  Table<Declared> cap_bases;  // kind|division|year
-  Table<Declared> closes;     // division|year
-  Table<Review> reviews;      // flag_id
-  Table<Declared> exceptions; // rule|ref -> first approval seq
-  Table<CapSums> caps;        // county|year
-  Table<LotterySums> lottery; // division|year
-  Table<SplitSum> splits;     // buyer|year|program|category
+  Table<PolicySet> policies;    // by be64(seq)
+  Table<Declared> cap_bases;    // kind|division|year
+  Table<Declared> closes;       // division|year
+  Table<Review> reviews;        // flag_id
+  Table<Declared> exceptions;   // rule|ref -> first approval seq
+  Table<CapSums> caps;          // county|year
+  Table<LotterySums> lottery;   // division|year
+  Table<SplitSum> splits;       // buyer|year|program|category
   Table<ReserveSums> reserves;  // buyer|year
-  Table<Finding> acts;        // rule|subject
+  Table<Finding> acts;          // rule|subject
 
   // Append-only lists.
-  MultiIndex seqs;             // "l/"+lot, "c/"+contract -> seqs (decimal)
-  MultiIndex lot_contracts;    // lot -> contracts funded from it
-  MultiIndex station_payments; // station -> payments naming it
-  MultiIndex payee_payments;   // uscc -> payments
+  MultiIndex seqs;                // "l/"+lot, "c/"+contract -> seqs (decimal)
+  MultiIndex lot_contracts;       // lot -> contracts funded from it
+  MultiIndex station_payments;    // station -> payments naming it
+  MultiIndex payee_payments;      // uscc -> payments
   MultiIndex supplier_contracts;  // uscc -> contracts
-  MultiIndex dup_keys;         // "i|payee|invoice", "m|contract|milestone",
-                               // "a|payee|amount" -> payments
-  MultiIndex dup_candidates;   // "" -> payments that joined a dup group
-  MultiIndex cap_payments;     // county|year -> payments counted by R07/R08
-  MultiIndex split_contracts;  // buyer|year|program|category -> contracts
-  MultiIndex reserve_contracts;  // buyer|year -> contracts
-  MultiIndex close_list;       // "" -> division|year closed
-  MultiIndex policy_rules;     // rule -> policy ids
+  MultiIndex dup_keys;            // "i|payee|invoice", "m|contract|milestone",
+                                  // "a|payee|amount" -> payments
+  MultiIndex dup_candidates;      // "" -> payments that joined a dup group
+  MultiIndex cap_payments;        // county|year -> payments counted by R07/R08
+  MultiIndex split_contracts;     // buyer|year|program|category -> contracts
+  MultiIndex reserve_contracts;   // buyer|year -> contracts
+  MultiIndex close_list;          // "" -> division|year closed
+  MultiIndex policy_rules;        // rule -> policy ids
 };
 
 std::string SeqKey(std::uint64_t seq);  // fixed-width, sorts by number

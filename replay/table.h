@@ -21,7 +21,8 @@ struct StringHash {
   }
 };
 template <class V>
-using StringMap = std::unordered_map<std::string, V, StringHash, std::equal_to<>>;
+using StringMap =
+    std::unordered_map<std::string, V, StringHash, std::equal_to<>>;
 
 // Receives changed rows: value nullptr means "delete".
 using RowSink =

@@ -338,7 +338,8 @@ TEST_CASE("export refuses an output that exists and is not empty", "[bundle]") {
 TEST_CASE("export and verify-bundle have --help and are listed", "[bundle]") {
   Outcome all = Run("--help");
   CHECK(all.out.find("export --data DIR --out DIR2") != std::string::npos);
-  CHECK(all.out.find("verify-bundle [--verifier-key VKEY] DIR2") != std::string::npos);
+  CHECK(all.out.find("verify-bundle [--verifier-key VKEY] DIR2") !=
+        std::string::npos);
   Outcome e = Run("export --help");
   CHECK(e.status == 0);
   CHECK(e.out.find("usage: fundledger export") != std::string::npos);
@@ -707,8 +708,8 @@ TEST_CASE("export works beside a running fundledger serve", "[bundle]") {
   INFO(two.err);
   REQUIRE(two.status == 0);
   CHECK(Json::parse(two.out).at("entries") == size + 1);
-  Outcome v = Run("verify-bundle " + tmp.str() + "/two --verifier-key " +
-                  verifier_key);
+  Outcome v =
+      Run("verify-bundle " + tmp.str() + "/two --verifier-key " + verifier_key);
   INFO(v.err);
   CHECK(v.status == 0);
 }

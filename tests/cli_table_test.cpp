@@ -46,8 +46,7 @@ std::map<std::string, bool> HelpFlags(const std::string& help) {
 
 }  // namespace
 
-TEST_CASE("every listed command has help naming the flags it parses",
-          "[cli]") {
+TEST_CASE("every listed command has help naming the flags it parses", "[cli]") {
   auto names = ListedCommands();
   // API.md's table, plus the read-only views and the benchmarks.
   for (const char* expected :

@@ -1,13 +1,14 @@
 // GB/T 2260 names from the pinned package: the fixture's Yunnan codes
 // resolve, levels are padded as the ledger writes them, unknown codes stand
 // for themselves.
+#include "api/console/division_names.h"
+
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <regex>
 #include <set>
 #include <string>
 
-#include "api/console/division_names.h"
 #include "test_util.h"
 
 using fl::console::DivisionLabel;

@@ -1,7 +1,7 @@
 // The fold's JSON reader against nlohmann's parser on the same text.
-#include <catch2/catch.hpp>
-
 #include "replay/doc.h"
+
+#include <catch2/catch.hpp>
 
 namespace fl::replay {
 
@@ -10,7 +10,9 @@ TEST_CASE("Doc reads what nlohmann reads", "[replay][doc]") {
       R"({"a":"x\"y\\z","u":"\u00e9\ud83d\ude00\n","n":-12,"m":9007199254740991})",
       R"({"b":true,"f":false,"z":null,"arr":[1,{"k":"v"},[],{}],"o":{"p":{"q":[2]}}})",
       R"({"data":{"items":[{"amount_fen":5,"category":"care"}],"name":"昆明"}})",
-      R"([])", R"("s")", R"(0)"};
+      R"([])",
+      R"("s")",
+      R"(0)"};
   for (const char* t : texts) {
     Doc d;
     INFO(t);
@@ -32,9 +34,10 @@ TEST_CASE("Doc reads what nlohmann reads", "[replay][doc]") {
 }
 
 TEST_CASE("Doc refuses what the integer profile refuses", "[replay][doc]") {
-  for (const char* t : {R"({"a":1.5})", R"({"a":1e3})", R"({"a":)", R"({"a":1}x)",
-                        R"({"a" 1})", R"(["x",])", R"({"a":"unterminated})",
-                        R"({"a":99999999999999999999})", R"({"a":"\q"})"}) {
+  for (const char* t :
+       {R"({"a":1.5})", R"({"a":1e3})", R"({"a":)", R"({"a":1}x)", R"({"a" 1})",
+        R"(["x",])", R"({"a":"unterminated})", R"({"a":99999999999999999999})",
+        R"({"a":"\q"})"}) {
     Doc d;
     INFO(t);
     CHECK(!d.Parse(t));

@@ -77,8 +77,8 @@ TEST_CASE("serve, token create and append work together; SIGTERM exits 0",
         {"division_code", "530000"},
         {"public_key", fl::Base64Encode(fl::AsBytes(cz.public_key()))}}}};
   REQUIRE(
-      client.Post("/v1/events", fl::SignEnvelope(reg, *admin, origin).dump()).status ==
-      201);
+      client.Post("/v1/events", fl::SignEnvelope(reg, *admin, origin).dump())
+          .status == 201);
 
   SECTION("token create prints the token alone and stores only its hash") {
     Output t = RunBinary("token create --data " + dir +

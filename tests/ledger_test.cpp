@@ -340,11 +340,11 @@ TEST_CASE("each entry records the division it belongs to", "[ledger]") {
                            {"pass_through", false},
                            {"doc_no", "doc-2"}}));
   // allocation.received names no division: it belongs to its lot's to_code.
-  fl::Receipt r = w.MustAppend(w.Envelope(
-      "r-1", "allocation.received", "mz-530621",
-      {{"allocation_id", "lot-2"},
-       {"received_on", "2024-04-01"},
-       {"amount_fen", 500}}));
+  fl::Receipt r =
+      w.MustAppend(w.Envelope("r-1", "allocation.received", "mz-530621",
+                              {{"allocation_id", "lot-2"},
+                               {"received_on", "2024-04-01"},
+                               {"amount_fen", 500}}));
   auto& l = w.ledger();
   CHECK(*l.EntryDivision(0) == "000000");
   CHECK(*l.EntryDivision(r.seq - 2) == "530000");  // budget

@@ -1,7 +1,6 @@
 #include "random_world.h"
 
 #include <catch2/catch.hpp>
-
 #include <stdexcept>
 
 #include "replay/flags.h"
@@ -9,16 +8,19 @@
 namespace fl::test {
 namespace {
 
-const char* kFunds[] = {"lottery.central", "lottery.provincial",
-                        "assistance.hardship_subsidy", "assistance.work_funds",
-                        "civil_affairs_special", "general_budget"};
+const char* kFunds[] = {"lottery.central",
+                        "lottery.provincial",
+                        "assistance.hardship_subsidy",
+                        "assistance.work_funds",
+                        "civil_affairs_special",
+                        "general_budget"};
 const char* kPrograms[] = {"SWS.SETUP", "SWS.OPS", "SWS.SUPERVISION",
                            "ASSIST.BENEFIT", "ASSIST.PURCHASED_SERVICE"};
-const char* kCategories[] = {"care", "office_equipment", "screening",
-                             "supervision", "benefit_payment", "study_tour",
+const char* kCategories[] = {"care",           "office_equipment", "screening",
+                             "supervision",    "benefit_payment",  "study_tour",
                              "admin.approval", "training"};
-const char* kPurposes[] = {"elderly", "elderly", "disabled", "children",
-                           "hardship", "staff_trip"};
+const char* kPurposes[] = {"elderly",  "elderly",  "disabled",
+                           "children", "hardship", "staff_trip"};
 const char* kClasses[] = {"commissioned_services", "commissioned_services",
                           "goods", "staff_salary", "official_reception"};
 const char* kMethods[] = {"open", "selective", "limited", "direct"};
@@ -85,15 +87,17 @@ class Gen {
   Json Env(const std::string& type, const std::string& agency, Json data,
            const std::string& date) {
     return w_.Envelope(tag_ + std::to_string(++n_), type, agency, data,
-                               date + "T09:00:00Z");
+                       date + "T09:00:00Z");
   }
 
   Json Budget() {
     std::string id = tag_ + "L" + std::to_string(lots_.size());
     lots_.push_back(id);
     return Env("budget.appropriated", "cz-530000",
-               {{"allocation_id", id}, {"fiscal_year", 2023 + Pick(2)},
-                {"fund", Any(kFunds)}, {"division_code", Any(kCounties)},
+               {{"allocation_id", id},
+                {"fiscal_year", 2023 + Pick(2)},
+                {"fund", Any(kFunds)},
+                {"division_code", Any(kCounties)},
                 {"program", Any(kPrograms)},
                 {"amount_fen", Amount(1'000'000, 300'000'000)},
                 {"doc_no", "b-" + id}},
@@ -107,11 +111,15 @@ class Gen {
       std::string id = tag_ + "L" + std::to_string(lots_.size());
       lots_.push_back(id);
       issued_.push_back(id);
-      Json d = {{"allocation_id", id}, {"from_code", "530000"},
-                {"to_code", Any(kCounties)}, {"fund", Any(kFunds)},
-                {"program", Any(kPrograms)}, {"fiscal_year", 2024},
+      Json d = {{"allocation_id", id},
+                {"from_code", "530000"},
+                {"to_code", Any(kCounties)},
+                {"fund", Any(kFunds)},
+                {"program", Any(kPrograms)},
+                {"fiscal_year", 2024},
                 {"amount_fen", Amount(100'000, 50'000'000)},
-                {"pass_through", Pick(2) == 0}, {"doc_no", "i-" + id}};
+                {"pass_through", Pick(2) == 0},
+                {"doc_no", "i-" + id}};
       if (Pick(2) == 0) {
         const std::string& parent = Any(lots_);
         if (parent != id) d["parent_allocation_id"] = parent;
@@ -126,7 +134,8 @@ class Gen {
     if (r < 18 && !issued_.empty()) {
       std::string day = Date();
       return Env("allocation.received", "cz-530000",
-                 {{"allocation_id", Any(issued_)}, {"received_on", day},
+                 {{"allocation_id", Any(issued_)},
+                  {"received_on", day},
                   {"amount_fen", Amount(100'000, 50'000'000)}},
                  day);
     }
@@ -135,7 +144,9 @@ class Gen {
       stations_.push_back(id);
       std::string day = Date();
       return Env("station.established", "mz-530000",
-                 {{"station_id", id}, {"name", id}, {"division_code", "530102101"},
+                 {{"station_id", id},
+                  {"name", id},
+                  {"division_code", "530102101"},
                   {"date", day}},
                  day);
     }
@@ -150,26 +161,31 @@ class Gen {
       Json st = Json::array();
       if (!stations_.empty() && Pick(2) == 0) st.push_back(Any(stations_));
       return Env("contract.signed", "mz-530000",
-                 {{"contract_id", id}, {"division_code", Any(kCounties)},
-                  {"program", Any(kPrograms)}, {"supplier_uscc", Any(payees_)},
+                 {{"contract_id", id},
+                  {"division_code", Any(kCounties)},
+                  {"program", Any(kPrograms)},
+                  {"supplier_uscc", Any(payees_)},
                   {"procurement_method", Any(kMethods)},
                   {"value_fen", a + b},
                   {"period", {{"start", start}, {"end", end}}},
                   {"stations", st},
-                  {"items", {{{"category", Any(kCategories)}, {"amount_fen", a}},
-                             {{"category", Any(kCategories)}, {"amount_fen", b}}}},
-                  {"funding", {{{"allocation_id", Any(lots_)},
-                                {"amount_fen", a + b}}}}},
+                  {"items",
+                   {{{"category", Any(kCategories)}, {"amount_fen", a}},
+                    {{"category", Any(kCategories)}, {"amount_fen", b}}}},
+                  {"funding",
+                   {{{"allocation_id", Any(lots_)}, {"amount_fen", a + b}}}}},
                  start);
     }
     if (r < 70) {  // payment
       std::string id = tag_ + "P" + std::to_string(payments_.size());
       payments_.push_back(id);
       std::string day = Date();
-      Json d = {{"payment_id", id}, {"allocation_id", Any(lots_)},
+      Json d = {{"payment_id", id},
+                {"allocation_id", Any(lots_)},
                 {"payee_uscc", Any(payees_)},
                 {"amount_fen", Amount(1, 3) * 100'000},
-                {"paid_on", day}, {"economic_class", Any(kClasses)},
+                {"paid_on", day},
+                {"economic_class", Any(kClasses)},
                 {"service_category", Any(kCategories)},
                 {"purpose", Any(kPurposes)},
                 {"invoice_no", "inv" + std::to_string(Pick(400))}};
@@ -186,7 +202,8 @@ class Gen {
     }
     if (r < 78 && !contracts_.empty()) {
       Json d = {{"contract_id", Any(contracts_)}, {"rationale", "change"}};
-      if (Pick(2) == 0) d["value_delta_fen"] = Amount(1, 2'000'000) * (Pick(2) ? 1 : -1);
+      if (Pick(2) == 0)
+        d["value_delta_fen"] = Amount(1, 2'000'000) * (Pick(2) ? 1 : -1);
       if (Pick(3) == 0) d["period_end"] = Date();
       return Env("contract.amended", "mz-530000", d, Date());
     }
@@ -202,16 +219,21 @@ class Gen {
       std::string from = Date(), to = Date();
       if (to < from) std::swap(from, to);
       return Env("vendor.sanctioned", "mz-530000",
-                 {{"uscc", Any(payees_)}, {"list", "local_blacklist"},
-                  {"from", from}, {"to", to}, {"doc_no", "s"}},
+                 {{"uscc", Any(payees_)},
+                  {"list", "local_blacklist"},
+                  {"from", from},
+                  {"to", to},
+                  {"doc_no", "s"}},
                  from);
     }
     if (r < 86) {
       std::string id = tag_ + "L" + std::to_string(lots_.size());
       std::string from = Any(lots_);
       lots_.push_back(id);
-      Json d = {{"allocation_id", from}, {"new_allocation_id", id},
-                {"to_fund", Any(kFunds)}, {"to_program", Any(kPrograms)},
+      Json d = {{"allocation_id", from},
+                {"new_allocation_id", id},
+                {"to_fund", Any(kFunds)},
+                {"to_program", Any(kPrograms)},
                 {"amount_fen", Amount(1, 1'000'000)}};
       if (Pick(2) == 0) d["approval_doc"] = "ok";
       return Env("funds.transferred", "cz-530000", d, Date());
@@ -219,7 +241,8 @@ class Gen {
     if (r < 88) {
       return Env("funds.recovered", "cz-530000",
                  {{"allocation_id", Any(lots_)},
-                  {"amount_fen", Amount(1, 1'000'000)}, {"reason", "audit"}},
+                  {"amount_fen", Amount(1, 1'000'000)},
+                  {"reason", "audit"}},
                  Date());
     }
     if (r < 90) {
@@ -233,27 +256,29 @@ class Gen {
                  Date());
     }
     if (r < 91) {
-      return Env("fiscal_year.closed", "cz-530000",
-                 {{"division_code", Any(kCounties)},
-                  {"fiscal_year", 2023 + Pick(2)}},
-                 Date());
+      return Env(
+          "fiscal_year.closed", "cz-530000",
+          {{"division_code", Any(kCounties)}, {"fiscal_year", 2023 + Pick(2)}},
+          Date());
     }
     if (r < 92) {
       const char* rules[] = {"R02", "R03", "R09", "R13", "R16"};
       const char* names[] = {"N", "T", "threshold", "window", "min"};
       int k = Pick(5);
-      return Env("policy.set", "admin",
-                 {{"rule", rules[k]}, {"scope", Any(kCounties)},
-                  {"params", {{names[k], Amount(1, 400) * (k == 2 ? 1'000'000 : 1)}}},
-                  {"effective_from", Date()}},
-                 Date());
+      return Env(
+          "policy.set", "admin",
+          {{"rule", rules[k]},
+           {"scope", Any(kCounties)},
+           {"params", {{names[k], Amount(1, 400) * (k == 2 ? 1'000'000 : 1)}}},
+           {"effective_from", Date()}},
+          Date());
     }
     if (r < 94 && !payments_.empty()) {
       const char* rules[] = {"R04", "R05", "R13", "R15"};
-      return Env("exception.approved", "sj-530000",
-                 {{"rule", Any(rules)}, {"ref", Any(payments_)},
-                  {"doc_no", "e"}},
-                 Date());
+      return Env(
+          "exception.approved", "sj-530000",
+          {{"rule", Any(rules)}, {"ref", Any(payments_)}, {"doc_no", "e"}},
+          Date());
     }
     if (r < 96 && !payments_.empty()) {
       const char* rules[] = {"R04", "R05", "R13", "R15", "R18"};
@@ -261,7 +286,8 @@ class Gen {
       std::string subject = Any(payments_), rule = Any(rules);
       return Env("flag.reviewed", "sj-530000",
                  {{"flag_id", replay::FlagId(rule, subject)},
-                  {"status", Any(statuses)}, {"note", "n"}},
+                  {"status", Any(statuses)},
+                  {"note", "n"}},
                  Date());
     }
     if (r < 97 && !stations_.empty()) {
@@ -281,8 +307,7 @@ class Gen {
 
 }  // namespace
 
-void AppendRandomWorld(World& w, std::uint32_t seed, int events,
-                       int batch) {
+void AppendRandomWorld(World& w, std::uint32_t seed, int events, int batch) {
   Gen(w, seed).Run(events, batch);
 }
 

@@ -2,7 +2,6 @@
 // event streams, for several as_of dates; and the worker's state survives
 // restarts without applying an entry twice.
 #include <catch2/catch.hpp>
-
 #include <cstdlib>
 #include <fstream>
 #include <thread>

@@ -1,7 +1,6 @@
 #include "rule_world.h"
 
 #include <catch2/catch.hpp>
-
 #include <stdexcept>
 
 namespace fl::test {
@@ -28,8 +27,8 @@ std::uint64_t RuleWorld::Add(const std::string& type, const Json& data,
   if (type == "exception.approved" || type == "flag.reviewed")
     agency = "sj-530000";
   std::string id = "t" + std::to_string(++next_id_);
-  UnitResult r =
-      world_.Append(world_.Envelope(id, type, agency, data, date + "T09:00:00Z"));
+  UnitResult r = world_.Append(
+      world_.Envelope(id, type, agency, data, date + "T09:00:00Z"));
   INFO(type << " " << data.dump() << " refused: "
             << (r.ok() ? ""
                        : r.errors.front().error.reason + " " +
@@ -61,10 +60,10 @@ std::uint64_t RuleWorld::Issue(const std::string& lot,
                                const std::string& program, std::int64_t amount,
                                bool pass_through, const std::string& date,
                                Json extra) {
-  Json d = {{"allocation_id", lot}, {"from_code", from},
-            {"to_code", to},        {"fund", fund},
-            {"program", program},   {"fiscal_year", 2024},
-            {"amount_fen", amount}, {"pass_through", pass_through},
+  Json d = {{"allocation_id", lot},  {"from_code", from},
+            {"to_code", to},         {"fund", fund},
+            {"program", program},    {"fiscal_year", 2024},
+            {"amount_fen", amount},  {"pass_through", pass_through},
             {"doc_no", "doc-" + lot}};
   if (!parent.empty()) d["parent_allocation_id"] = parent;
   d.update(extra);
@@ -73,18 +72,20 @@ std::uint64_t RuleWorld::Issue(const std::string& lot,
 
 std::uint64_t RuleWorld::Receive(const std::string& lot, std::int64_t amount,
                                  const std::string& date) {
-  return Add("allocation.received",
-             {{"allocation_id", lot}, {"received_on", date},
-              {"amount_fen", amount}},
-             date);
+  return Add(
+      "allocation.received",
+      {{"allocation_id", lot}, {"received_on", date}, {"amount_fen", amount}},
+      date);
 }
 
 std::uint64_t RuleWorld::Station(const std::string& id,
                                  const std::string& division,
                                  const std::string& date) {
   return Add("station.established",
-             {{"station_id", id}, {"name", id + " station"},
-              {"division_code", division}, {"date", date}},
+             {{"station_id", id},
+              {"name", id + " station"},
+              {"division_code", division},
+              {"date", date}},
              date);
 }
 
@@ -114,15 +115,12 @@ std::uint64_t RuleWorld::Contract(const std::string& id,
 std::uint64_t RuleWorld::Pay(const std::string& id, const std::string& lot,
                              std::int64_t amount, const std::string& paid_on,
                              Json extra) {
-  Json d = {{"payment_id", id},
-            {"allocation_id", lot},
-            {"payee_uscc", kProvider},
-            {"amount_fen", amount},
-            {"paid_on", paid_on},
-            {"economic_class", "commissioned_services"},
-            {"service_category", "care"},
-            {"purpose", "elderly"},
-            {"invoice_no", "inv-" + id}};
+  Json d = {
+      {"payment_id", id},           {"allocation_id", lot},
+      {"payee_uscc", kProvider},    {"amount_fen", amount},
+      {"paid_on", paid_on},         {"economic_class", "commissioned_services"},
+      {"service_category", "care"}, {"purpose", "elderly"},
+      {"invoice_no", "inv-" + id}};
   d.update(extra);
   for (auto it = d.begin(); it != d.end();) {
     if (it->is_null()) {

@@ -56,7 +56,7 @@ class RuleWorld {
                             const std::string& as_of = "");
   replay::Projections& projections();
 
-  static const std::string kProvider;    // a provider's USCC
+  static const std::string kProvider;  // a provider's USCC
   static const std::string kProvider2;
 
  private:

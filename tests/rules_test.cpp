@@ -9,7 +9,7 @@
 namespace fl::test {
 namespace {
 
-const char* kCounty = "530102";  // 五华区, Kunming
+const char* kCounty = "530102";   // 五华区, Kunming
 const char* kCounty2 = "530302";  // 麒麟区, Qujing
 
 std::string Gov(const char* body) { return MakeUscc(std::string("11") + body); }
@@ -56,18 +56,25 @@ TEST_CASE("R01 diversion: lot program, unnamed lot, unapproved transfer",
   w.Pay("P-prog", "L-setup", 100'000, "2024-03-02", {{"contract_id", "C1"}});
   w.Pay("P-unnamed", "L-ops2", 100'000, "2024-03-03", {{"contract_id", "C1"}});
   w.Add("funds.transferred",
-        {{"allocation_id", "L-ops2"}, {"new_allocation_id", "L-moved"},
-         {"to_fund", "general_budget"}, {"to_program", "SWS.OPS"},
+        {{"allocation_id", "L-ops2"},
+         {"new_allocation_id", "L-moved"},
+         {"to_fund", "general_budget"},
+         {"to_program", "SWS.OPS"},
          {"amount_fen", 1'000'000}},
         "2024-04-01");
   w.Add("funds.transferred",
-        {{"allocation_id", "L-ops2"}, {"new_allocation_id", "L-approved"},
-         {"to_fund", "general_budget"}, {"to_program", "SWS.OPS"},
-         {"amount_fen", 1'000'000}, {"approval_doc", "云财社〔2024〕12号"}},
+        {{"allocation_id", "L-ops2"},
+         {"new_allocation_id", "L-approved"},
+         {"to_fund", "general_budget"},
+         {"to_program", "SWS.OPS"},
+         {"amount_fen", 1'000'000},
+         {"approval_doc", "云财社〔2024〕12号"}},
         "2024-04-02");
   w.Add("funds.transferred",
-        {{"allocation_id", "L-ops2"}, {"new_allocation_id", "L-same"},
-         {"to_fund", "lottery.provincial"}, {"to_program", "SWS.OPS"},
+        {{"allocation_id", "L-ops2"},
+         {"new_allocation_id", "L-same"},
+         {"to_fund", "lottery.provincial"},
+         {"to_program", "SWS.OPS"},
          {"amount_fen", 1'000'000}},
         "2024-04-03");
   Json a = w.FlagOf("R01", "P-prog", "2024-06-30");
@@ -126,7 +133,9 @@ TEST_CASE("R02 policy.set moves N for a division from its date",
           "[rules][R02][policy]") {
   RuleWorld w;
   w.Add("policy.set",
-        {{"rule", "R02"}, {"scope", "530300"}, {"params", {{"N", 45}}},
+        {{"rule", "R02"},
+         {"scope", "530300"},
+         {"params", {{"N", 45}}},
          {"effective_from", "2024-01-01"}},
         "2023-12-20");
   for (const char* to : {"530100", "530300"}) {
@@ -139,8 +148,7 @@ TEST_CASE("R02 policy.set moves N for a division from its date",
   CHECK(w.FlagOf("R02", "T-530300", "2024-03-01").is_null());
 }
 
-TEST_CASE("R03 idle funds after 365 days, not when committed",
-          "[rules][R03]") {
+TEST_CASE("R03 idle funds after 365 days, not when committed", "[rules][R03]") {
   RuleWorld w;
   w.Budget("L-idle", "lottery.provincial", "SWS.OPS", kCounty, 2'190'000,
            "2024-01-05");
@@ -150,7 +158,7 @@ TEST_CASE("R03 idle funds after 365 days, not when committed",
              "2024-12-31");
   w.Pay("P-idle", "L-idle", 190'000, "2024-02-01");
   CHECK(w.FlagOf("R03", "L-idle", "2025-01-04").is_null());  // day 365
-  Json f = w.FlagOf("R03", "L-idle", "2025-01-05");           // day 366
+  Json f = w.FlagOf("R03", "L-idle", "2025-01-05");          // day 366
   REQUIRE(f.is_object());
   CHECK(f["severity"] == "medium");
   CHECK(f["amount_fen"] == 2'000'000);
@@ -215,9 +223,10 @@ TEST_CASE("R06 forbidden purchase items", "[rules][R06]") {
              {{"items",
                {{{"category", "care"}, {"amount_fen", 700'000}},
                 {{"category", "admin.approval"}, {"amount_fen", 300'000}}}}});
-  w.Contract("C-ok", kCounty, "SWS.OPS", "L-ops", 1'000'000, "2024-02-01",
-             "2024-12-31",
-             {{"items", {{{"category", "means_test"}, {"amount_fen", 1'000'000}}}}});
+  w.Contract(
+      "C-ok", kCounty, "SWS.OPS", "L-ops", 1'000'000, "2024-02-01",
+      "2024-12-31",
+      {{"items", {{{"category", "means_test"}, {"amount_fen", 1'000'000}}}}});
   Json f = w.FlagOf("R06", "C-bad", "2024-12-31");
   REQUIRE(f.is_object());
   CHECK(f["severity"] == "high");
@@ -233,12 +242,18 @@ TEST_CASE("R07 1% of last year's declared pooled total", "[rules][R07]") {
   }
   // Base 240,000,000 fen for 2023 -> cap 2,400,000 in 2024 (埇桥's shape).
   w.Add("cap_base.declared",
-        {{"kind", "assistance_pooled_total"}, {"division_code", kCounty},
-         {"fiscal_year", 2023}, {"amount_fen", 240'000'000}, {"doc_no", "a"}},
+        {{"kind", "assistance_pooled_total"},
+         {"division_code", kCounty},
+         {"fiscal_year", 2023},
+         {"amount_fen", 240'000'000},
+         {"doc_no", "a"}},
         "2024-01-10");
   w.Add("cap_base.declared",
-        {{"kind", "assistance_pooled_total"}, {"division_code", kCounty2},
-         {"fiscal_year", 2023}, {"amount_fen", 240'000'000}, {"doc_no", "b"}},
+        {{"kind", "assistance_pooled_total"},
+         {"division_code", kCounty2},
+         {"fiscal_year", 2023},
+         {"amount_fen", 240'000'000},
+         {"doc_no", "b"}},
         "2024-01-10");
   // A township's payment counts in its county; lottery money does not.
   w.Budget("L-town", "assistance.work_funds", "ASSIST.PURCHASED_SERVICE",
@@ -281,13 +296,14 @@ TEST_CASE("R08 5% of hardship expenditure; provisional until closed",
   RuleWorld w;
   for (const char* c : {kCounty, kCounty2}) {
     std::string b = std::string("B-") + c, s = std::string("S-") + c;
-    w.Budget(b, "assistance.hardship_subsidy", "ASSIST.BENEFIT", c,
-             50'000'000, "2024-01-05");
+    w.Budget(b, "assistance.hardship_subsidy", "ASSIST.BENEFIT", c, 50'000'000,
+             "2024-01-05");
     w.Budget(s, "assistance.hardship_subsidy", "ASSIST.PURCHASED_SERVICE", c,
              5'000'000, "2024-01-05");
     w.Pay(std::string("PB-") + c, b, 19'000'000, "2024-02-01",
           {{"service_category", "benefit_payment"},
-           {"economic_class", "benefit"}, {"purpose", "hardship"}});
+           {"economic_class", "benefit"},
+           {"purpose", "hardship"}});
   }
   w.Pay("PS-over", std::string("S-") + kCounty, 1'000'001, "2024-03-01",
         {{"service_category", "screening"}});
@@ -298,10 +314,10 @@ TEST_CASE("R08 5% of hardship expenditure; provisional until closed",
   REQUIRE(f.is_object());
   CHECK(f["severity"] == "info");
   CHECK(f["provisional"] == true);
-  CHECK(w.FlagOf("R08", std::string(kCounty2) + "/2024", "2024-12-31")
-            .is_null());
-  w.Add("fiscal_year.closed", {{"division_code", "530100"}, {"fiscal_year", 2024}},
-        "2025-01-20");
+  CHECK(
+      w.FlagOf("R08", std::string(kCounty2) + "/2024", "2024-12-31").is_null());
+  w.Add("fiscal_year.closed",
+        {{"division_code", "530100"}, {"fiscal_year", 2024}}, "2025-01-20");
   Json closed = w.FlagOf("R08", subject, "2025-01-31");
   CHECK(closed["severity"] == "medium");
   CHECK(closed["provisional"] == false);
@@ -316,14 +332,15 @@ TEST_CASE("R09 split procurement over the threshold", "[rules][R09]") {
   // 80万 + 70万 + 90万 single-source: 240万 > 200万.
   int n = 0;
   for (std::int64_t v : {80'000'000, 70'000'000, 90'000'000}) {
-    w.Contract("C-split-" + std::to_string(++n), kCounty, "SWS.OPS", "L-big",
-               v, "2024-02-01", "2024-12-31",
-               {{"procurement_method", "direct"}});
+    w.Contract("C-split-" + std::to_string(++n), kCounty, "SWS.OPS", "L-big", v,
+               "2024-02-01", "2024-12-31", {{"procurement_method", "direct"}});
   }
   // Near miss: one of the three was open, 150万 non-open.
   n = 0;
   for (auto [v, m] : std::vector<std::pair<std::int64_t, const char*>>{
-           {80'000'000, "direct"}, {70'000'000, "limited"}, {90'000'000, "open"}}) {
+           {80'000'000, "direct"},
+           {70'000'000, "limited"},
+           {90'000'000, "open"}}) {
     w.Contract("C-mixed-" + std::to_string(++n), kCounty2, "SWS.OPS", "L-big2",
                v, "2024-02-01", "2024-12-31", {{"procurement_method", m}});
   }
@@ -336,22 +353,25 @@ TEST_CASE("R09 split procurement over the threshold", "[rules][R09]") {
   CHECK(w.FlagsOf("R09", "2024-12-31").size() == 1);
 }
 
-TEST_CASE("R09 threshold from policy.set for a prefecture", "[rules][R09][policy]") {
+TEST_CASE("R09 threshold from policy.set for a prefecture",
+          "[rules][R09][policy]") {
   RuleWorld w;
   w.Add("policy.set",
-        {{"rule", "R09"}, {"scope", "530100"},
+        {{"rule", "R09"},
+         {"scope", "530100"},
          {"params", {{"threshold", 100'000'000}}},
          {"effective_from", "2024-01-01"}},
         "2023-12-01");
   for (const char* c : {kCounty, kCounty2}) {
     std::string lot = std::string("L-") + c;
-    w.Budget(lot, "lottery.provincial", "SWS.OPS", c, 900'000'000, "2024-01-05");
+    w.Budget(lot, "lottery.provincial", "SWS.OPS", c, 900'000'000,
+             "2024-01-05");
     w.Contract(std::string("C-") + c, c, "SWS.OPS", lot, 150'000'000,
                "2024-02-01", "2024-12-31", {{"procurement_method", "direct"}});
   }
-  CHECK(w.FlagOf("R09", std::string(kCounty) + "/2024/SWS.OPS/care",
-                 "2024-12-31")
-            .is_object());
+  CHECK(
+      w.FlagOf("R09", std::string(kCounty) + "/2024/SWS.OPS/care", "2024-12-31")
+          .is_object());
   CHECK(w.FlagOf("R09", std::string(kCounty2) + "/2024/SWS.OPS/care",
                  "2024-12-31")
             .is_null());
@@ -402,13 +422,15 @@ TEST_CASE("R11 overspend: contract, lot, commitment; cured by amendment",
              "2024-12-31");
   w.Contract("C-exact", kCounty, "SWS.OPS", "L-ops", 1'000'000, "2024-02-01",
              "2024-12-31");
-  w.Pay("P-over", "L-ops", 1'000'001, "2024-03-01", {{"contract_id", "C-over"}});
+  w.Pay("P-over", "L-ops", 1'000'001, "2024-03-01",
+        {{"contract_id", "C-over"}});
   w.Pay("P-cured", "L-ops", 1'200'000, "2024-03-01",
         {{"contract_id", "C-cured"}});
   w.Pay("P-exact", "L-ops", 1'000'000, "2024-03-01",
         {{"contract_id", "C-exact"}});
   w.Add("contract.amended",
-        {{"contract_id", "C-cured"}, {"value_delta_fen", 200'000},
+        {{"contract_id", "C-cured"},
+         {"value_delta_fen", 200'000},
          {"rationale", "extra service hours"}},
         "2024-03-05");
   w.Budget("L-small", "lottery.provincial", "SWS.OPS", kCounty2, 100'000,
@@ -441,12 +463,16 @@ TEST_CASE("R12 sanctioned vendor at signing and at payment", "[rules][R12]") {
   w.Contract("C-before", kCounty, "SWS.OPS", "L-ops", 1'000'000, "2024-01-10",
              "2024-12-31", {{"supplier_uscc", bad}});
   w.Add("milestone.accepted",
-        {{"contract_id", "C-before"}, {"milestone_id", "m1"},
+        {{"contract_id", "C-before"},
+         {"milestone_id", "m1"},
          {"accepted_on", "2024-02-15"}},
         "2024-02-15");
   w.Add("vendor.sanctioned",
-        {{"uscc", bad}, {"list", "gp_bad_conduct"}, {"from", "2024-03-01"},
-         {"to", "2024-09-01"}, {"doc_no", "云财采〔2024〕3号"}},
+        {{"uscc", bad},
+         {"list", "gp_bad_conduct"},
+         {"from", "2024-03-01"},
+         {"to", "2024-09-01"},
+         {"doc_no", "云财采〔2024〕3号"}},
         "2024-03-01");
   w.Contract("C-during", kCounty, "SWS.OPS", "L-ops", 1'000'000, "2024-04-01",
              "2024-12-31", {{"supplier_uscc", bad}});
@@ -455,7 +481,8 @@ TEST_CASE("R12 sanctioned vendor at signing and at payment", "[rules][R12]") {
   w.Pay("P-during", "L-ops", 10'000, "2024-05-01",
         {{"payee_uscc", bad}, {"contract_id", "C-during"}});
   w.Pay("P-old-work", "L-ops", 20'000, "2024-05-02",
-        {{"payee_uscc", bad}, {"contract_id", "C-before"},
+        {{"payee_uscc", bad},
+         {"contract_id", "C-before"},
          {"milestone_id", "m1"}});
   w.Pay("P-after", "L-ops", 30'000, "2024-09-01",
         {{"payee_uscc", bad}, {"contract_id", "C-after"}});
@@ -472,11 +499,16 @@ TEST_CASE("R12 a sanction lifted early ends the window", "[rules][R12]") {
   OpsLot(w);
   const std::string bad = RuleWorld::kProvider2;
   w.Add("vendor.sanctioned",
-        {{"uscc", bad}, {"list", "local_blacklist"}, {"from", "2024-03-01"},
-         {"to", "2025-03-01"}, {"doc_no", "x"}},
+        {{"uscc", bad},
+         {"list", "local_blacklist"},
+         {"from", "2024-03-01"},
+         {"to", "2025-03-01"},
+         {"doc_no", "x"}},
         "2024-03-01");
   w.Add("vendor.sanction_lifted",
-        {{"uscc", bad}, {"list", "local_blacklist"}, {"date", "2024-06-01"},
+        {{"uscc", bad},
+         {"list", "local_blacklist"},
+         {"date", "2024-06-01"},
          {"doc_no", "y"}},
         "2024-06-01");
   w.Pay("P-in", "L-ops", 10'000, "2024-05-31", {{"payee_uscc", bad}});
@@ -536,8 +568,8 @@ TEST_CASE("R14 supervision reserve per buyer-year", "[rules][R14]") {
   Json f = w.FlagOf("R14", std::string(kCounty) + "/2024", "2024-12-31");
   REQUIRE(f.is_object());
   CHECK(f["severity"] == "medium");
-  CHECK(w.FlagOf("R14", std::string(kCounty2) + "/2024", "2024-12-31")
-            .is_null());
+  CHECK(
+      w.FlagOf("R14", std::string(kCounty2) + "/2024", "2024-12-31").is_null());
 }
 
 TEST_CASE("R15 lottery purpose, class and the 55% elderly share",
@@ -566,17 +598,16 @@ TEST_CASE("R15 lottery purpose, class and the 55% elderly share",
   Json f = w.FlagOf("R15", std::string(kCounty) + "/2024", "2025-01-31");
   REQUIRE(f.is_object());
   CHECK(f["severity"] == "low");
-  CHECK(w.FlagOf("R15", std::string(kCounty2) + "/2024", "2025-01-31")
-            .is_null());
+  CHECK(
+      w.FlagOf("R15", std::string(kCounty2) + "/2024", "2025-01-31").is_null());
 }
 
-TEST_CASE("R16 every station at least 2万 of setup by Dec 31",
-          "[rules][R16]") {
+TEST_CASE("R16 every station at least 2万 of setup by Dec 31", "[rules][R16]") {
   RuleWorld w;
   w.Budget("L-setup", "lottery.provincial", "SWS.SETUP", "532600", 9'000'000,
            "2024-01-05");
-  w.Budget("L-setup-county", "general_budget", "SWS.SETUP", "532600",
-           9'000'000, "2024-01-05");
+  w.Budget("L-setup-county", "general_budget", "SWS.SETUP", "532600", 9'000'000,
+           "2024-01-05");
   w.Station("st-short", "532621101", "2024-03-01");
   w.Station("st-full", "532621102", "2024-03-01");
   Json eq = {{"service_category", "office_equipment"}};
@@ -643,13 +674,14 @@ TEST_CASE("R18 payments and acceptances for stations not operating",
   w.Pay("P-recorded", "L-ops", 10'000, "2024-06-02",
         {{"station_id", "st-gone"}});
   // Deregistered on 06-01 but recorded later: the 06-02 payment is caught.
-  w.Add("station.deregistered", {{"station_id", "st-gone"}, {"date", "2024-06-01"}},
-        "2024-06-10");
+  w.Add("station.deregistered",
+        {{"station_id", "st-gone"}, {"date", "2024-06-01"}}, "2024-06-10");
   w.Pay("P-after", "L-ops", 10'000, "2024-06-01", {{"station_id", "st-gone"}});
   // Acceptances before the period starts (03-01): the payments carrying
   // those milestones are the claims, whichever is recorded first.
   w.Add("milestone.accepted",
-        {{"contract_id", "C1"}, {"milestone_id", "m0"},
+        {{"contract_id", "C1"},
+         {"milestone_id", "m0"},
          {"accepted_on", "2024-02-28"}},
         "2024-02-28");
   w.Pay("P-m0", "L-ops", 20'000, "2024-03-05",
@@ -657,11 +689,13 @@ TEST_CASE("R18 payments and acceptances for stations not operating",
   w.Pay("P-m1", "L-ops", 20'001, "2024-03-06",
         {{"contract_id", "C1"}, {"milestone_id", "m1"}});
   w.Add("milestone.accepted",
-        {{"contract_id", "C1"}, {"milestone_id", "m1"},
+        {{"contract_id", "C1"},
+         {"milestone_id", "m1"},
          {"accepted_on", "2024-02-29"}},
         "2024-03-07");
   w.Add("milestone.accepted",
-        {{"contract_id", "C1"}, {"milestone_id", "m2"},
+        {{"contract_id", "C1"},
+         {"milestone_id", "m2"},
          {"accepted_on", "2024-03-01"}},
         "2024-03-07");
   w.Pay("P-m2", "L-ops", 20'002, "2024-03-08",
@@ -687,16 +721,16 @@ TEST_CASE("exception.approved makes a flag info; flag.reviewed sets status",
         {{"payee_uscc", Gov("530102MB0000009")}});
   Json before = w.FlagOf("R04", "P-salary", "2024-12-31");
   REQUIRE(before["severity"] == "high");
-  std::uint64_t ex = w.Add("exception.approved",
-                           {{"rule", "R04"}, {"ref", "P-salary"},
-                            {"doc_no", "云民函〔2024〕1号"}},
-                           "2024-04-01");
-  std::uint64_t rv = w.Add("flag.reviewed",
-                           {{"flag_id", w.FlagOf("R04", "P-gov",
-                                                 "2024-12-31")["flag_id"]},
-                            {"status", "confirmed"},
-                            {"note", "payee is the township office"}},
-                           "2024-04-02");
+  std::uint64_t ex = w.Add(
+      "exception.approved",
+      {{"rule", "R04"}, {"ref", "P-salary"}, {"doc_no", "云民函〔2024〕1号"}},
+      "2024-04-01");
+  std::uint64_t rv =
+      w.Add("flag.reviewed",
+            {{"flag_id", w.FlagOf("R04", "P-gov", "2024-12-31")["flag_id"]},
+             {"status", "confirmed"},
+             {"note", "payee is the township office"}},
+            "2024-04-02");
   Json after = w.FlagOf("R04", "P-salary", "2024-12-31");
   CHECK(after["severity"] == "info");
   bool has = false;

@@ -30,8 +30,8 @@ TEST_CASE("tiles command: static files verify from the checkpoint down",
   w.Close();
 
   TempDir out;
-  auto run = RunBinary("tiles --data '" + w.dir() + "' --out '" +
-                       out.str() + "/site'");
+  auto run = RunBinary("tiles --data '" + w.dir() + "' --out '" + out.str() +
+                       "/site'");
   INFO(run.err);
   REQUIRE(run.status == 0);
   const fs::path site = out.path() / "site";

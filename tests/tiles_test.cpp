@@ -38,8 +38,10 @@ Tree Grow(std::uint64_t size) {
   for (std::uint64_t i = 0; i < size; ++i) {
     const Hash leaf = LeafHash("entry " + std::to_string(i));
     t.leaves.push_back(leaf);
-    t.range.Append(leaf, [&](unsigned level, std::uint64_t index,
-                             const Hash& h) { t.nodes.nodes[{level, index}] = h; });
+    t.range.Append(leaf,
+                   [&](unsigned level, std::uint64_t index, const Hash& h) {
+                     t.nodes.nodes[{level, index}] = h;
+                   });
   }
   return t;
 }
@@ -128,8 +130,8 @@ TEST_CASE("tiles: a tiles-only client recomputes roots and proofs",
     // against the root computed from the untouched tiles.
     if (size < 2) continue;
     auto tampered = files;
-    const TileRef first{false, 0, 0,
-                        static_cast<unsigned>(std::min<std::uint64_t>(size, 256))};
+    const TileRef first{
+        false, 0, 0, static_cast<unsigned>(std::min<std::uint64_t>(size, 256))};
     tampered.at(TilePath(first))[32] ^= 1;
     TileNodes bad(
         [&](const TileRef& tile) -> Result<std::string> {
@@ -145,7 +147,9 @@ TEST_CASE("tiles: a tiles-only client recomputes roots and proofs",
 TEST_CASE("tiles: a short tile is refused, not padded", "[transparency]") {
   Tree tree = Grow(300);
   TileNodes client(
-      [&](const TileRef&) -> Result<std::string> { return std::string(31, 'a'); },
+      [&](const TileRef&) -> Result<std::string> {
+        return std::string(31, 'a');
+      },
       300);
   auto root = RootAt(client, 300);
   REQUIRE_FALSE(root.ok());
@@ -154,7 +158,8 @@ TEST_CASE("tiles: a short tile is refused, not padded", "[transparency]") {
 
 TEST_CASE("tiles: entry bundles are uint16-length-prefixed entries",
           "[transparency]") {
-  const std::vector<std::string> entries = {"{\"seq\":0}", "", std::string(300, 'z')};
+  const std::vector<std::string> entries = {"{\"seq\":0}", "",
+                                            std::string(300, 'z')};
   auto bundle = EncodeEntryBundle(entries);
   REQUIRE(bundle.ok());
   CHECK(bundle->size() == 2 * 3 + 9 + 0 + 300);
@@ -162,7 +167,8 @@ TEST_CASE("tiles: entry bundles are uint16-length-prefixed entries",
   auto back = DecodeEntryBundle(*bundle);
   REQUIRE(back.ok());
   CHECK(*back == entries);
-  auto cut = DecodeEntryBundle(std::string_view(*bundle).substr(0, bundle->size() - 1));
+  auto cut = DecodeEntryBundle(
+      std::string_view(*bundle).substr(0, bundle->size() - 1));
   REQUIRE_FALSE(cut.ok());
   CHECK(cut.error().reason == "bad_bundle");
   auto big = EncodeEntryBundle({std::string(65536, 'x')});

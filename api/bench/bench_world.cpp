@@ -64,9 +64,8 @@ BenchWorld MakeWorld(const std::string& dir, bool check_signatures) {
         {"kind", "finance"},
         {"division_code", "530000"},
         {"public_key", Base64Encode(AsBytes(w.finance.public_key()))}}}};
-  auto r =
-      w.ledger->AppendOne(w.ledger->PrepareParsed(
-          SignEnvelope(reg, admin, w.ledger->Info().origin)));
+  auto r = w.ledger->AppendOne(w.ledger->PrepareParsed(
+      SignEnvelope(reg, admin, w.ledger->Info().origin)));
   if (!r.ok()) Throw(r.errors[0].error);
   return w;
 }

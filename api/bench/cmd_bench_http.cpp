@@ -58,8 +58,7 @@ HttpRun RunHttp(const std::string& dir, unsigned conns, std::size_t batch,
                 std::size_t events, double limit_s) {
   BenchWorld w = MakeWorld(dir, /*check_signatures=*/true);
   std::string tag = std::to_string(conns) + "x" + std::to_string(batch);
-  std::vector<std::string> bodies =
-      Bodies(PreSign(w, tag, events), batch);
+  std::vector<std::string> bodies = Bodies(PreSign(w, tag, events), batch);
   http::ServerOptions options;  // serve's defaults, without the access log
   options.listen = "127.0.0.1:0";
   options.data_dir = dir;
@@ -166,8 +165,7 @@ int BenchHttp(const Args& args) {
   Report("machine: Ed25519 verifies/s, one core", verify_rate, "/s");
 
   BenchWorld w = MakeWorld(base + "/inproc", true);
-  double inproc =
-      ProduceAppends(*w.ledger, PreSign(w, "inproc", events), 32);
+  double inproc = ProduceAppends(*w.ledger, PreSign(w, "inproc", events), 32);
   Report(("in-process signed appends/s, 32 producers (" +
           std::to_string(events) + " events)")
              .c_str(),

@@ -42,8 +42,8 @@ int BenchProjections(const Args& args) {
   const std::string dir = args.Required("data");
   const std::size_t queries = std::stoul(args.Get("queries", "2000"));
   namespace fs = std::filesystem;
-  const std::string scratch =
-      args.Get("scratch", (fs::temp_directory_path() / "fl-bench-proj").string());
+  const std::string scratch = args.Get(
+      "scratch", (fs::temp_directory_path() / "fl-bench-proj").string());
   fs::remove_all(scratch);
   fs::create_directories(scratch);
   std::signal(SIGPIPE, SIG_IGN);
@@ -70,8 +70,9 @@ int BenchProjections(const Args& args) {
           stored ? "replay into a new store: " : "replay in memory: ";
       Report((tag + "entries/s, fold + flags, wall (one thread)").c_str(),
              static_cast<double>(s.entries) / s.seconds, "/s");
-      Report((tag + "entries/s, whole call incl. balances and teardown").c_str(),
-             static_cast<double>(s.entries) / whole, "/s");
+      Report(
+          (tag + "entries/s, whole call incl. balances and teardown").c_str(),
+          static_cast<double>(s.entries) / whole, "/s");
       Report((tag + "entries/s per CPU-second of the whole call").c_str(),
              static_cast<double>(s.entries) / cpu, "/s");
       Report((tag + "wall seconds, fold + flags / whole call").c_str(),
@@ -94,7 +95,8 @@ int BenchProjections(const Args& args) {
          static_cast<double>(ledger->TreeSize()) / catchup, "/s");
 
   const std::string tokens = scratch + "/tokens.jsonl";
-  const std::string token = Take(CreateToken(tokens, {"auditor", "000000", ""}));
+  const std::string token =
+      Take(CreateToken(tokens, {"auditor", "000000", ""}));
   http::ServerOptions options;
   options.listen = "127.0.0.1:0";
   options.data_dir = dir;
@@ -118,7 +120,8 @@ int BenchProjections(const Args& args) {
   const Json first_page = Json::parse(first);
   for (const auto& f : first_page["flags"]) ids.push_back(f["flag_id"]);
   Report("flags at the default as_of", static_cast<double>(ids.size()), "");
-  const char* prefectures[] = {"530100", "530300", "530900", "532500", "533400"};
+  const char* prefectures[] = {"530100", "530300", "530900", "532500",
+                               "533400"};
   std::vector<std::string> targets;
   for (int r = 1; r <= 18; ++r) {
     char rule[8];

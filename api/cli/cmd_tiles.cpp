@@ -74,19 +74,20 @@ int Tiles(const Args& args) {
   };
 
   CompactRange range;
-  Check(ledger->ForEachEntry(0, cp.size, [&](std::uint64_t,
-                                            std::string_view entry) {
-    bundle += Take(EncodeEntryBundle({std::string(entry)}));
-    if (++bundle_count == kTileWidth) flush_bundle();
-    range.Append(LeafHash(entry), [&](unsigned level, std::uint64_t,
-                                      const Hash& h) {
-      if (level % kTileHeight != 0) return;
-      const unsigned tile_level = level / kTileHeight;
-      levels[tile_level] += AsBytes(h);
-      if (levels[tile_level].size() == 32u * kTileWidth) flush_level(tile_level);
-    });
-    return true;
-  }));
+  Check(ledger->ForEachEntry(
+      0, cp.size, [&](std::uint64_t, std::string_view entry) {
+        bundle += Take(EncodeEntryBundle({std::string(entry)}));
+        if (++bundle_count == kTileWidth) flush_bundle();
+        range.Append(LeafHash(entry),
+                     [&](unsigned level, std::uint64_t, const Hash& h) {
+                       if (level % kTileHeight != 0) return;
+                       const unsigned tile_level = level / kTileHeight;
+                       levels[tile_level] += AsBytes(h);
+                       if (levels[tile_level].size() == 32u * kTileWidth)
+                         flush_level(tile_level);
+                     });
+        return true;
+      }));
   if (range.size() != cp.size) {
     throw std::runtime_error("read " + std::to_string(range.size()) +
                              " entries, checkpoint says " +

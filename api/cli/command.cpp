@@ -17,7 +17,8 @@ std::string UsageLine(const Command& c) {
 }
 
 std::string CommandHelp(const Command& c) {
-  std::string out = "usage: fundledger " + UsageLine(c) + "\n\n" + c.summary + "\n";
+  std::string out =
+      "usage: fundledger " + UsageLine(c) + "\n\n" + c.summary + "\n";
   if (!c.flags.empty()) out += "\noptions:\n";
   for (const Flag& f : c.flags) {
     std::string left = std::string("  --") + f.name;

@@ -30,7 +30,8 @@ struct Command {
 // Every command, in the order `--help` lists them (api/cli/command_table.cpp).
 const std::vector<Command>& Commands();
 
-// "token create --data DIR ... [--tokens FILE]", "import --data DIR FILE.jsonl".
+// "token create --data DIR ... [--tokens FILE]", "import --data DIR
+// FILE.jsonl".
 std::string UsageLine(const Command& c);
 // The usage line, the summary and one line per flag.
 std::string CommandHelp(const Command& c);

@@ -13,7 +13,9 @@
 namespace {
 
 void PrintHelp() {
-  std::puts("usage: fundledger <command> [options]   (fundledger <command> --help)\n");
+  std::puts(
+      "usage: fundledger <command> [options]   (fundledger <command> "
+      "--help)\n");
   std::puts("commands:");
   for (const auto& c : fl::cli::Commands()) {
     std::printf("  %s\n", fl::cli::UsageLine(c).c_str());
@@ -41,7 +43,8 @@ int main(int argc, char** argv) {
       }
       return c.run(fl::cli::ParseFor(c, rest));
     } catch (const fl::cli::UsageError& e) {
-      std::fprintf(stderr, "fundledger %s: %s (see --help)\n", c.name, e.what());
+      std::fprintf(stderr, "fundledger %s: %s (see --help)\n", c.name,
+                   e.what());
       return 2;
     } catch (const std::exception& e) {
       std::fprintf(stderr, "fundledger %s: %s\n", c.name, e.what());

@@ -7,7 +7,7 @@
 namespace fl::console {
 
 struct ConsoleAsset {
-  std::string_view name;          // "index.html", "app.js", "echarts.min.js"
+  std::string_view name;  // "index.html", "app.js", "echarts.min.js"
   std::string_view content_type;
   std::string_view bytes;
 };

@@ -85,8 +85,8 @@ std::string Flags(const Json& body) {
            "division_name", "amount_yuan", "amount_fen", "subject",
            "evidence_seqs", "as_of", "provisional"});
   for (const auto& f : body.at("flags")) {
-    std::vector<std::string> r = {Text(f["flag_id"]), Text(f["rule"]),
-                                  Text(f["severity"]), Text(f["status"]),
+    std::vector<std::string> r = {Text(f["flag_id"]),       Text(f["rule"]),
+                                  Text(f["severity"]),      Text(f["status"]),
                                   Text(f["division_code"]), Division(f)};
     Money(&r, f["amount_fen"]);
     r.push_back(Text(f["subject"]));
@@ -98,9 +98,9 @@ std::string Flags(const Json& body) {
   return t.Take();
 }
 
-const char* const kTotals[] = {"appropriated", "received", "issued_down",
+const char* const kTotals[] = {"appropriated",    "received",  "issued_down",
                                "transferred_out", "recovered", "paid",
-                               "committed", "balance", "available"};
+                               "committed",       "balance",   "available"};
 
 std::string Balances(const Json& body) {
   std::vector<std::string> h = {"division_code", "division_name", "fund",

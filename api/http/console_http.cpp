@@ -61,7 +61,8 @@ std::string ChildOf(const std::string& parent, const std::string& division) {
     return division.substr(0, 4) + "00";
   if (parent.size() == 6 && parent.ends_with("00"))
     return division.substr(0, 6);
-  if (parent.size() == 6) return division.substr(0, std::min<std::size_t>(9, division.size()));
+  if (parent.size() == 6)
+    return division.substr(0, std::min<std::size_t>(9, division.size()));
   return division;
 }
 
@@ -101,7 +102,8 @@ HttpResponse HandleFlagSummary(http::ApiContext& ctx, const HttpRequest& req) {
   TokenInfo token;
   if (auto denied = http::Authenticate(ctx, req, &token)) return *denied;
   if (token.role != "auditor" && token.role != "finance") {
-    return http::OutOfScope("projection reads are for auditor and finance tokens");
+    return http::OutOfScope(
+        "projection reads are for auditor and finance tokens");
   }
   if (!ctx.projections) {
     return http::Problem(503, "unavailable", "the projections are not running");
@@ -145,13 +147,14 @@ HttpResponse HandleFlagSummary(http::ApiContext& ctx, const HttpRequest& req) {
     }
   }
   HttpResponse r;
-  r.body = Canonicalize(Json{{"division_code", parent},
-                             {"as_of", as_of.empty() ? Json(nullptr) : Json(as_of)},
-                             {"total", total},
-                             {"by_rule_division", rows},
-                             {"division_names", names},
-                             {"by_severity", severity},
-                             {"by_status", status}});
+  r.body =
+      Canonicalize(Json{{"division_code", parent},
+                        {"as_of", as_of.empty() ? Json(nullptr) : Json(as_of)},
+                        {"total", total},
+                        {"by_rule_division", rows},
+                        {"division_names", names},
+                        {"by_severity", severity},
+                        {"by_status", status}});
   return r;
 }
 

@@ -18,7 +18,8 @@ namespace {
 Result<tcp::endpoint> ParseListen(const std::string& listen) {
   auto colon = listen.rfind(':');
   if (colon == std::string::npos) {
-    return MakeError(Code::kInvalidArgument, "invalid_field", "--listen wants HOST:PORT");
+    return MakeError(Code::kInvalidArgument, "invalid_field",
+                     "--listen wants HOST:PORT");
   }
   std::string host = listen.substr(0, colon);
   std::string port = listen.substr(colon + 1);
@@ -29,7 +30,8 @@ Result<tcp::endpoint> ParseListen(const std::string& listen) {
   if (port.empty() || port.size() > 5 ||
       port.find_first_not_of("0123456789") != std::string::npos ||
       std::stoi(port) > 65535) {
-    return MakeError(Code::kInvalidArgument, "invalid_field", "bad port in --listen " + listen);
+    return MakeError(Code::kInvalidArgument, "invalid_field",
+                     "bad port in --listen " + listen);
   }
   net::io_context resolver_ioc;
   tcp::resolver resolver(resolver_ioc);
@@ -42,10 +44,7 @@ Result<tcp::endpoint> ParseListen(const std::string& listen) {
   return results.begin()->endpoint();
 }
 
-
-
 }  // namespace
-
 
 void Server::Impl::DoAccept() {
   acceptor.async_accept(net::make_strand(ioc),

@@ -56,9 +56,9 @@ Session::Session(Server::Impl& server, tcp::socket&& socket)
 }
 
 void Session::Start() {
-  net::dispatch(stream_.get_executor(),
-                beast::bind_front_handler(&Session::WaitForRequest,
-                                          shared_from_this()));
+  net::dispatch(
+      stream_.get_executor(),
+      beast::bind_front_handler(&Session::WaitForRequest, shared_from_this()));
 }
 
 void Session::Shutdown() {
@@ -120,13 +120,12 @@ void Session::OnHeader(beast::error_code ec, std::size_t) {
     // curl and others wait for this before sending a body.
     auto cont = std::make_shared<bhttp::response<bhttp::empty_body>>(
         bhttp::status::continue_, req.version());
-    bhttp::async_write(stream_, *cont,
-                       [self = shared_from_this(), cont](
-                           beast::error_code wec, std::size_t) {
-                         if (wec || self->state_ == State::kClosed)
-                           return self->Close();
-                         self->ReadBody();
-                       });
+    bhttp::async_write(
+        stream_, *cont,
+        [self = shared_from_this(), cont](beast::error_code wec, std::size_t) {
+          if (wec || self->state_ == State::kClosed) return self->Close();
+          self->ReadBody();
+        });
     return;
   }
   ReadBody();
@@ -202,7 +201,7 @@ void Session::Dispatch(const Route* route, HttpRequest req, bool again) {
 }
 
 void Session::Finish(const Route* route, HttpRequest req, HttpResponse res,
-            bool again) {
+                     bool again) {
   if (!res.ready || again || stopping_ || state_ == State::kClosed) {
     return Write(std::move(res));
   }
@@ -231,7 +230,7 @@ void Session::PollHeld() {
 }
 
 HttpResponse Session::Run(ApiContext& ctx, const Route& route,
-                        const HttpRequest& req) {
+                          const HttpRequest& req) {
   try {
     // ?format=csv (api/console/csv.h) on the reads that have one.
     return console::WithFormat(route.path, req, route.handler(ctx, req));
@@ -259,13 +258,13 @@ void Session::Write(HttpResponse res, bool close) {
   bhttp::async_write(stream_, *out,
                      [self = shared_from_this(), out, close](
                          beast::error_code ec, std::size_t) {
-                       self->OnWrite(ec, out->body().size(),
-                                     out->keep_alive(), close);
+                       self->OnWrite(ec, out->body().size(), out->keep_alive(),
+                                     close);
                      });
 }
 
 void Session::OnWrite(beast::error_code ec, std::size_t bytes, bool keep_alive,
-             bool linger) {
+                      bool linger) {
   double seconds =
       std::chrono::duration<double>(Clock::now() - started_).count();
   server_.metrics.Request(route_, status_, code_, seconds);

@@ -20,28 +20,28 @@ CapFigures CapFor(const State& s, const std::string& key, Day as_of) {
 
   f.r07_num = sums->r07;
   f.r07_pct = ParamsFor(s, "R07", f.county, when).Int("pct");
-  if (const Declared* b = s.cap_bases.Find("assistance_pooled_total|" +
-                                           f.county + "|" +
-                                           std::to_string(f.year - 1))) {
+  if (const Declared* b =
+          s.cap_bases.Find("assistance_pooled_total|" + f.county + "|" +
+                           std::to_string(f.year - 1))) {
     f.r07_base = b->amount;
     f.r07_base_seq = b->seq;
-    f.r07_limit = static_cast<std::int64_t>(
-        static_cast<__int128>(f.r07_base) * f.r07_pct / 10000);
+    f.r07_limit = static_cast<std::int64_t>(static_cast<__int128>(f.r07_base) *
+                                            f.r07_pct / 10000);
     f.r07_over = OverPct(f.r07_num, f.r07_base, f.r07_pct);
   }
 
   f.r08_num = sums->r08;
   f.r08_pct = ParamsFor(s, "R08", f.county, when).Int("pct");
-  if (const Declared* b = s.cap_bases.Find("hardship_subsidy_total_expenditure|" +
-                                           f.county + "|" +
-                                           std::to_string(f.year))) {
+  if (const Declared* b =
+          s.cap_bases.Find("hardship_subsidy_total_expenditure|" + f.county +
+                           "|" + std::to_string(f.year))) {
     f.r08_base = b->amount;
     f.r08_base_seq = b->seq;
   } else {
     f.r08_base = sums->hardship;
   }
-  f.r08_limit = static_cast<std::int64_t>(
-      static_cast<__int128>(f.r08_base) * f.r08_pct / 10000);
+  f.r08_limit = static_cast<std::int64_t>(static_cast<__int128>(f.r08_base) *
+                                          f.r08_pct / 10000);
   f.r08_over = f.r08_num > 0 && OverPct(f.r08_num, f.r08_base, f.r08_pct);
 
   for (const auto& c : s.close_list.Get("")) {

@@ -14,8 +14,8 @@ void OnEvent(const Event& e, State& s, Findings& acts) {
     bool named = false;
     for (const auto& f : c->funding) named = named || f.lot == lot->id;
     if (lot->program == c->program && named) return;
-    acts.Add(MakeFinding("R01", Str(d, "payment_id"), lot->division,
-                         kCritical, Int(d, "amount_fen"),
+    acts.Add(MakeFinding("R01", Str(d, "payment_id"), lot->division, kCritical,
+                         Int(d, "amount_fen"),
                          {e.seq, c->signed_seq, lot->open_seq}));
   } else if (e.type == "funds.transferred") {
     const Lot* lot = s.lots.Find(Str(d, "allocation_id"));

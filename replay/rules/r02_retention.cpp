@@ -54,8 +54,8 @@ void AtAsOf(const State& s, Day as_of, Findings& out) {
     }
     if (amount <= tolerance || worst == 0) continue;
     int sev = worst > p.Int("critical_after") ? kCritical : kHigh;
-    out.Add(MakeFinding("R02", id, lot.division, sev, amount,
-                        std::move(evidence)));
+    out.Add(
+        MakeFinding("R02", id, lot.division, sev, amount, std::move(evidence)));
   }
 }
 

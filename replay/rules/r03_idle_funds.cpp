@@ -18,8 +18,8 @@ void AtAsOf(const State& s, Day as_of, Findings& out) {
     int sev = age > p.Int("high_after") ? kHigh : kMedium;
     std::vector<std::uint64_t> ev = {lot.open_seq, lot.received_seq};
     if (p.policy_seq()) ev.push_back(p.policy_seq());
-    out.Add(MakeFinding("R03", id, lot.division, sev, uncommitted,
-                        std::move(ev)));
+    out.Add(
+        MakeFinding("R03", id, lot.division, sev, uncommitted, std::move(ev)));
   }
 }
 

@@ -14,8 +14,8 @@ void OnEvent(const Event& e, State& s, Findings& acts) {
   const Lot* lot = s.lots.Find(Str(d, "allocation_id"));
   if (!lot) return;
   bool known = false;
-  bool bad = !CategoryAllowed(s, lot->program, Str(d, "service_category"),
-                              &known);
+  bool bad =
+      !CategoryAllowed(s, lot->program, Str(d, "service_category"), &known);
   const Day paid_on = DateField(d, "paid_on");
   const std::string_view station = Str(d, "station_id");
   Contract* c = s.contracts.Mut(Str(d, "contract_id"));
@@ -32,12 +32,11 @@ void OnEvent(const Event& e, State& s, Findings& acts) {
   std::vector<std::uint64_t> ev = {e.seq};
   if (c) {
     c->out_of_scope_paid += amount;
-    if (OverPct(c->out_of_scope_paid, c->value, p.Int("high_pct")))
-      sev = kHigh;
+    if (OverPct(c->out_of_scope_paid, c->value, p.Int("high_pct"))) sev = kHigh;
     ev.push_back(c->signed_seq);
   }
-  acts.Add(MakeFinding("R05", Str(d, "payment_id"), lot->division, sev,
-                       amount, std::move(ev)));
+  acts.Add(MakeFinding("R05", Str(d, "payment_id"), lot->division, sev, amount,
+                       std::move(ev)));
 }
 
 }  // namespace

@@ -21,8 +21,8 @@ void AtAsOf(const State& s, Day as_of, Findings& out) {
     if (p.policy_seq()) ev.push_back(p.policy_seq());
     std::string subject = key;
     std::replace(subject.begin(), subject.end(), '|', '/');
-    out.Add(MakeFinding("R09", subject, buyer, kHigh, sum.amount,
-                        std::move(ev)));
+    out.Add(
+        MakeFinding("R09", subject, buyer, kHigh, sum.amount, std::move(ev)));
   }
 }
 

@@ -32,8 +32,8 @@ void AtAsOf(const State& s, Day /*as_of*/, Findings& out) {
     const std::string division = PaymentDivision(s, *p);
     if (const Payment* q =
             EarlierLive(s, JoinKey({"i", p->payee, p->invoice}), *p, -1)) {
-      out.Add(MakeFinding("R13", id, division, kHigh, p->amount,
-                          {q->seq, p->seq}));
+      out.Add(
+          MakeFinding("R13", id, division, kHigh, p->amount, {q->seq, p->seq}));
     }
     if (!p->contract.empty() && !p->milestone.empty()) {
       if (const Payment* q = EarlierLive(

@@ -16,9 +16,8 @@ void AtAsOf(const State& s, Day as_of, Findings& out) {
     const std::string buyer = key.substr(0, bar);
     const int year = std::atoi(key.c_str() + bar + 1);
     Params p = ParamsFor(s, "R14", buyer, std::min(as_of, YearEnd(year)));
-    const bool short_of_min =
-        static_cast<__int128>(r.reserve) * 10000 <
-        static_cast<__int128>(r.ops_total) * p.Int("min");
+    const bool short_of_min = static_cast<__int128>(r.reserve) * 10000 <
+                              static_cast<__int128>(r.ops_total) * p.Int("min");
     if (r.reserve > 0 && !short_of_min) continue;
     std::vector<std::uint64_t> ev;
     for (const auto& id : s.reserve_contracts.Get(key))

@@ -46,8 +46,7 @@ void AtAsOf(const State& s, Day /*as_of*/, Findings& out) {
     const auto shortfall = static_cast<std::int64_t>(
         (need - static_cast<__int128>(elderly) * 10000 + 9999) / 10000);
     out.Add(MakeFinding("R15", division + "/" + std::to_string(year), division,
-                        kLow, shortfall,
-                        {close ? close->seq : 0}));
+                        kLow, shortfall, {close ? close->seq : 0}));
   }
 }
 

@@ -12,8 +12,8 @@ void AtAsOf(const State& s, Day /*as_of*/, Findings& out) {
     const bool over3 = c.end > AddYears(c.start, 3);
     const bool over1 = c.end > AddYears(c.start, 1);
     if (!over3 && !(over1 && !c.amended)) continue;
-    out.Add(MakeFinding("R17", id, c.division, kMedium, c.value,
-                        {c.signed_seq}));
+    out.Add(
+        MakeFinding("R17", id, c.division, kMedium, c.value, {c.signed_seq}));
   }
 }
 

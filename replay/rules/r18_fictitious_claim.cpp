@@ -31,15 +31,14 @@ void OnEvent(const Event& e, State& s, Findings& acts) {
         ev.push_back(c->signed_seq);
     }
     if (ev.size() == 1) return;
-    acts.Add(MakeFinding("R18", Str(d, "payment_id"), lot->division,
-                         kCritical, Int(d, "amount_fen"), std::move(ev)));
+    acts.Add(MakeFinding("R18", Str(d, "payment_id"), lot->division, kCritical,
+                         Int(d, "amount_fen"), std::move(ev)));
   } else if (e.type == "milestone.accepted") {
     const Contract* c = s.contracts.Find(Str(d, "contract_id"));
     const Day on = DateField(d, "accepted_on");
     const std::string_view milestone = Str(d, "milestone_id");
     if (!c || on >= c->start || c->milestones.count(milestone)) return;
-    for (const auto& pid :
-         s.dup_keys.Get(JoinKey({"m", c->id, milestone}))) {
+    for (const auto& pid : s.dup_keys.Get(JoinKey({"m", c->id, milestone}))) {
       const Payment* p = s.payments.Find(pid);
       if (!p) continue;
       acts.Add(MakeFinding("R18", p->id, PaymentDivision(s, *p), kCritical,

@@ -80,10 +80,10 @@ bool CategoryAllowed(const State& s, const std::string& program,
                      std::string_view category, bool* known) {
   static const std::map<std::string, std::vector<std::string>> kAllowed = [] {
     std::vector<std::string> ops = {
-        "screening",        "means_test",  "training",
-        "policy_outreach",  "performance_review", "care",
-        "rehabilitation",   "medical_escort", "social_integration",
-        "capacity_building", "counselling", "resource_linking"};
+        "screening",         "means_test",         "training",
+        "policy_outreach",   "performance_review", "care",
+        "rehabilitation",    "medical_escort",     "social_integration",
+        "capacity_building", "counselling",        "resource_linking"};
     return std::map<std::string, std::vector<std::string>>{
         {std::string(programs::kSwsSetup),
          {"venue_fitout", "office_equipment", "signage"}},
@@ -114,7 +114,8 @@ std::string GroupKey(std::string_view payee, std::int64_t amount, Day bucket) {
   return k;
 }
 Day BucketOf(Day d) {
-  return d >= 0 ? d / kDupBucketDays : -((-d + kDupBucketDays - 1) / kDupBucketDays);
+  return d >= 0 ? d / kDupBucketDays
+                : -((-d + kDupBucketDays - 1) / kDupBucketDays);
 }
 }  // namespace
 
