@@ -105,9 +105,11 @@ TEST_CASE(
     for (int c = 0; c < kClients; ++c) {
       signers.emplace_back([&, c] {
         for (int j = 0; j < kEach; ++j) {
-          bodies[c].push_back(BudgetEnvelope(w, "c" + std::to_string(c) + "-" +
-                                                    std::to_string(j))
-                                  .dump());
+          // Built with append: GCC 12 -O3 warns (-Wrestrict) on "c" + string&&.
+          std::string id = std::string("c").append(std::to_string(c));
+          id += '-';
+          id += std::to_string(j);
+          bodies[c].push_back(BudgetEnvelope(w, id).dump());
         }
       });
     }
@@ -349,7 +351,8 @@ TEST_CASE("Stop finishes in-flight appends and answers them", "[http]") {
       auto client = w.NewClient();
       for (int j = 0; go; ++j) {
         std::string body =
-            BudgetEnvelope(w, "s" + std::to_string(c) + "-" + std::to_string(j))
+            BudgetEnvelope(w, std::string("s").append(std::to_string(c)) + "-" +
+                                  std::to_string(j))
                 .dump();
         try {
           auto res = client.Post("/v1/events", body);

@@ -29,7 +29,9 @@ const char* kCounties[] = {"530102", "530302", "530402", "532621", "530100"};
 class Gen {
  public:
   Gen(World& w, std::uint32_t seed)
-      : w_(w), rng_(seed), tag_("s" + std::to_string(seed) + "-") {
+      : w_(w),
+        rng_(seed),
+        tag_(std::string("s").append(std::to_string(seed)) + "-") {
     payees_ = {RuleWorld::kProvider, RuleWorld::kProvider2,
                MakeUscc("11530102MB0000003"), MakeUscc("52530900MJ0000004")};
   }
