@@ -11,6 +11,7 @@
 
 #include "crypto/encoding.h"
 #include "ledger/division.h"
+#include "ledger/flag_id.h"
 #include "ledger/limits.h"
 #include "ledger/uscc.h"
 
@@ -316,6 +317,22 @@ Status ItemsSumToValue(const Json& items, const Json& data,
   return Status::Ok();
 }
 
+// EVENTS.md (amended 2026-12): flag_id is the id RULES.md derives from
+// rule and subject, so the ledger knows whose flag is reviewed.
+Status FlagIdMatchesRuleAndSubject(const Json& subject, const Json& data,
+                                   const std::string& ptr) {
+  const std::string& rule = data.at("rule").get_ref<const std::string&>();
+  const std::string& given = data.at("flag_id").get_ref<const std::string&>();
+  std::string want = FlagId(rule, subject.get_ref<const std::string&>());
+  if (given != want) {
+    return MakeError(Code::kInvalidArgument, "invalid_field",
+                     "data.flag_id " + given + " is not the id of " + rule +
+                         " on this subject (" + want + ")",
+                     ptr.substr(0, ptr.rfind('/') + 1) + "flag_id");
+  }
+  return Status::Ok();
+}
+
 // ---- The catalogue (EVENTS.md tables, in order) ----------------------------
 
 struct TypeSpec {
@@ -457,7 +474,11 @@ const std::vector<TypeSpec>& Catalogue() {
       {"exception.approved",
        {{Enum("rule", kRules), {"ref", kRef}, {"doc_no", kText}}}},
       {"flag.reviewed",
-       {{{"flag_id", kHex16}, Enum("status", kFlagStatuses), {"note", kText}}}},
+       {{{"flag_id", kHex16},
+         Enum("rule", kRules),
+         Checked({"subject", kRef}, FlagIdMatchesRuleAndSubject),
+         Enum("status", kFlagStatuses),
+         {"note", kText}}}},
   };
   return kCatalogue;
 }
@@ -501,6 +522,12 @@ Status CheckValue(const Field& f, const Json& v, const Json& parent,
     case kRef:
       if (!s || !IsRef(*s)) {
         return Invalid(ptr, "1-256 characters of [A-Za-z0-9._:/-]");
+      }
+      // EVENTS.md: a "<division_code>/..." subject belongs to that code.
+      if (auto slash = s->find('/');
+          slash != std::string::npos &&
+          !IsDivisionCode(std::string_view(*s).substr(0, slash))) {
+        return Invalid(ptr, "an id, or a division code followed by '/'");
       }
       break;
     case kHex16:
@@ -712,6 +739,27 @@ Status ValidateEnvelope(const Json& envelope) {
   std::string ptr;
   ptr.reserve(64);
   return CheckRecord(envelope, EnvelopeRecord(), ptr);
+}
+
+Status CheckOccurredAt(std::string_view occurred_at, std::string_view latest) {
+  // Timestamps of one fixed format compare correctly as strings.
+  if (occurred_at < limits::kEarliestOccurredAt) {
+    return MakeError(Code::kInvalidArgument, "invalid_field",
+                     "event.occurred_at " + std::string(occurred_at) +
+                         " is before " +
+                         std::string(limits::kEarliestOccurredAt),
+                     "/event/occurred_at");
+  }
+  if (occurred_at > latest) {
+    return MakeError(Code::kInvalidArgument, "invalid_field",
+                     "event.occurred_at " + std::string(occurred_at) +
+                         " is more than " +
+                         std::to_string(limits::kMaxOccurredAtAhead.count()) +
+                         " hours after the ledger's clock (latest " +
+                         std::string(latest) + ")",
+                     "/event/occurred_at");
+  }
+  return Status::Ok();
 }
 
 const std::vector<std::string>& EventTypes() {

@@ -19,6 +19,11 @@ namespace fl {
 // the envelope, e.g. "/event/data/amount_fen".
 Status ValidateEnvelope(const Json& envelope);
 
+// LEDGER.md 1 (amended 2026-12): `occurred_at` (already a valid timestamp)
+// no earlier than limits::kEarliestOccurredAt and no later than `latest`,
+// the ledger's clock plus limits::kMaxOccurredAtAhead. 400 invalid_field.
+Status CheckOccurredAt(std::string_view occurred_at, std::string_view latest);
+
 // All event types of EVENTS.md, in catalogue order.
 const std::vector<std::string>& EventTypes();
 

@@ -221,6 +221,14 @@ PreparedEvent Ledger::PrepareParsed(Json envelope) const {
     return e;
   }
   const Json& event = envelope["event"];
+  s = CheckOccurredAt(
+      event["occurred_at"].get_ref<const std::string&>(),
+      FormatTimestamp(std::chrono::system_clock::to_time_t(
+          std::chrono::system_clock::now() + limits::kMaxOccurredAtAhead)));
+  if (!s.ok()) {
+    e.error = s.error();
+    return e;
+  }
   e.id = event["id"].get<std::string>();
   e.type = event["type"].get<std::string>();
   e.agency = event["agency"].get<std::string>();

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <string_view>
 
 namespace fl::limits {
 
@@ -21,6 +22,11 @@ inline constexpr std::size_t kMaxEntryBytes = 65'535;
 inline constexpr int kMaxEnvelopeDepth = kMaxEventDepth + 1;
 inline constexpr int kMaxEntryDepth = kMaxEventDepth + 1;
 inline constexpr int kMaxBatchBodyDepth = kMaxEventDepth + 3;
+
+// LEDGER.md 1 (amended 2026-12): an event's occurred_at lies between the
+// welfare lottery's start and a day past the ledger's clock at append.
+inline constexpr std::string_view kEarliestOccurredAt = "1987-01-01T00:00:00Z";
+inline constexpr std::chrono::hours kMaxOccurredAtAhead{24};
 
 // API.md "Limits the server enforces".
 inline constexpr std::size_t kMaxBodyBytes = std::size_t{1} << 20;     // 1 MiB

@@ -27,9 +27,10 @@ std::string SubjectKey(SubjectKind kind, std::string_view id) {
     case SubjectKind::kStation:
       return StationKey(id);
     case SubjectKind::kNone:
+    case SubjectKind::kFinding:
       break;
   }
-  FL_CHECK(false, "subject kind none has no key");
+  FL_CHECK(false, "only a lot, contract, payment or station has a key");
   return {};
 }
 
@@ -44,6 +45,7 @@ std::string_view SubjectWord(SubjectKind kind) {
     case SubjectKind::kStation:
       return "station";
     case SubjectKind::kNone:
+    case SubjectKind::kFinding:
       break;
   }
   return "subject";
@@ -99,8 +101,24 @@ class Check {
     return Status::Ok();
   }
   Status Signature(bool check_signatures, std::string_view origin);
+  Result<std::optional<SubjectRecord>> Lookup(SubjectKind kind,
+                                              std::string_view id) {
+    auto v = Get(SubjectKey(kind, id));
+    if (!v.ok()) return v.error();
+    if (!v->has_value()) return std::optional<SubjectRecord>();
+    auto r = DecodeSubject(**v);
+    if (!r) return DataLoss("corrupt index row " + SubjectKey(kind, id));
+    return r;
+  }
+  Result<std::optional<std::string>> FindingDivisionOf(
+      std::string_view subject);
   Result<std::string> EventDivision(const EventRow& row);
-  Status References();
+  Error OutOfScope(std::string_view what, std::string_view division,
+                   std::string field) const;
+  std::vector<std::pair<std::string, std::string>> Expand(
+      std::string_view path) const;
+  Status References(const EventRow& row);
+  Status Creates(const EventRow& row, const std::string& division);
   Status NewKey(std::string_view field);
 
   const PreparedEvent& e_;
@@ -171,6 +189,24 @@ Status Check::Signature(bool check_signatures, std::string_view origin) {
   return Status::Ok();
 }
 
+// The division of a review's subject (RULES.md "Subject and id"): the code
+// before the first '/', else the division of the lot, contract, payment or
+// station its rule names; nullopt when the ledger holds no such subject.
+Result<std::optional<std::string>> Check::FindingDivisionOf(
+    std::string_view subject) {
+  if (std::string_view code = FindingDivision(subject); !code.empty()) {
+    return std::optional<std::string>(std::string(code));
+  }
+  for (SubjectKind kind : FindingKinds(Str(data_, "rule"))) {
+    auto found = Lookup(kind, subject);
+    if (!found.ok()) return found.error();
+    if (found->has_value()) {
+      return std::optional<std::string>((*found)->division);
+    }
+  }
+  return std::optional<std::string>();
+}
+
 // EVENTS.md "Which division an event belongs to", as the type's catalogue
 // row says.
 Result<std::string> Check::EventDivision(const EventRow& row) {
@@ -191,30 +227,105 @@ Result<std::string> Check::EventDivision(const EventRow& row) {
       return rec->division;
     }
     case DivisionFrom::kSubject: {
-      auto r = Subject(SubjectKey(row.subject, Str(data_, row.field)),
-                       Ptr(row.field), SubjectWord(row.subject));
+      std::string id = Str(data_, row.field);
+      if (row.subject == SubjectKind::kFinding) {
+        auto division = FindingDivisionOf(id);
+        if (!division.ok()) return division.error();
+        if (!division->has_value()) {
+          return MakeError(Code::kFailedPrecondition, "unknown_reference",
+                           Str(data_, "rule") + " subject " + id +
+                               " is not a lot, contract, payment or station "
+                               "the ledger holds",
+                           Ptr(row.field));
+        }
+        return **division;
+      }
+      auto r = Subject(SubjectKey(row.subject, id), Ptr(row.field),
+                       SubjectWord(row.subject));
       if (!r.ok()) return r.error();
       return r->division;
     }
-    case DivisionFrom::kExceptionRef: {
-      // `ref` may name a lot, contract, payment or station; a finding about
-      // anything else (a vendor, an account) belongs to the submitter.
-      std::string ref = Str(data_, row.field);
-      for (const auto& key :
-           {LotKey(ref), ContractKey(ref), PaymentKey(ref), StationKey(ref)}) {
-        auto found = Get(key);
-        if (!found.ok()) return found.error();
-        if (found->has_value()) {
-          auto rec = DecodeSubject(**found);
-          if (rec) return rec->division;
-        }
-      }
-      return agency_.division;
+    case DivisionFrom::kFindingOrSubmitter: {
+      // `ref` may also name a vendor or an account, which hold no division.
+      auto division = FindingDivisionOf(Str(data_, row.field));
+      if (!division.ok()) return division.error();
+      return division->value_or(agency_.division);
     }
     case DivisionFrom::kSubmitter:
       return agency_.division;
   }
   return agency_.division;
+}
+
+Error Check::OutOfScope(std::string_view what, std::string_view division,
+                        std::string field) const {
+  return MakeError(Code::kPermissionDenied, "out_of_scope",
+                   std::string(what) + " lies in division " +
+                       std::string(division) + ", outside agency " + e_.agency +
+                       "'s " + agency_.division,
+                   std::move(field));
+}
+
+// Each (JSON pointer, id) a reference path names in this event's data:
+// "f", "f/*" (strings of array f) or "f/*/g" (g of each object in f).
+std::vector<std::pair<std::string, std::string>> Check::Expand(
+    std::string_view path) const {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::size_t star = path.find("/*");
+  if (star == std::string_view::npos) {
+    auto it = data_.find(std::string(path));
+    if (it != data_.end() && it->is_string()) {
+      out.emplace_back(Ptr(path), it->get<std::string>());
+    }
+    return out;
+  }
+  std::string array(path.substr(0, star));
+  std::string_view member = path.substr(star + 2);
+  if (!member.empty()) member.remove_prefix(1);  // the '/' after '*'
+  auto it = data_.find(array);
+  if (it == data_.end() || !it->is_array()) return out;
+  for (std::size_t i = 0; i < it->size(); ++i) {
+    const Json& v = (*it)[i];
+    std::string ptr = Ptr(array) + "/" + std::to_string(i);
+    if (member.empty()) {
+      if (v.is_string()) out.emplace_back(ptr, v.get<std::string>());
+    } else if (auto m = v.find(std::string(member));
+               m != v.end() && m->is_string()) {
+      out.emplace_back(ptr + "/" + std::string(member), m->get<std::string>());
+    }
+  }
+  return out;
+}
+
+// EVENTS.md "Authorization" (amended 2026-12): every subject the event
+// references lies within the submitter's division. An out-of-scope
+// reference is reported before an unknown one, as API.md orders
+// authorization before references.
+Status Check::References(const EventRow& row) {
+  std::optional<Error> unknown;
+  for (const RefRow& ref : row.refs) {
+    if (ref.path.empty()) continue;
+    for (auto& [ptr, id] : Expand(ref.path)) {
+      auto found = Lookup(ref.kind, id);
+      if (!found.ok()) return found.error();
+      if (!found->has_value()) {
+        if (!unknown) {
+          unknown = Error{
+              Code::kFailedPrecondition, "unknown_reference",
+              std::string(SubjectWord(ref.kind)) + " " + id + " is unknown",
+              ptr};
+        }
+        continue;
+      }
+      if (!DivisionWithin((*found)->division, agency_.division)) {
+        return OutOfScope(
+            std::string(SubjectWord(ref.kind)) + " " + id + " at " + ptr,
+            (*found)->division, ptr);
+      }
+    }
+  }
+  if (unknown) return *unknown;
+  return Status::Ok();
 }
 
 Status Check::NewKey(std::string_view field) {
@@ -242,100 +353,47 @@ Status Check::NewKey(std::string_view field) {
   return Status::Ok();
 }
 
-// Reference checks and the index rows this event creates.
-Status Check::References() {
-  const std::string& t = e_.type;
-  auto lot_exists = [&](const char* field) -> Result<SubjectRecord> {
-    return Subject(LotKey(Str(data_, field)), Ptr(field), "allocation");
-  };
-  auto stations_exist = [&](const char* field) -> Status {
-    auto it = data_.find(field);
-    if (it == data_.end()) return Status::Ok();
-    for (std::size_t i = 0; i < it->size(); ++i) {
-      auto r = Subject(StationKey((*it)[i].get<std::string>()),
-                       Ptr(field) + "/" + std::to_string(i), "station");
-      if (!r.ok()) return r.error();
+// The subject this event creates, and the agency and key rows.
+Status Check::Creates(const EventRow& row, const std::string& division) {
+  if (const NewIdRow& c = row.creates; !c.field.empty()) {
+    std::string key = SubjectKey(c.kind, Str(data_, c.field));
+    FL_RETURN_IF_ERROR(MustBeNew(key, Ptr(c.field), SubjectWord(c.kind)));
+    std::string at =
+        c.division_field.empty() ? division : Str(data_, c.division_field);
+    std::string extra = c.extra_field.empty() ? "" : Str(data_, c.extra_field);
+    puts_.emplace_back(key, Encode(SubjectRecord{at, extra}));
+  }
+  switch (row.identity) {
+    case Identity::kNone:
+      break;
+    case Identity::kRegisterAgency: {
+      std::string id = Str(data_, "agency");
+      FL_RETURN_IF_ERROR(MustBeNew(AgencyKey(id), Ptr("agency"), "agency"));
+      FL_RETURN_IF_ERROR(NewKey("public_key"));
+      puts_.emplace_back(
+          AgencyKey(id),
+          Encode(AgencyRecord{Str(data_, "kind"), Str(data_, "division_code"),
+                              Str(data_, "uscc")}));
+      break;
     }
-    return Status::Ok();
-  };
-  if (t == "agency.registered") {
-    std::string id = Str(data_, "agency");
-    FL_RETURN_IF_ERROR(MustBeNew(AgencyKey(id), Ptr("agency"), "agency"));
-    FL_RETURN_IF_ERROR(NewKey("public_key"));
-    puts_.emplace_back(
-        AgencyKey(id),
-        Encode(AgencyRecord{Str(data_, "kind"), Str(data_, "division_code"),
-                            Str(data_, "uscc")}));
-  } else if (t == "agency.key_added") {
-    FL_RETURN_IF_ERROR(NewKey("public_key"));
-  } else if (t == "agency.key_revoked") {
-    std::string key = KeyKey(Str(data_, "key_id"));
-    auto row = Get(key);
-    if (!row.ok()) return row.error();
-    auto rec = row->has_value() ? DecodeKey(**row) : std::nullopt;
-    if (!rec || rec->agency != Str(data_, "agency")) {
-      return MakeError(Code::kFailedPrecondition, "unknown_reference",
-                       "key " + Str(data_, "key_id") +
-                           " is not registered to " + Str(data_, "agency"),
-                       Ptr("key_id"));
+    case Identity::kAddKey:
+      FL_RETURN_IF_ERROR(NewKey("public_key"));
+      break;
+    case Identity::kRevokeKey: {
+      std::string key = KeyKey(Str(data_, "key_id"));
+      auto found = Get(key);
+      if (!found.ok()) return found.error();
+      auto rec = found->has_value() ? DecodeKey(**found) : std::nullopt;
+      if (!rec || rec->agency != Str(data_, "agency")) {
+        return MakeError(Code::kFailedPrecondition, "unknown_reference",
+                         "key " + Str(data_, "key_id") +
+                             " is not registered to " + Str(data_, "agency"),
+                         Ptr("key_id"));
+      }
+      rec->revoked_seq = std::min(rec->revoked_seq, seq_);
+      puts_.emplace_back(key, Encode(*rec));
+      break;
     }
-    rec->revoked_seq = std::min(rec->revoked_seq, seq_);
-    puts_.emplace_back(key, Encode(*rec));
-  } else if (t == "budget.appropriated") {
-    FL_RETURN_IF_ERROR(MustBeNew(LotKey(Str(data_, "allocation_id")),
-                                 Ptr("allocation_id"), "allocation"));
-    puts_.emplace_back(LotKey(Str(data_, "allocation_id")),
-                       Encode(SubjectRecord{Str(data_, "division_code"), ""}));
-  } else if (t == "allocation.issued") {
-    if (data_.contains("parent_allocation_id")) {
-      auto r = lot_exists("parent_allocation_id");
-      if (!r.ok()) return r.error();
-    }
-    FL_RETURN_IF_ERROR(stations_exist("targets"));
-    FL_RETURN_IF_ERROR(MustBeNew(LotKey(Str(data_, "allocation_id")),
-                                 Ptr("allocation_id"), "allocation"));
-    puts_.emplace_back(LotKey(Str(data_, "allocation_id")),
-                       Encode(SubjectRecord{Str(data_, "to_code"), ""}));
-  } else if (t == "funds.transferred") {
-    auto from = lot_exists("allocation_id");
-    if (!from.ok()) return from.error();
-    std::string key = LotKey(Str(data_, "new_allocation_id"));
-    FL_RETURN_IF_ERROR(MustBeNew(key, Ptr("new_allocation_id"), "allocation"));
-    puts_.emplace_back(key, Encode(SubjectRecord{from->division, ""}));
-  } else if (t == "station.established") {
-    std::string key = StationKey(Str(data_, "station_id"));
-    FL_RETURN_IF_ERROR(MustBeNew(key, Ptr("station_id"), "station"));
-    puts_.emplace_back(key,
-                       Encode(SubjectRecord{Str(data_, "division_code"), ""}));
-  } else if (t == "contract.signed") {
-    FL_RETURN_IF_ERROR(stations_exist("stations"));
-    const Json& funding = data_["funding"];
-    for (std::size_t i = 0; i < funding.size(); ++i) {
-      auto r = Subject(LotKey(funding[i]["allocation_id"].get<std::string>()),
-                       Ptr("funding/" + std::to_string(i) + "/allocation_id"),
-                       "allocation");
-      if (!r.ok()) return r.error();
-    }
-    std::string key = ContractKey(Str(data_, "contract_id"));
-    FL_RETURN_IF_ERROR(MustBeNew(key, Ptr("contract_id"), "contract"));
-    puts_.emplace_back(key, Encode(SubjectRecord{Str(data_, "division_code"),
-                                                 Str(data_, "supplier_uscc")}));
-  } else if (t == "payment.made") {
-    auto lot = lot_exists("allocation_id");
-    if (!lot.ok()) return lot.error();
-    if (data_.contains("contract_id")) {
-      auto r = Subject(ContractKey(Str(data_, "contract_id")),
-                       Ptr("contract_id"), "contract");
-      if (!r.ok()) return r.error();
-    }
-    if (data_.contains("station_id")) {
-      auto r = Subject(StationKey(Str(data_, "station_id")), Ptr("station_id"),
-                       "station");
-      if (!r.ok()) return r.error();
-    }
-    std::string key = PaymentKey(Str(data_, "payment_id"));
-    FL_RETURN_IF_ERROR(MustBeNew(key, Ptr("payment_id"), "payment"));
-    puts_.emplace_back(key, Encode(SubjectRecord{lot->division, ""}));
   }
   return Status::Ok();
 }
@@ -368,12 +426,9 @@ Result<Decision> Check::Run(bool check_signatures, std::string_view origin) {
   }
   auto division = EventDivision(*row);
   if (!division.ok()) return division.error();
-  if (!DivisionWithin(*division, agency_.division)) {
-    return MakeError(Code::kPermissionDenied, "out_of_scope",
-                     "division " + *division + " is outside agency " +
-                         e_.agency + "'s " + agency_.division);
-  }
   if (agency_.kind == "provider") {
+    // EVENTS.md: a provider accepts milestones of contracts naming its own
+    // USCC wherever they are, so its division does not bound them.
     auto c = Subject(ContractKey(Str(data_, "contract_id")), Ptr("contract_id"),
                      "contract");
     if (!c.ok()) return c.error();
@@ -383,8 +438,14 @@ Result<Decision> Check::Run(bool check_signatures, std::string_view origin) {
                        "contracts",
                        Ptr("contract_id"));
     }
+  } else if (!DivisionWithin(*division, agency_.division)) {
+    bool has_field = row->division != DivisionFrom::kNational &&
+                     row->division != DivisionFrom::kSubmitter;
+    return OutOfScope(e_.type, *division,
+                      has_field ? Ptr(row->field) : std::string());
   }
-  FL_RETURN_IF_ERROR(References());
+  FL_RETURN_IF_ERROR(References(*row));
+  FL_RETURN_IF_ERROR(Creates(*row, *division));
 
   std::string id_row = EncodeSeq(seq_);
   id_row.append(reinterpret_cast<const char*>(e_.envelope_hash.data()), 32);

@@ -19,13 +19,6 @@ int SeverityFromName(std::string_view name) {
   return -1;
 }
 
-std::string FlagId(std::string_view rule, std::string_view subject) {
-  std::string in;
-  in.append(rule).append("|").append(subject);
-  Hash h = Sha256(in);
-  return HexEncode(AsBytes(h)).substr(0, 16);
-}
-
 Day DefaultAsOf(const State& s) {
   return s.newest_day != kNoDay ? s.newest_day : s.genesis_day;
 }

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "ledger/flag_id.h"
 #include "replay/state.h"
 
 namespace fl::replay {
@@ -14,8 +15,6 @@ struct Flag {
   Finding finding;
 };
 
-// First 16 lowercase hex chars of SHA-256("<rule>|<subject>").
-std::string FlagId(std::string_view rule, std::string_view subject);
 // RULES.md: the newest occurred_at date in the log. The genesis entry is
 // left out: `init` stamps it with the wall clock, and a history imported
 // later must be judged as of its own time.

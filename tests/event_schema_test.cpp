@@ -132,7 +132,7 @@ const std::map<std::string, Example>& Examples() {
        {R"({"rule":"R07","ref":"530621/2024","doc_no":"红财〔2024〕9号"})",
         {}}},
       {"flag.reviewed",
-       {R"({"flag_id":"0123456789abcdef","status":"dismissed","note":"approved in writing"})",
+       {R"({"flag_id":"9919e69d2647bfc1","rule":"R07","subject":"530621/2024","status":"dismissed","note":"approved in writing"})",
         {}}},
   };
   return kExamples;
@@ -502,6 +502,14 @@ TEST_CASE("Data field values", "[schema]") {
       {"payment.made", "station_id", std::string(65, 's'), "invalid_field",
        "station_id"},
       {"exception.approved", "ref", "530621 2024", "invalid_field", "ref"},
+      // a "<division_code>/..." subject starts with a division code
+      {"exception.approved", "ref", "5306/2024", "invalid_field", "ref"},
+      // amended 2026-12: flag_id is derived from rule and subject
+      {"flag.reviewed", "flag_id", "0123456789abcdef", "invalid_field",
+       "flag_id"},
+      {"flag.reviewed", "rule", "R08", "invalid_field", "flag_id"},
+      {"flag.reviewed", "subject", "530621/2025", "invalid_field", "flag_id"},
+      {"flag.reviewed", "subject", "53062/2024", "invalid_field", "subject"},
       {"allocation.issued", "parent_allocation_id", "", "invalid_field",
        "parent_allocation_id"},
       // text

@@ -287,7 +287,9 @@ class Gen {
       const char* statuses[] = {"confirmed", "dismissed", "remediated"};
       std::string subject = Any(payments_), rule = Any(rules);
       return Env("flag.reviewed", "sj-530000",
-                 {{"flag_id", replay::FlagId(rule, subject)},
+                 {{"flag_id", fl::FlagId(rule, subject)},
+                  {"rule", rule},
+                  {"subject", subject},
                   {"status", Any(statuses)},
                   {"note", "n"}},
                  Date());

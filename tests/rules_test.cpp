@@ -728,6 +728,8 @@ TEST_CASE("exception.approved makes a flag info; flag.reviewed sets status",
   std::uint64_t rv =
       w.Add("flag.reviewed",
             {{"flag_id", w.FlagOf("R04", "P-gov", "2024-12-31")["flag_id"]},
+             {"rule", "R04"},
+             {"subject", "P-gov"},
              {"status", "confirmed"},
              {"note", "payee is the township office"}},
             "2024-04-02");
