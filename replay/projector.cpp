@@ -59,30 +59,8 @@ void MovePaymentSums(State& s, const Payment& p, std::int64_t sign) {
       c->paid_by_lot[p.lot] += amt;
     }
   }
-  const int year = YearOf(p.paid_on);
-  const std::string county = CountyOf(lot->division);
-  bool counted = false;
-  if (IsAssistanceFund(lot->fund) || IsLotteryFund(lot->fund)) {
-    std::string key = JoinKey({county, std::to_string(year)});
-    if (IsAssistanceFund(lot->fund)) {
-      CapSums& c = s.caps.Upsert(key);
-      if (lot->program != programs::kAssistBenefit) {
-        c.r07 += amt;
-        counted = true;
-      }
-      if (lot->fund == "assistance.hardship_subsidy") {
-        c.hardship += amt;
-        counted = true;
-        if (lot->program != programs::kAssistBenefit) c.r08 += amt;
-      }
-      if (counted && sign > 0) s.cap_payments.Add(key, p.id);
-    }
-    if (IsLotteryFund(lot->fund)) {
-      LotterySums& l =
-          s.lottery.Upsert(JoinKey({lot->division, std::to_string(year)}));
-      l.total += amt;
-      if (p.purpose == "elderly") l.elderly += amt;
-    }
+  for (const Rule& r : AllRules()) {
+    if (r.on_payment) r.on_payment(s, p, *lot, sign);
   }
 }
 
@@ -164,38 +142,11 @@ void ApplyContract(State& s, const Event& e) {
   }
   s.supplier_contracts.Add(c.supplier, id);
   Note(s, 'c', id, e.seq);
-
-  // R09 sums and R14 reserve, by the year of period.start.
-  const std::string year = std::to_string(YearOf(c.start));
-  if (c.method != "open") {
-    std::map<std::string, std::int64_t> by_cat;
-    for (const auto& it : c.items) by_cat[it.category] += it.amount;
-    for (const auto& [cat, amt] : by_cat) {
-      std::string key = JoinKey({c.division, year, c.program, cat});
-      s.splits.Upsert(key).amount += amt;
-      s.split_contracts.Add(key, id);
-    }
+  Contract& stored = s.contracts.Upsert(id);
+  stored = std::move(c);
+  for (const Rule& r : AllRules()) {
+    if (r.on_contract) r.on_contract(s, stored);
   }
-  const bool ops = c.program == programs::kSwsOps;
-  const bool reserve_program = c.program == programs::kSwsSupervision ||
-                               c.program == programs::kSwsEvaluation ||
-                               c.program == programs::kSwsTraining;
-  if (ops || reserve_program) {
-    std::string key = JoinKey({c.division, year});
-    ReserveSums& r = s.reserves.Upsert(key);
-    if (ops) {
-      r.ops_total += c.value;
-      ++r.ops_contracts;
-      for (const auto& it : c.items)
-        if (it.category == "supervision" || it.category == "evaluation" ||
-            it.category == "training")
-          r.reserve += it.amount;
-    } else {
-      r.reserve += c.value;
-    }
-    s.reserve_contracts.Add(key, id);
-  }
-  s.contracts.Upsert(id) = std::move(c);
 }
 
 void ApplyAgencyRegistered(State& s, const Event& e) {

@@ -8,6 +8,28 @@
 
 namespace fl::replay {
 
+void CapSumsOnPayment(State& s, const Payment& p, const Lot& lot,
+                      std::int64_t sign) {
+  if (!IsAssistanceFund(lot.fund)) return;
+  // RULES.md: caps count a township's payments in its county.
+  std::string key =
+      JoinKey({CountyOf(lot.division), std::to_string(YearOf(p.paid_on))});
+  const std::int64_t amt = sign * p.amount;
+  const bool benefit = lot.program == programs::kAssistBenefit;
+  bool counted = false;
+  CapSums& c = s.caps.Upsert(key);
+  if (!benefit) {
+    c.r07 += amt;
+    counted = true;
+  }
+  if (lot.fund == "assistance.hardship_subsidy") {
+    c.hardship += amt;
+    counted = true;
+    if (!benefit) c.r08 += amt;
+  }
+  if (counted && sign > 0) s.cap_payments.Add(key, p.id);
+}
+
 CapFigures CapFor(const State& s, const std::string& key, Day as_of) {
   CapFigures f;
   auto bar = key.find('|');

@@ -28,6 +28,10 @@ struct CapFigures {
 
 // key is "county|year" of State::caps.
 CapFigures CapFor(const State& s, const std::string& key, Day as_of);
+// R07's running sums, which R08 and the cap report read too: the
+// county-year totals of assistance payments and the payments counted.
+void CapSumsOnPayment(State& s, const Payment& p, const Lot& lot,
+                      std::int64_t sign);
 // Seqs of the non-reversed payments counted by R07 (hardship=false) or R08.
 std::vector<std::uint64_t> CountedPaymentSeqs(const State& s,
                                               const std::string& key,

@@ -23,6 +23,7 @@ void AtAsOf(const State& s, Day as_of, Findings& out) {
 
 }  // namespace
 
-extern const Rule kR07 = {"R07", nullptr, AtAsOf};
+// R07's row feeds the county-year cap sums (caps.cpp) that R08 reads too.
+extern const Rule kR07 = {"R07", nullptr, AtAsOf, CapSumsOnPayment};
 
 }  // namespace fl::replay

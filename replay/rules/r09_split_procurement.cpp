@@ -1,11 +1,26 @@
 // R09 split procurement 化整为零: per year (of period.start), buyer, program
 // and item category, the items of non-open contracts sum above threshold.
 #include <algorithm>
+#include <map>
 
 #include "replay/rules/rule.h"
 
 namespace fl::replay {
 namespace {
+
+// The item sums of non-open contracts per buyer, year of period.start,
+// program and category.
+void OnContract(State& s, const Contract& c) {
+  if (c.method == "open") return;
+  const std::string year = std::to_string(YearOf(c.start));
+  std::map<std::string, std::int64_t> by_cat;
+  for (const auto& it : c.items) by_cat[it.category] += it.amount;
+  for (const auto& [cat, amt] : by_cat) {
+    std::string key = JoinKey({c.division, year, c.program, cat});
+    s.splits.Upsert(key).amount += amt;
+    s.split_contracts.Add(key, c.id);
+  }
+}
 
 void AtAsOf(const State& s, Day as_of, Findings& out) {
   for (const auto& [key, sum] : s.splits.rows()) {
@@ -28,6 +43,6 @@ void AtAsOf(const State& s, Day as_of, Findings& out) {
 
 }  // namespace
 
-extern const Rule kR09 = {"R09", nullptr, AtAsOf};
+extern const Rule kR09 = {"R09", nullptr, AtAsOf, nullptr, OnContract};
 
 }  // namespace fl::replay

@@ -4,10 +4,35 @@
 // below min bp of the SWS.OPS total).
 #include <algorithm>
 
+#include "replay/programs.h"
 #include "replay/rules/rule.h"
 
 namespace fl::replay {
 namespace {
+
+// Per buyer and year of period.start: the SWS.OPS total, its reserve
+// items, and the separate supervision/evaluation/training contracts.
+void OnContract(State& s, const Contract& c) {
+  const bool ops = c.program == programs::kSwsOps;
+  const bool reserve_program = c.program == programs::kSwsSupervision ||
+                               c.program == programs::kSwsEvaluation ||
+                               c.program == programs::kSwsTraining;
+  if (!ops && !reserve_program) return;
+  std::string key = JoinKey({c.division, std::to_string(YearOf(c.start))});
+  ReserveSums& r = s.reserves.Upsert(key);
+  if (ops) {
+    r.ops_total += c.value;
+    ++r.ops_contracts;
+    for (const auto& it : c.items) {
+      if (it.category == "supervision" || it.category == "evaluation" ||
+          it.category == "training")
+        r.reserve += it.amount;
+    }
+  } else {
+    r.reserve += c.value;
+  }
+  s.reserve_contracts.Add(key, c.id);
+}
 
 void AtAsOf(const State& s, Day as_of, Findings& out) {
   for (const auto& [key, r] : s.reserves.rows()) {
@@ -29,6 +54,6 @@ void AtAsOf(const State& s, Day as_of, Findings& out) {
 
 }  // namespace
 
-extern const Rule kR14 = {"R14", nullptr, AtAsOf};
+extern const Rule kR14 = {"R14", nullptr, AtAsOf, nullptr, OnContract};
 
 }  // namespace fl::replay

@@ -22,6 +22,17 @@ void OnEvent(const Event& e, State& s, Findings& acts) {
                        Int(d, "amount_fen"), {e.seq}));
 }
 
+// R15(c)'s running sums: lottery spending and its elderly share per
+// division and year.
+void OnPayment(State& s, const Payment& p, const Lot& lot, std::int64_t sign) {
+  if (!IsLotteryFund(lot.fund)) return;
+  LotterySums& l = s.lottery.Upsert(
+      JoinKey({lot.division, std::to_string(YearOf(p.paid_on))}));
+  const std::int64_t amt = sign * p.amount;
+  l.total += amt;
+  if (p.purpose == "elderly") l.elderly += amt;
+}
+
 void AtAsOf(const State& s, Day /*as_of*/, Findings& out) {
   for (const auto& key : s.close_list.Get("")) {
     auto bar = key.find('|');
@@ -52,6 +63,6 @@ void AtAsOf(const State& s, Day /*as_of*/, Findings& out) {
 
 }  // namespace
 
-extern const Rule kR15 = {"R15", OnEvent, AtAsOf};
+extern const Rule kR15 = {"R15", OnEvent, AtAsOf, OnPayment};
 
 }  // namespace fl::replay

@@ -32,6 +32,14 @@ struct Rule {
   void (*on_event)(const Event& e, State& s, Findings& acts);
   // States: judged over the projections at as_of.
   void (*at_as_of)(const State& s, Day as_of, Findings& out);
+  // Running sums the rule owns in `s`, fed by the projector after it has
+  // applied a payment (sign +1) or its reversal (sign -1) from `lot`, and
+  // after it has stored a signed contract. The projector knows which
+  // payments and contracts count (as_of, repeats); the rule knows what to
+  // add up, so neither repeats the other's decisions.
+  void (*on_payment)(State& s, const Payment& p, const Lot& lot,
+                     std::int64_t sign) = nullptr;
+  void (*on_contract)(State& s, const Contract& c) = nullptr;
 };
 
 const std::vector<Rule>& AllRules();
