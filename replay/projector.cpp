@@ -8,7 +8,6 @@
 #include "crypto/encoding.h"
 #include "ledger/division.h"
 #include "replay/policy.h"
-#include "replay/programs.h"
 #include "replay/rules/rule.h"
 
 namespace fl::replay {
