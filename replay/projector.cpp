@@ -7,6 +7,7 @@
 #include "crypto/ed25519.h"
 #include "crypto/encoding.h"
 #include "ledger/division.h"
+#include "replay/money.h"
 #include "replay/policy.h"
 #include "replay/rules/rule.h"
 
@@ -45,17 +46,19 @@ void MovePaymentSums(State& s, const Payment& p, std::int64_t sign) {
   Lot* lot = s.lots.Mut(p.lot);
   if (!lot) return;
   std::int64_t amt = sign * p.amount;
-  lot->paid += amt;
+  lot->paid = FenAdd(lot->paid, amt);
   if (!lot->targets.empty() && !p.station.empty() &&
       std::find(lot->targets.begin(), lot->targets.end(), p.station) !=
           lot->targets.end() &&
       (lot->deadline == kNoDay || p.paid_on <= lot->deadline)) {
-    lot->target_paid[p.station] += amt;
+    std::int64_t& t = lot->target_paid[p.station];
+    t = FenAdd(t, amt);
   }
   if (!p.contract.empty()) {
     if (Contract* c = s.contracts.Mut(p.contract)) {
-      c->paid += amt;
-      c->paid_by_lot[p.lot] += amt;
+      c->paid = FenAdd(c->paid, amt);
+      std::int64_t& by_lot = c->paid_by_lot[p.lot];
+      by_lot = FenAdd(by_lot, amt);
     }
   }
   for (const Rule& r : AllRules()) {
@@ -229,7 +232,7 @@ void ApplyAllocationIssued(State& s, const Event& e) {
   l.issued_on = e.occurred;
   l.open_seq = e.seq;
   if (Lot* parent = l.parent.empty() ? nullptr : s.lots.Mut(l.parent)) {
-    parent->issued_down += l.amount;
+    parent->issued_down = FenAdd(parent->issued_down, l.amount);
     parent->down_issues.emplace_back(e.occurred, l.amount, e.seq);
     Note(s, 'l', l.parent, e.seq);
   }
@@ -241,7 +244,7 @@ void ApplyAllocationReceived(State& s, const Event& e) {
   const Value d = e.data();
   Lot* l = s.lots.Mut(Str(d, "allocation_id"));
   if (!l) return;
-  l->received += Int(d, "amount_fen");
+  l->received = FenAdd(l->received, Int(d, "amount_fen"));
   if (!l->received_seen) {
     l->received_seen = true;
     l->received_on = DateField(d, "received_on");
@@ -254,7 +257,7 @@ void ApplyFundsRecovered(State& s, const Event& e) {
   const Value d = e.data();
   Lot* l = s.lots.Mut(Str(d, "allocation_id"));
   if (!l) return;
-  l->recovered += Int(d, "amount_fen");
+  l->recovered = FenAdd(l->recovered, Int(d, "amount_fen"));
   Note(s, 'l', l->id, e.seq);
 }
 
@@ -264,7 +267,7 @@ void ApplyFundsTransferred(State& s, const Event& e) {
   std::string id(Str(d, "new_allocation_id"));
   if (!from || s.lots.Find(id)) return;
   std::int64_t amt = Int(d, "amount_fen");
-  from->transferred_out += amt;
+  from->transferred_out = FenAdd(from->transferred_out, amt);
   Lot l;
   l.id = id;
   l.transfer = true;
@@ -348,7 +351,7 @@ void ApplyContractAmended(State& s, const Event& e) {
   const Value d = e.data();
   Contract* c = s.contracts.Mut(Str(d, "contract_id"));
   if (!c) return;
-  c->value += Int(d, "value_delta_fen");
+  c->value = FenAdd(c->value, Int(d, "value_delta_fen"));
   if (Day end = DateField(d, "period_end"); end != kNoDay) c->end = end;
   c->amended = true;
   Note(s, 'c', c->id, e.seq);

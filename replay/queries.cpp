@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "ledger/division.h"
+#include "replay/money.h"
 #include "replay/rules/caps.h"
 #include "replay/rules/rule.h"
 
@@ -27,7 +28,9 @@ struct Totals {
   std::int64_t appropriated = 0, received = 0, issued_down = 0,
                transferred_out = 0, recovered = 0, paid = 0, committed = 0;
   std::int64_t balance() const {
-    return received - issued_down - transferred_out - recovered - paid;
+    return FenSub(FenSub(FenSub(FenSub(received, issued_down), transferred_out),
+                         recovered),
+                  paid);
   }
 };
 
@@ -40,7 +43,7 @@ Json TotalsJson(const Totals& t) {
               {"paid", t.paid},
               {"committed", t.committed},
               {"balance", t.balance()},
-              {"available", t.balance() - t.committed}};
+              {"available", FenSub(t.balance(), t.committed)}};
 }
 
 Json DayOrNull(Day d) {
@@ -61,13 +64,13 @@ Json BalanceArray(const State& s, const BalanceFilter& f) {
     if (f.fiscal_year && lot.fiscal_year != *f.fiscal_year) continue;
     Totals& t =
         accounts[{lot.division, lot.fund, lot.program, lot.fiscal_year}];
-    if (lot.budget) t.appropriated += lot.amount;
-    t.received += lot.received;
-    t.issued_down += lot.issued_down;
-    t.transferred_out += lot.transferred_out;
-    t.recovered += lot.recovered;
-    t.paid += lot.paid;
-    t.committed += Committed(s, lot);
+    if (lot.budget) t.appropriated = FenAdd(t.appropriated, lot.amount);
+    t.received = FenAdd(t.received, lot.received);
+    t.issued_down = FenAdd(t.issued_down, lot.issued_down);
+    t.transferred_out = FenAdd(t.transferred_out, lot.transferred_out);
+    t.recovered = FenAdd(t.recovered, lot.recovered);
+    t.paid = FenAdd(t.paid, lot.paid);
+    t.committed = FenAdd(t.committed, Committed(s, lot));
   }
   Json out = Json::array();
   for (const auto& [k, t] : accounts) {
@@ -140,7 +143,7 @@ Result<Json> ContractView(const State& s, const std::string& id,
       {"procurement_method", c->method},
       {"value_fen", c->value},
       {"paid", c->paid},
-      {"remaining", c->value - c->paid},
+      {"remaining", FenSub(c->value, c->paid)},
       {"period", {{"start", FormatDay(c->start)}, {"end", FormatDay(c->end)}}},
       {"amended", c->amended},
       {"terminated", c->terminated},
@@ -161,20 +164,21 @@ Json CapReport(const State& s, const CapFilter& f, Day as_of) {
     if (!f.division.empty() && !DivisionWithin(c.county, f.division)) continue;
     if (!InScope(c.county, f.scope)) continue;
     if (f.fiscal_year && c.year != *f.fiscal_year) continue;
-    Json r07 = {{"numerator", c.r07_num},
-                {"pct_bp", c.r07_pct},
-                {"base_missing", c.r07_base_seq == 0},
-                {"base", c.r07_base_seq ? Json(c.r07_base) : Json(nullptr)},
-                {"limit", c.r07_base_seq ? Json(c.r07_limit) : Json(nullptr)},
-                {"headroom", c.r07_base_seq ? Json(c.r07_limit - c.r07_num)
-                                            : Json(nullptr)},
-                {"over", c.r07_over}};
+    Json r07 = {
+        {"numerator", c.r07_num},
+        {"pct_bp", c.r07_pct},
+        {"base_missing", c.r07_base_seq == 0},
+        {"base", c.r07_base_seq ? Json(c.r07_base) : Json(nullptr)},
+        {"limit", c.r07_base_seq ? Json(c.r07_limit) : Json(nullptr)},
+        {"headroom",
+         c.r07_base_seq ? Json(FenSub(c.r07_limit, c.r07_num)) : Json(nullptr)},
+        {"over", c.r07_over}};
     Json r08 = {{"numerator", c.r08_num},
                 {"pct_bp", c.r08_pct},
                 {"base", c.r08_base},
                 {"base_source", c.r08_base_seq ? "declared" : "computed"},
                 {"limit", c.r08_limit},
-                {"headroom", c.r08_limit - c.r08_num},
+                {"headroom", FenSub(c.r08_limit, c.r08_num)},
                 {"over", c.r08_over},
                 {"provisional", !c.closed}};
     rows.push_back({{"division_code", c.county},

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "ledger/division.h"
+#include "replay/money.h"
 #include "replay/programs.h"
 #include "replay/rules/rule.h"
 
@@ -19,13 +20,13 @@ void CapSumsOnPayment(State& s, const Payment& p, const Lot& lot,
   bool counted = false;
   CapSums& c = s.caps.Upsert(key);
   if (!benefit) {
-    c.r07 += amt;
+    c.r07 = FenAdd(c.r07, amt);
     counted = true;
   }
   if (lot.fund == "assistance.hardship_subsidy") {
-    c.hardship += amt;
+    c.hardship = FenAdd(c.hardship, amt);
     counted = true;
-    if (!benefit) c.r08 += amt;
+    if (!benefit) c.r08 = FenAdd(c.r08, amt);
   }
   if (counted && sign > 0) s.cap_payments.Add(key, p.id);
 }
@@ -47,8 +48,8 @@ CapFigures CapFor(const State& s, const std::string& key, Day as_of) {
                            std::to_string(f.year - 1))) {
     f.r07_base = b->amount;
     f.r07_base_seq = b->seq;
-    f.r07_limit = static_cast<std::int64_t>(static_cast<__int128>(f.r07_base) *
-                                            f.r07_pct / 10000);
+    f.r07_limit =
+        FenClamp(static_cast<__int128>(f.r07_base) * f.r07_pct / 10000);
     f.r07_over = OverPct(f.r07_num, f.r07_base, f.r07_pct);
   }
 
@@ -62,8 +63,7 @@ CapFigures CapFor(const State& s, const std::string& key, Day as_of) {
   } else {
     f.r08_base = sums->hardship;
   }
-  f.r08_limit = static_cast<std::int64_t>(static_cast<__int128>(f.r08_base) *
-                                          f.r08_pct / 10000);
+  f.r08_limit = FenClamp(static_cast<__int128>(f.r08_base) * f.r08_pct / 10000);
   f.r08_over = f.r08_num > 0 && OverPct(f.r08_num, f.r08_base, f.r08_pct);
 
   for (const auto& c : s.close_list.Get("")) {

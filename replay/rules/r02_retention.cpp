@@ -3,6 +3,7 @@
 // within N days. N is 60 when the lot sits at a county, else 30.
 #include <algorithm>
 
+#include "replay/money.h"
 #include "replay/rules/rule.h"
 
 namespace fl::replay {
@@ -35,14 +36,14 @@ void AtAsOf(const State& s, Day as_of, Findings& out) {
       for (const auto& [day, amt, seq] : lot.down_issues) {
         if (day > as_of) continue;
         if (day - lot.received_on > n) {
-          late += amt;
+          late = FenAdd(late, amt);
           worst = std::max(worst, day - lot.received_on);
           evidence.push_back(seq);
         }
       }
-      std::int64_t held = lot.received - lot.issued_down;
+      std::int64_t held = FenSub(lot.received, lot.issued_down);
       if (held > 0 && as_of - lot.received_on > n) {
-        late += held;
+        late = FenAdd(late, held);
         worst = std::max(worst, as_of - lot.received_on);
       }
       if (late > 0) {

@@ -1,5 +1,6 @@
 // R03 idle funds 闲置: a lot whose uncommitted money stays above min for
 // more than T days after receipt (a budget lot: after appropriation).
+#include "replay/money.h"
 #include "replay/rules/rule.h"
 
 namespace fl::replay {
@@ -13,7 +14,7 @@ void AtAsOf(const State& s, Day as_of, Findings& out) {
     if (age <= p.Int("T")) continue;
     // Uncommitted: what is neither passed down, moved, recovered, paid,
     // nor owed under open contracts (EVENTS.md `available`).
-    const std::int64_t uncommitted = Balance(lot) - Committed(s, lot);
+    const std::int64_t uncommitted = FenSub(Balance(lot), Committed(s, lot));
     if (uncommitted <= p.Int("min")) continue;
     int sev = age > p.Int("high_after") ? kHigh : kMedium;
     std::vector<std::uint64_t> ev = {lot.open_seq, lot.received_seq};

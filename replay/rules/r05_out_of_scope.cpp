@@ -3,6 +3,7 @@
 // does not cover. High once the contract's out-of-scope total passes 10%.
 #include <algorithm>
 
+#include "replay/money.h"
 #include "replay/rules/rule.h"
 
 namespace fl::replay {
@@ -31,7 +32,7 @@ void OnEvent(const Event& e, State& s, Findings& acts) {
   int sev = kMedium;
   std::vector<std::uint64_t> ev = {e.seq};
   if (c) {
-    c->out_of_scope_paid += amount;
+    c->out_of_scope_paid = FenAdd(c->out_of_scope_paid, amount);
     if (OverPct(c->out_of_scope_paid, c->value, p.Int("high_pct"))) sev = kHigh;
     ev.push_back(c->signed_seq);
   }

@@ -1,5 +1,6 @@
 // R06 forbidden purchase 不得购买事项: a contract buying an administrative
 // function (licensing, approval, benefit payment...) or labour dispatch.
+#include "replay/money.h"
 #include "replay/rules/rule.h"
 
 namespace fl::replay {
@@ -15,7 +16,7 @@ void OnEvent(const Event& e, State& s, Findings& acts) {
   for (Value item : Items(d, "items")) {
     if (p.Contains("forbidden", Str(item, "category"))) {
       hit = true;
-      amount += Int(item, "amount_fen");
+      amount = FenAdd(amount, Int(item, "amount_fen"));
     }
   }
   if (!hit) return;

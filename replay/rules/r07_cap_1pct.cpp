@@ -3,6 +3,7 @@
 // declared assistance_pooled_total of Y-1. No declared base: not judged.
 #include <algorithm>
 
+#include "replay/money.h"
 #include "replay/rules/caps.h"
 #include "replay/rules/rule.h"
 
@@ -16,7 +17,7 @@ void AtAsOf(const State& s, Day as_of, Findings& out) {
     std::vector<std::uint64_t> ev = CountedPaymentSeqs(s, key, false);
     ev.push_back(f.r07_base_seq);
     out.Add(MakeFinding("R07", f.county + "/" + std::to_string(f.year),
-                        f.county, kMedium, f.r07_num - f.r07_limit,
+                        f.county, kMedium, FenSub(f.r07_num, f.r07_limit),
                         std::move(ev)));
   }
 }

@@ -2,6 +2,7 @@
 // from assistance.hardship_subsidy (program not ASSIST.BENEFIT) above pct
 // of that fund's expenditure at the county in the year (or a declared
 // base). Provisional (info) until fiscal_year.closed covers the county.
+#include "replay/money.h"
 #include "replay/rules/caps.h"
 #include "replay/rules/rule.h"
 
@@ -17,7 +18,7 @@ void AtAsOf(const State& s, Day as_of, Findings& out) {
     if (f.close_seq) ev.push_back(f.close_seq);
     Finding fd = MakeFinding("R08", f.county + "/" + std::to_string(f.year),
                              f.county, f.closed ? kMedium : kInfo,
-                             f.r08_num - f.r08_limit, std::move(ev));
+                             FenSub(f.r08_num, f.r08_limit), std::move(ev));
     fd.provisional = !f.closed;
     out.Add(std::move(fd));
   }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "replay/money.h"
 #include "replay/rules/rule.h"
 
 namespace fl::replay {
@@ -14,10 +15,14 @@ void OnContract(State& s, const Contract& c) {
   if (c.method == "open") return;
   const std::string year = std::to_string(YearOf(c.start));
   std::map<std::string, std::int64_t> by_cat;
-  for (const auto& it : c.items) by_cat[it.category] += it.amount;
+  for (const auto& it : c.items) {
+    std::int64_t& sum = by_cat[it.category];
+    sum = FenAdd(sum, it.amount);
+  }
   for (const auto& [cat, amt] : by_cat) {
     std::string key = JoinKey({c.division, year, c.program, cat});
-    s.splits.Upsert(key).amount += amt;
+    std::int64_t& split = s.splits.Upsert(key).amount;
+    split = FenAdd(split, amt);
     s.split_contracts.Add(key, c.id);
   }
 }

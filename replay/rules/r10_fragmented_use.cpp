@@ -3,6 +3,7 @@
 // passed (payments made by the deadline count).
 #include <algorithm>
 
+#include "replay/money.h"
 #include "replay/rules/rule.h"
 
 namespace fl::replay {
@@ -30,7 +31,8 @@ void AtAsOf(const State& s, Day as_of, Findings& out) {
     for (const auto& t : lot.targets) {
       auto it = lot.target_paid.find(t);
       std::int64_t paid = it == lot.target_paid.end() ? 0 : it->second;
-      if (paid < lot.min_per_target) shortfall += lot.min_per_target - paid;
+      if (paid < lot.min_per_target)
+        shortfall = FenAdd(shortfall, FenSub(lot.min_per_target, paid));
     }
     if (shortfall <= 0) continue;
     out.Add(MakeFinding("R10", id, lot.division, kMedium, shortfall,

@@ -3,6 +3,7 @@
 // a contract signed for more than its lots had available (an act).
 #include <map>
 
+#include "replay/money.h"
 #include "replay/rules/rule.h"
 
 namespace fl::replay {
@@ -18,8 +19,10 @@ void OnEvent(const Event& e, State& s, Findings& acts) {
   if (e.type != "contract.signed") return;
   const Value d = e.data();
   std::map<std::string, std::int64_t, std::less<>> by_lot;
-  for (Value f : Items(d, "funding"))
-    by_lot[std::string(Str(f, "allocation_id"))] += Int(f, "amount_fen");
+  for (Value f : Items(d, "funding")) {
+    std::int64_t& sum = by_lot[std::string(Str(f, "allocation_id"))];
+    sum = FenAdd(sum, Int(f, "amount_fen"));
+  }
   const std::string division(Str(d, "division_code"));
   Params p = ParamsFor(s, "R11", division, e.occurred);
   std::int64_t excess = 0;
@@ -27,9 +30,9 @@ void OnEvent(const Event& e, State& s, Findings& acts) {
   for (const auto& [id, amount] : by_lot) {
     const Lot* lot = s.lots.Find(id);
     if (!lot) continue;
-    std::int64_t available = Balance(*lot) - Committed(s, *lot);
-    if (amount - available > p.Int("tolerance")) {
-      excess += amount - available;
+    std::int64_t available = FenSub(Balance(*lot), Committed(s, *lot));
+    if (FenSub(amount, available) > p.Int("tolerance")) {
+      excess = FenAdd(excess, FenSub(amount, available));
       ev.push_back(lot->open_seq);
     }
   }
@@ -41,15 +44,17 @@ void OnEvent(const Event& e, State& s, Findings& acts) {
 void AtAsOf(const State& s, Day /*as_of*/, Findings& out) {
   for (const auto& [id, c] : s.contracts.rows()) {
     Params p = ParamsFor(s, "R11", c.division, c.signed_on);
-    if (c.paid - c.value <= p.Int("tolerance")) continue;
-    out.Add(MakeFinding("R11", id, c.division, kCritical, c.paid - c.value,
+    const std::int64_t over = FenSub(c.paid, c.value);
+    if (over <= p.Int("tolerance")) continue;
+    out.Add(MakeFinding("R11", id, c.division, kCritical, over,
                         Seqs(s, "c/" + id)));
   }
   for (const auto& [id, lot] : s.lots.rows()) {
     std::int64_t balance = Balance(lot);
     Params p = ParamsFor(s, "R11", lot.division, lot.issued_on);
-    if (-balance <= p.Int("tolerance")) continue;
-    out.Add(MakeFinding("R11", id, lot.division, kCritical, -balance,
+    const std::int64_t overdrawn = FenNeg(balance);
+    if (overdrawn <= p.Int("tolerance")) continue;
+    out.Add(MakeFinding("R11", id, lot.division, kCritical, overdrawn,
                         Seqs(s, "l/" + id)));
   }
 }

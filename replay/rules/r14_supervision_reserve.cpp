@@ -4,6 +4,7 @@
 // below min bp of the SWS.OPS total).
 #include <algorithm>
 
+#include "replay/money.h"
 #include "replay/programs.h"
 #include "replay/rules/rule.h"
 
@@ -21,15 +22,15 @@ void OnContract(State& s, const Contract& c) {
   std::string key = JoinKey({c.division, std::to_string(YearOf(c.start))});
   ReserveSums& r = s.reserves.Upsert(key);
   if (ops) {
-    r.ops_total += c.value;
+    r.ops_total = FenAdd(r.ops_total, c.value);
     ++r.ops_contracts;
     for (const auto& it : c.items) {
       if (it.category == "supervision" || it.category == "evaluation" ||
           it.category == "training")
-        r.reserve += it.amount;
+        r.reserve = FenAdd(r.reserve, it.amount);
     }
   } else {
-    r.reserve += c.value;
+    r.reserve = FenAdd(r.reserve, c.value);
   }
   s.reserve_contracts.Add(key, c.id);
 }

@@ -3,6 +3,7 @@
 // for a division and year closed, an elderly share below `share` bp of
 // its lottery spending (low).
 #include "ledger/division.h"
+#include "replay/money.h"
 #include "replay/rules/rule.h"
 
 namespace fl::replay {
@@ -29,8 +30,8 @@ void OnPayment(State& s, const Payment& p, const Lot& lot, std::int64_t sign) {
   LotterySums& l = s.lottery.Upsert(
       JoinKey({lot.division, std::to_string(YearOf(p.paid_on))}));
   const std::int64_t amt = sign * p.amount;
-  l.total += amt;
-  if (p.purpose == "elderly") l.elderly += amt;
+  l.total = FenAdd(l.total, amt);
+  if (p.purpose == "elderly") l.elderly = FenAdd(l.elderly, amt);
 }
 
 void AtAsOf(const State& s, Day /*as_of*/, Findings& out) {
@@ -43,8 +44,8 @@ void AtAsOf(const State& s, Day /*as_of*/, Findings& out) {
       auto b = k.find('|');
       if (std::atoi(k.c_str() + b + 1) != year) continue;
       if (!DivisionWithin(k.substr(0, b), division)) continue;
-      total += sums.total;
-      elderly += sums.elderly;
+      total = FenAdd(total, sums.total);
+      elderly = FenAdd(elderly, sums.elderly);
     }
     if (total <= 0) continue;
     Params p = ParamsFor(s, "R15", division, YearEnd(year));
@@ -54,7 +55,7 @@ void AtAsOf(const State& s, Day /*as_of*/, Findings& out) {
     const Declared* close = s.closes.Find(key);
     // Amount: the elderly spending missing to reach the share.
     const __int128 need = static_cast<__int128>(total) * p.Int("share");
-    const auto shortfall = static_cast<std::int64_t>(
+    const std::int64_t shortfall = FenClamp(
         (need - static_cast<__int128>(elderly) * 10000 + 9999) / 10000);
     out.Add(MakeFinding("R15", division + "/" + std::to_string(year), division,
                         kLow, shortfall, {close ? close->seq : 0}));

@@ -1,6 +1,7 @@
 // R16 station under-funded 每站不少于2万元: a station established in year Y
 // with less than min of SWS.SETUP payments naming it, paid by Dec 31 of Y;
 // judged once that day has passed.
+#include "replay/money.h"
 #include "replay/programs.h"
 #include "replay/rules/rule.h"
 
@@ -19,13 +20,13 @@ void AtAsOf(const State& s, Day as_of, Findings& out) {
       if (!p || p->reversed || p->paid_on > deadline) continue;
       const Lot* l = s.lots.Find(p->lot);
       if (!l || l->program != programs::kSwsSetup) continue;
-      funded += p->amount;
+      funded = FenAdd(funded, p->amount);
       ev.push_back(p->seq);
     }
     Params prm = ParamsFor(s, "R16", st.division, st.established);
     if (funded >= prm.Int("min")) continue;
-    out.Add(MakeFinding("R16", id, st.division, kLow, prm.Int("min") - funded,
-                        std::move(ev)));
+    out.Add(MakeFinding("R16", id, st.division, kLow,
+                        FenSub(prm.Int("min"), funded), std::move(ev)));
   }
 }
 

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "replay/money.h"
 #include "replay/programs.h"
 #include "replay/rules/rule.h"
 
@@ -51,7 +52,10 @@ bool IsCountyCode(std::string_view code) {
 }
 
 std::int64_t Balance(const Lot& l) {
-  return l.received - l.issued_down - l.transferred_out - l.recovered - l.paid;
+  return FenSub(
+      FenSub(FenSub(FenSub(l.received, l.issued_down), l.transferred_out),
+             l.recovered),
+      l.paid);
 }
 
 std::int64_t Committed(const State& s, const Lot& lot) {
@@ -62,11 +66,11 @@ std::int64_t Committed(const State& s, const Lot& lot) {
     if (!c || c->terminated) continue;
     std::int64_t funded = 0;
     for (const auto& f : c->funding)
-      if (f.lot == lot.id) funded += f.amount;
+      if (f.lot == lot.id) funded = FenAdd(funded, f.amount);
     auto paid = c->paid_by_lot.find(lot.id);
     std::int64_t left =
-        funded - (paid == c->paid_by_lot.end() ? 0 : paid->second);
-    if (left > 0) sum += left;
+        FenSub(funded, paid == c->paid_by_lot.end() ? 0 : paid->second);
+    if (left > 0) sum = FenAdd(sum, left);
   }
   return sum;
 }
