@@ -600,3 +600,32 @@ Result<std::vector<Hash>> Ledger::ConsistencyProof(std::uint64_t first,
 }
 
 }  // namespace fl
+
+namespace fl {
+
+Result<std::string> Ledger::Tile(const TileRef& tile) const {
+  // Leaves (or level-8L nodes) at and after the tile's start, at the size
+  // read once now, so one answer never mixes two tree sizes.
+  const std::uint64_t size = TreeSize();
+  const unsigned level = tile.entries ? 0 : kTileHeight * tile.level;
+  const std::uint64_t nodes = level >= 64 ? 0 : size >> level;
+  const std::uint64_t start = tile.index * kTileWidth;
+  if (tile.index > nodes / kTileWidth || nodes - start < tile.width) {
+    return MakeError(
+        Code::kNotFound, "not_found",
+        TilePath(tile) + " is past the tree of size " + std::to_string(size));
+  }
+  if (!tile.entries) return HashTile(StoredNodes(*impl_->store), tile);
+  std::vector<std::string> entries;
+  entries.reserve(tile.width);
+  FL_RETURN_IF_ERROR(ForEachEntry(start, start + tile.width,
+                                  [&](std::uint64_t, std::string_view entry) {
+                                    entries.emplace_back(entry);
+                                    return true;
+                                  }));
+  FL_CHECK(entries.size() == tile.width, "entry bundle ", TilePath(tile),
+           " read ", entries.size(), " entries");
+  return EncodeEntryBundle(entries);
+}
+
+}  // namespace fl

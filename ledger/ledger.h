@@ -16,6 +16,7 @@
 #include "crypto/sha256.h"
 #include "crypto/status.h"
 #include "ledger/canonical_json.h"
+#include "ledger/tiles.h"
 
 namespace fl {
 
@@ -134,6 +135,11 @@ class Ledger {
   Result<Hash> RootAt(std::uint64_t size) const;
   Result<std::vector<Hash>> InclusionProof(std::uint64_t index,
                                            std::uint64_t size) const;
+  // C2SP tlog-tiles over the stored tree as it stands: the bytes of a hash
+  // tile or an entry bundle. A partial tile may be asked at any width the
+  // tree has reached (clients proving against an older checkpoint); a tile
+  // past the tree is 404-class kNotFound.
+  Result<std::string> Tile(const TileRef& tile) const;
   Result<std::vector<Hash>> ConsistencyProof(std::uint64_t first,
                                              std::uint64_t second) const;
 

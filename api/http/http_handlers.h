@@ -58,6 +58,10 @@ HttpResponse HandleEntries(ApiContext& ctx, const HttpRequest& req);
 HttpResponse HandleHealth(ApiContext& ctx, const HttpRequest& req);
 HttpResponse HandleMetrics(ApiContext& ctx, const HttpRequest& req);
 
+// http_handlers_tiles.cpp
+HttpResponse HandleTileCheckpoint(ApiContext& ctx, const HttpRequest& req);
+HttpResponse HandleTile(ApiContext& ctx, const HttpRequest& req);
+
 // http_handlers_projections.cpp
 HttpResponse HandleBalances(ApiContext& ctx, const HttpRequest& req);
 HttpResponse HandleLot(ApiContext& ctx, const HttpRequest& req);

@@ -19,16 +19,24 @@ std::vector<std::string_view> Segments(std::string_view path) {
   return out;
 }
 
-bool MatchPath(std::string_view pattern, std::string_view path,
+bool MatchPath(std::string_view pattern, bool tail, std::string_view path,
                std::map<std::string, std::string>* params) {
   auto want = Segments(pattern);
   auto got = Segments(path);
-  if (want.size() != got.size()) return false;
+  if (tail ? got.size() < want.size() : want.size() != got.size()) {
+    return false;
+  }
   for (std::size_t i = 0; i < want.size(); ++i) {
     std::string_view w = want[i];
     if (w.size() > 2 && w.front() == '{' && w.back() == '}') {
       if (got[i].empty()) return false;
-      (*params)[std::string(w.substr(1, w.size() - 2))] = std::string(got[i]);
+      std::string value(got[i]);
+      if (tail && i + 1 == want.size()) {
+        // got[i] is a view into `path`: extend it to the path's end.
+        value = std::string(
+            path.substr(static_cast<std::size_t>(got[i].data() - path.data())));
+      }
+      (*params)[std::string(w.substr(1, w.size() - 2))] = std::move(value);
     } else if (w != got[i]) {
       return false;
     }
@@ -82,6 +90,9 @@ const std::vector<Route>& RouteTable() {
       // The console's reads (api/console/).
       {"GET", "/v1/whoami", console::HandleWhoami, Pool::kInline},
       {"GET", "/v1/reports/flags", console::HandleFlagSummary, Pool::kRead},
+      // C2SP tlog-tiles (http_handlers_tiles.cpp).
+      {"GET", "/checkpoint", HandleTileCheckpoint, Pool::kInline},
+      {"GET", "/tile/{tile}", HandleTile, Pool::kRead, true},
       {"GET", "/healthz", HandleHealth, Pool::kInline},
       {"GET", "/metrics", HandleMetrics, Pool::kInline},
   };
@@ -92,7 +103,7 @@ RouteMatch MatchRoute(std::string_view method, std::string_view path) {
   RouteMatch m;
   for (const Route& r : RouteTable()) {
     std::map<std::string, std::string> params;
-    if (!MatchPath(r.path, path, &params)) continue;
+    if (!MatchPath(r.path, r.tail, path, &params)) continue;
     if (r.method == method) {
       m.route = &r;
       m.params = std::move(params);

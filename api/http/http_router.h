@@ -24,6 +24,9 @@ struct Route {
   std::string_view path;  // OpenAPI template: "/v1/entries/{seq}"
   Handler handler;
   Pool pool;
+  // The last "{name}" takes the rest of the path, '/'s included (C2SP tile
+  // paths such as "1/x001/234.p/7").
+  bool tail = false;
 };
 
 const std::vector<Route>& RouteTable();

@@ -247,10 +247,11 @@ void Session::Write(HttpResponse res, bool close) {
       static_cast<bhttp::status>(res.status), version_ ? version_ : 11);
   out->set(bhttp::field::server, "fundledger");
   out->set(bhttp::field::content_type, res.content_type);
-  for (auto& [name, value] : res.headers) out->set(name, value);
+  // API answers are not cached unless the handler says otherwise (tiles).
   if (res.status == 200 || res.status == 201) {
     out->set(bhttp::field::cache_control, "no-store");
   }
+  for (auto& [name, value] : res.headers) out->set(name, value);
   out->body() = std::move(res.body);
   out->keep_alive(keep_alive_ && !close && !stopping_);
   out->prepare_payload();
