@@ -3,6 +3,8 @@
 
 #include <sys/resource.h>
 
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 
@@ -25,6 +27,15 @@ T Take(Result<T> r) {
 
 inline void Check(const Status& s) {
   if (!s.ok()) Throw(s.error());
+}
+
+// The whole file, bytes as they are.
+inline std::string ReadFileOrThrow(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
 }
 
 // 1000 connections plus RocksDB's files need more than the usual soft

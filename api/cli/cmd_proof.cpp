@@ -1,12 +1,14 @@
 // Read-only views a verifier needs without the HTTP server: one entry, and
 // inclusion / consistency proofs in the JSON shapes of LEDGER.md 4.
 #include <cstdio>
+#include <optional>
 
 #include "api/cli/cli_args.h"
 #include "api/cli/cli_util.h"
 #include "api/cli/commands.h"
 #include "crypto/encoding.h"
 #include "ledger/ledger.h"
+#include "ledger/proof_file.h"
 #include "ledger/proofs.h"
 
 namespace fl::cli {
@@ -41,9 +43,11 @@ int ShowEntry(const Args& args) {
 
 int Proof(const Args& args) {
   if (args.positional().size() != 1) {
-    throw UsageError("say 'inclusion' or 'consistency'");
+    throw UsageError("say 'inclusion', 'consistency' or 'file'");
   }
-  auto ledger = Take(Ledger::Open(args.Required("data")));
+  LedgerOptions options;
+  options.read_only = true;  // works beside a running server
+  auto ledger = Take(Ledger::Open(args.Required("data"), options));
   const std::string& kind = args.positional()[0];
   Json out;
   if (kind == "inclusion") {
@@ -53,6 +57,11 @@ int Proof(const Args& args) {
     out = {{"leaf_index", seq},
            {"tree_size", size},
            {"hashes", HexList(Take(ledger->InclusionProof(seq, size)))}};
+  } else if (kind == "file") {
+    // C2SP tlog-proof: printed as it is, not as JSON.
+    ProofFile p = Take(MakeProofFile(*ledger, Number(args, "seq"), true));
+    std::fputs(FormatProofFile(p).c_str(), stdout);
+    return 0;
   } else if (kind == "consistency") {
     std::uint64_t first = Number(args, "first");
     std::uint64_t second =
@@ -64,6 +73,28 @@ int Proof(const Args& args) {
     throw UsageError("unknown proof kind " + kind);
   }
   std::puts(out.dump().c_str());
+  return 0;
+}
+
+int VerifyProof(const Args& args) {
+  if (args.positional().size() != 1) throw UsageError("one FILE expected");
+  const NoteVerifier verifier =
+      Take(ParseVerifierKey(args.Required("verifier-key")));
+  const ProofFile p =
+      Take(ParseProofFile(ReadFileOrThrow(args.positional()[0])));
+  std::optional<std::string> entry;
+  if (args.Has("entry")) entry = ReadFileOrThrow(args.Required("entry"));
+  auto proven = VerifyProofFile(p, verifier, entry);
+  if (!proven.ok()) {
+    std::fprintf(stderr, "fundledger verify-proof: FAILED: %s\n",
+                 proven.error().detail.c_str());
+    return 1;
+  }
+  std::printf("ok: entry %llu is in the log %s of size %llu signed by %s\n",
+              static_cast<unsigned long long>(p.index),
+              proven->checkpoint.origin.c_str(),
+              static_cast<unsigned long long>(proven->checkpoint.size),
+              args.Required("verifier-key").c_str());
   return 0;
 }
 

@@ -17,6 +17,7 @@ int VerifyBundle(const Args& args);
 int ShowCheckpoint(const Args& args);
 int ShowEntry(const Args& args);
 int Proof(const Args& args);
+int VerifyProof(const Args& args);
 int Bench(const Args& args);
 int BenchHttp(const Args& args);
 int BenchProjections(const Args& args);

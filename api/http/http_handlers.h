@@ -53,6 +53,7 @@ HttpResponse HandleLedger(ApiContext& ctx, const HttpRequest& req);
 HttpResponse HandleCheckpoint(ApiContext& ctx, const HttpRequest& req);
 HttpResponse HandleInclusion(ApiContext& ctx, const HttpRequest& req);
 HttpResponse HandleConsistency(ApiContext& ctx, const HttpRequest& req);
+HttpResponse HandleProofFile(ApiContext& ctx, const HttpRequest& req);
 HttpResponse HandleEntry(ApiContext& ctx, const HttpRequest& req);
 HttpResponse HandleEntries(ApiContext& ctx, const HttpRequest& req);
 HttpResponse HandleHealth(ApiContext& ctx, const HttpRequest& req);

@@ -10,6 +10,7 @@
 #include "crypto/encoding.h"
 #include "ledger/division.h"
 #include "ledger/limits.h"
+#include "ledger/proof_file.h"
 #include "ledger/proofs.h"
 #include "replay/projections.h"
 
@@ -139,6 +140,27 @@ HttpResponse HandleConsistency(ApiContext& ctx, const HttpRequest& req) {
   return JsonResponse(200, {{"first", first.value},
                             {"second", second.value},
                             {"hashes", HexList(*proof)}});
+}
+
+// C2SP tlog-proof of one entry under the newest checkpoint. Public like the
+// inclusion proof; the entry itself rides along (`extra`) only for a token
+// that may read it.
+HttpResponse HandleProofFile(ApiContext& ctx, const HttpRequest& req) {
+  auto seq = Number(req.query, "seq");
+  if (seq.error) return *seq.error;
+  bool with_entry = false;
+  if (!req.authorization.empty()) {
+    TokenInfo token;
+    if (auto denied = Authenticate(ctx, req, &token)) return *denied;
+    auto text = ctx.ledger.EntryAt(seq.value);
+    if (text.ok()) with_entry = MaySee(ctx, token, Json::parse(*text));
+  }
+  auto file = MakeProofFile(ctx.ledger, seq.value, with_entry);
+  if (!file.ok()) return Problem(file.error());
+  HttpResponse r;
+  r.content_type = "text/plain; charset=utf-8";
+  r.body = FormatProofFile(*file);
+  return r;
 }
 
 HttpResponse HandleEntry(ApiContext& ctx, const HttpRequest& req) {

@@ -78,6 +78,7 @@ const std::vector<Route>& RouteTable() {
       {"GET", "/v1/checkpoint", HandleCheckpoint, Pool::kInline},
       {"GET", "/v1/proofs/inclusion", HandleInclusion, Pool::kRead},
       {"GET", "/v1/proofs/consistency", HandleConsistency, Pool::kRead},
+      {"GET", "/v1/proofs/file", HandleProofFile, Pool::kRead},
       {"GET", "/v1/entries/{seq}", HandleEntry, Pool::kRead},
       {"GET", "/v1/entries", HandleEntries, Pool::kRead},
       {"GET", "/v1/balances", HandleBalances, Pool::kRead},
