@@ -9,6 +9,7 @@
 #include "ledger/division.h"
 #include "replay/policy.h"
 #include "replay/programs.h"
+#include "replay/review_history.h"
 #include "replay/rules/rule.h"
 
 namespace fl::replay {
@@ -519,6 +520,7 @@ void Apply(State& s, const Event& e) {
     }
   }
   ApplyEvent(s, e);
+  NoteReview(s, e);
 }
 
 std::string SeqKey(std::uint64_t seq) {

@@ -66,6 +66,18 @@ std::string ChildOf(const std::string& parent, const std::string& division) {
   return division;
 }
 
+// "YYYY-MM" of an entry's event.occurred_at ("" if unreadable). The stored
+// entry is JCS, so the event's occurred_at is the last key of that name
+// (only data, which the schema keeps free of it, comes before it).
+std::string MonthOf(const Ledger& ledger, std::uint64_t seq) {
+  auto text = ledger.EntryAt(seq);
+  if (!text.ok()) return {};
+  constexpr std::string_view kKey = "\"occurred_at\":\"";
+  auto at = text->rfind(kKey);
+  if (at == std::string::npos || at + kKey.size() + 7 > text->size()) return {};
+  return text->substr(at + kKey.size(), 7);
+}
+
 }  // namespace
 
 std::optional<HttpResponse> ServeConsole(const HttpRequest& req) {
@@ -120,7 +132,7 @@ HttpResponse HandleFlagSummary(http::ApiContext& ctx, const HttpRequest& req) {
   q.limit = 1000;
   const std::string parent = !q.division.empty() ? q.division : token.scope;
   std::map<std::string, std::map<std::string, std::int64_t>> cells;
-  std::map<std::string, std::int64_t> severity, status, amount_by_rule;
+  std::map<std::string, std::int64_t> severity, status, months;
   std::int64_t total = 0;
   std::string as_of;
   for (;;) {
@@ -131,6 +143,13 @@ HttpResponse HandleFlagSummary(http::ApiContext& ctx, const HttpRequest& req) {
       ++cells[rule][ChildOf(parent, div)];
       ++severity[f["severity"].get<std::string>()];
       ++status[f["status"].get<std::string>()];
+      // A flag's month: that of its first evidence entry (when the act or
+      // the state it is about began), by occurred_at.
+      const Json& evidence = f["evidence"];
+      if (!evidence.empty()) {
+        std::string month = MonthOf(ctx.ledger, evidence.front());
+        if (!month.empty()) ++months[month];
+      }
       ++total;
       as_of = f["as_of"];
     }
@@ -146,9 +165,13 @@ HttpResponse HandleFlagSummary(http::ApiContext& ctx, const HttpRequest& req) {
       names[child] = std::string(DivisionName(child));
     }
   }
+  Json by_month = Json::array();
+  for (const auto& [month, n] : months)
+    by_month.push_back({{"month", month}, {"count", n}});
   HttpResponse r;
   r.body =
       Canonicalize(Json{{"division_code", parent},
+                        {"by_month", by_month},
                         {"as_of", as_of.empty() ? Json(nullptr) : Json(as_of)},
                         {"total", total},
                         {"by_rule_division", rows},
