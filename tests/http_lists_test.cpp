@@ -1,6 +1,7 @@
 // The console's reads over real sockets: GET /v1/lots and /v1/contracts
 // (pages, filters, as_of, scope, CSV), a flag's review history in
-// GET /v1/flags/{id}, and the flag summary's months.
+// GET /v1/flags/{id}, the flag summary's months, and the console's files
+// gzipped for clients that take gzip.
 #include <catch2/catch.hpp>
 #include <map>
 
@@ -425,4 +426,49 @@ TEST_CASE("a flag's review history and the summary's months",
     got[m.at("month")] = m.at("count").get<std::int64_t>();
   CHECK(got == want);
   CHECK(sum.at("total") == flags.at("flags").size());
+}
+
+TEST_CASE("console files go gzipped to clients that accept gzip",
+          "[http][console]") {
+  HttpWorld w;
+  auto plain = w.client().Get("/console/echarts.min.js");
+  REQUIRE(plain.status == 200);
+  CHECK(plain.header("content-encoding").empty());
+  CHECK(plain.header("vary") == "Accept-Encoding");
+  CHECK(plain.body.size() > 400'000);
+  for (const std::string accept :
+       {"gzip", "gzip, deflate, br", "br;q=1.0, gzip;q=0.8", "*"}) {
+    INFO(accept);
+    auto gz = w.client().Request("GET", "/console/echarts.min.js", "", "",
+                                 {{"Accept-Encoding", accept}});
+    REQUIRE(gz.status == 200);
+    CHECK(gz.header("content-encoding") == "gzip");
+    CHECK(gz.header("content-type") == plain.header("content-type"));
+    REQUIRE(gz.body.size() > 2);
+    CHECK(static_cast<unsigned char>(gz.body[0]) == 0x1f);
+    CHECK(static_cast<unsigned char>(gz.body[1]) == 0x8b);
+    CHECK(gz.body.size() * 2 < plain.body.size());
+  }
+  for (const std::string accept : {"gzip;q=0", "deflate, br", "identity"}) {
+    INFO(accept);
+    auto r = w.client().Request("GET", "/console/echarts.min.js", "", "",
+                                {{"Accept-Encoding", accept}});
+    REQUIRE(r.status == 200);
+    CHECK(r.header("content-encoding").empty());
+    CHECK(r.body == plain.body);
+  }
+  // app.js and style.css too; index.html is too small to gain; the API's
+  // JSON is not compressed.
+  for (const std::string path : {"/console/app.js", "/console/style.css"}) {
+    auto r =
+        w.client().Request("GET", path, "", "", {{"Accept-Encoding", "gzip"}});
+    CHECK(r.header("content-encoding") == "gzip");
+  }
+  auto page =
+      w.client().Request("GET", "/", "", "", {{"Accept-Encoding", "gzip"}});
+  CHECK(page.status == 200);
+  CHECK(page.body.starts_with("<!doctype html>"));
+  auto api = w.client().Request("GET", "/v1/ledger", "", "",
+                                {{"Accept-Encoding", "gzip"}});
+  CHECK(api.header("content-encoding").empty());
 }

@@ -73,6 +73,9 @@ try {
   const page = await context.newPage();
   const external = [];
   page.on('request', (r) => { if (!r.url().startsWith(BASE) && !r.url().startsWith('blob:') && !r.url().startsWith('data:')) external.push(r.url()); });
+  // The console's files come gzipped (chromium accepts gzip).
+  const encodings = {};
+  page.on('response', (r) => { if (r.url().includes('/console/')) encodings[new URL(r.url()).pathname] = r.headers()['content-encoding']; });
   const pageErrors = [];
   page.on('pageerror', (e) => pageErrors.push(String(e)));
   const shot = (name) => page.screenshot({ path: join(SHOTS, name + '.png'), fullPage: true });
@@ -368,6 +371,8 @@ try {
   await page.keyboard.press('Enter');
   await ready_('caps');
 
+  assert.equal(encodings['/console/echarts.min.js'], 'gzip', JSON.stringify(encodings));
+  assert.equal(encodings['/console/app.js'], 'gzip');
   assert.deepEqual(external, [], 'no request leaves the server');
   assert.deepEqual(pageErrors, []);
   console.log(`console test: ok (${ready.tree_size} entries, ${sum.total} flags; screenshots in ${SHOTS})`);

@@ -444,10 +444,17 @@
       const s = new URLSearchParams(); if (division) s.set('division_code', division);
       if (q.get('fund')) s.set('fund', q.get('fund')); if (q.get('year')) s.set('fiscal_year', q.get('year'));
       const b = await api('/v1/balances?' + s);
-      // Sum received per division, then link each division to its parent level.
+      // Sum received per division, then link each division to its parent
+      // level. Two levels below the division shown (province -> prefecture
+      // -> county; a county's townships and village rooms when a county is
+      // shown): a province's 20,000 stations would be no chart at all.
+      const level = (c) => c.length === 12 ? 4 : c.length === 9 ? 3 : c.endsWith('0000') ? 0 : c.endsWith('00') ? 1 : 2;
+      const deepest = (division ? level(division) : -1) + 2;
       const recv = {};
-      for (const r of b.balances) recv[r.division_code] = (recv[r.division_code] || 0n) + BigInt(r.received);
-      const parentOf = (c) => c.length > 6 ? c.slice(0, 6) : c.endsWith('0000') ? null : c.endsWith('00') ? c.slice(0, 2) + '0000' : c.slice(0, 4) + '00';
+      for (const r of b.balances) {
+        if (level(r.division_code) <= deepest) recv[r.division_code] = (recv[r.division_code] || 0n) + BigInt(r.received);
+      }
+      const parentOf = (c) => c.length === 12 ? c.slice(0, 9) : c.length === 9 ? c.slice(0, 6) : c.endsWith('0000') ? null : c.endsWith('00') ? c.slice(0, 2) + '0000' : c.slice(0, 4) + '00';
       const nodes = new Set(), links = [];
       const total = {};
       for (const [c, v] of Object.entries(recv)) {
@@ -463,7 +470,10 @@
         <button type="button" id="balances-csv">${esc(t('csv'))}</button>`;
       $('#balances-csv').onclick = () => { const c = new URLSearchParams(s); c.set('format', 'csv'); download('/v1/balances?' + c, 'balances.csv'); };
       // The chart's values are whole yuan for drawing only; the table keeps fen.
-      chart($('#sankey'), { tooltip: {}, series: [{ type: 'sankey', data: [...nodes].map((c) => ({ name: divName(c) || c })), links, emphasis: { focus: 'adjacency' }, nodeGap: 4, label: { fontSize: 11 } }] });
+      const codeOf = {}; for (const c of nodes) codeOf[divName(c) || c] = c;
+      const sankey = chart($('#sankey'), { tooltip: {}, series: [{ type: 'sankey', data: [...nodes].map((c) => ({ name: divName(c) || c })), links, emphasis: { focus: 'adjacency' }, nodeGap: 4, label: { fontSize: 11 } }] });
+      // A division's node drills down to it.
+      if (sankey) sankey.on('click', (p) => { if (p.dataType === 'node' && codeOf[p.name] && codeOf[p.name] !== division) go('flow', { division: codeOf[p.name] }); });
     }
     $('#flow-form').onsubmit = (e) => { e.preventDefault(); const fd = new FormData(e.target); go('flow', Object.fromEntries(fd)); };
   }
