@@ -32,7 +32,7 @@
       received2: '已接收（元）', balance2: '余额（元）', available: '可用（元）', remaining: '未付（元）', supplier: '供应商',
       method: '采购方式', period: '合同期', noRows: '没有符合条件的记录。', agencyCol: '提交机构', decision: '结论 / 文号', note: '说明',
       noReviews: '尚无复核或例外批准记录。', keysHelp: '列表中可用 ↑ ↓ 选择行，回车打开。', budget: '预算', allocation: '下拨', transfer: '调剂',
-      terminated: '已终止', amended: '已变更', pickLot: '选择资金批次', pickContract: '选择合同',
+      capsTop: '用款占上限比例最高的 30 个县（%）', terminated: '已终止', amended: '已变更', pickLot: '选择资金批次', pickContract: '选择合同',
     },
     en: {
       brand: 'Welfare fund audit ledger', signout: 'Sign out', lang: '中文',
@@ -59,7 +59,7 @@
       received2: 'Received (yuan)', balance2: 'Balance (yuan)', available: 'Available (yuan)', remaining: 'Unpaid (yuan)', supplier: 'Supplier',
       method: 'Procurement', period: 'Period', noRows: 'Nothing matches.', agencyCol: 'Agency', decision: 'Decision / document', note: 'Note',
       noReviews: 'No review or exception approval yet.', keysHelp: 'In a list, ↑ ↓ select a row and Enter opens it.', budget: 'budget', allocation: 'allocation', transfer: 'transfer',
-      terminated: 'terminated', amended: 'amended', pickLot: 'Pick a lot', pickContract: 'Pick a contract',
+      capsTop: 'The 30 counties nearest their limits (% of limit used)', terminated: 'terminated', amended: 'amended', pickLot: 'Pick a lot', pickContract: 'Pick a contract',
     },
   };
   // The rules in words (docs/rules.md, RULES.md).
@@ -140,8 +140,25 @@
     a.href = URL.createObjectURL(blob); a.download = name; document.body.appendChild(a); a.click();
     setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
   }
-  function chart(el, option) {
-    if (!window.echarts) return null;
+  // The charts' script (0.6 MB) is loaded only by pages that draw, and in
+  // parallel with their API reads (route() starts it), so pages without
+  // charts never parse it.
+  let chartsLoading = null;
+  function loadCharts() {
+    if (!chartsLoading) {
+      chartsLoading = new Promise((resolve, reject) => {
+        const s = document.createElement('script');
+        s.src = '/console/echarts.min.js';
+        s.onload = resolve;
+        s.onerror = () => { chartsLoading = null; reject(new Error('charts did not load')); };
+        document.head.appendChild(s);
+      });
+    }
+    return chartsLoading;
+  }
+  async function chart(el, option) {
+    await loadCharts();
+    if (!window.echarts || !el.isConnected) return null;
     const c = echarts.init(el, null, { renderer: 'canvas' });
     c.setOption(Object.assign({ animation: false }, option));
     return c;
@@ -213,7 +230,7 @@
       <div class="card"><h2>${esc(t('byRuleDivision'))} <span class="muted">(${esc(t('drill'))})</span></h2><div id="heat" class="chart"></div>
       <table id="rule-division-table"></table></div>`;
     const months = sum.by_month || [];
-    chart($('#month-chart'), {
+    const monthChart = chart($('#month-chart'), {
       tooltip: { trigger: 'axis' }, grid: { left: 50, right: 20, top: 20, bottom: 40 },
       xAxis: { type: 'category', data: months.map((m) => m.month) },
       yAxis: { type: 'value', minInterval: 1 },
@@ -231,7 +248,7 @@
       }).join('')}</tr>`).join('');
     const data = [];
     rules.forEach((r, y) => divs.forEach((d, x) => { if (cell[r + '/' + d]) data.push([x, y, cell[r + '/' + d]]); }));
-    const c = chart($('#heat'), {
+    const c = await chart($('#heat'), {
       tooltip: { position: 'top' }, grid: { left: 50, bottom: 90, right: 20, top: 10 },
       xAxis: { type: 'category', data: divs.map(label), axisLabel: { rotate: 40 } },
       yAxis: { type: 'category', data: rules },
@@ -242,6 +259,7 @@
       const d = divs[p.data[0]];
       if (d.length === 6 && d.endsWith('00')) go('overview', { division: d }); else go('flags', { rule: rules[p.data[1]], division_code: d });
     });
+    await monthChart;
   }
 
   // ---- flags ----
@@ -387,6 +405,8 @@
   const contracts = (q) => listPage('contracts', q);
 
   // ---- money flow ----
+  // Entries per page of a lot's or contract's flow: one request each.
+  const FLOW_PAGE = 50;
   function lotDelta(ev, lot) {
     const d = ev.data || {}; const a = BigInt(d.amount_fen || 0);
     switch (ev.type) {
@@ -397,11 +417,18 @@
       default: return 0n;
     }
   }
+  // Entries by seq, six requests in flight at any time (a browser's
+  // connections per host), each taking the next seq as one finishes.
   async function entriesOf(seqs) {
-    const out = [];
-    for (let i = 0; i < seqs.length; i += 8) {
-      out.push(...await Promise.all(seqs.slice(i, i + 8).map((s) => api('/v1/entries/' + s).catch(() => ({ seq: s, entry: null })))));
-    }
+    const out = new Array(seqs.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < seqs.length) {
+        const i = next++;
+        out[i] = await api('/v1/entries/' + seqs[i]).catch(() => ({ seq: seqs[i], entry: null }));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(6, seqs.length) }, worker));
     return out;
   }
   async function flow(q) {
@@ -418,7 +445,7 @@
     if (lot || contract) {
       const obj = await api(lot ? '/v1/lots/' + encodeURIComponent(lot) : '/v1/contracts/' + encodeURIComponent(contract));
       const offset = Number(q.get('offset') || 0);
-      const seqs = obj.seqs.slice(offset, offset + 100);
+      const seqs = obj.seqs.slice(offset, offset + FLOW_PAGE);
       const rows = await entriesOf(seqs);
       let run = 0n; let paid = 0n; let value = 0n;
       const body = rows.map((r) => {
@@ -438,7 +465,7 @@
         <p>${lot ? `${esc(t('received'))} ${yuan(obj.received)} · ${esc(t('paid'))} ${yuan(obj.paid)} · ${esc(t('balance'))} <b id="flow-balance">${yuan(obj.balance)}</b>` : `${esc(t('value'))} ${yuan(obj.value_fen)} · ${esc(t('paid'))} <b id="flow-paid">${yuan(obj.paid)}</b>`}</p>
         ${obj.parent_allocation_id ? `<p>↑ <a href="#/flow?lot=${esc(obj.parent_allocation_id)}">${esc(obj.parent_allocation_id)}</a></p>` : ''}</div>
         <table id="flow-table"><tr><th>${esc(t('seq'))}</th><th>${esc(t('date'))}</th><th>${esc(t('type'))}</th><th class="num">${esc(t('delta'))}</th><th class="num">${esc(lot ? t('runningBalance') : t('paidSoFar') + ' / ' + t('value'))}</th></tr>${body}</table>
-        ${obj.seqs.length > offset + 100 ? `<a class="button" href="#/flow?${lot ? 'lot=' + encodeURIComponent(lot) : 'contract=' + encodeURIComponent(contract)}&offset=${offset + 100}">${esc(t('next'))}</a>` : ''}`;
+        ${obj.seqs.length > offset + FLOW_PAGE ? `<a class="button" href="#/flow?${lot ? 'lot=' + encodeURIComponent(lot) : 'contract=' + encodeURIComponent(contract)}&offset=${offset + FLOW_PAGE}">${esc(t('next'))}</a>` : ''}`;
     } else {
       const division = q.get('division') || who.scope || '';
       const s = new URLSearchParams(); if (division) s.set('division_code', division);
@@ -471,7 +498,7 @@
       $('#balances-csv').onclick = () => { const c = new URLSearchParams(s); c.set('format', 'csv'); download('/v1/balances?' + c, 'balances.csv'); };
       // The chart's values are whole yuan for drawing only; the table keeps fen.
       const codeOf = {}; for (const c of nodes) codeOf[divName(c) || c] = c;
-      const sankey = chart($('#sankey'), { tooltip: {}, series: [{ type: 'sankey', data: [...nodes].map((c) => ({ name: divName(c) || c })), links, emphasis: { focus: 'adjacency' }, nodeGap: 4, label: { fontSize: 11 } }] });
+      const sankey = await chart($('#sankey'), { tooltip: {}, series: [{ type: 'sankey', data: [...nodes].map((c) => ({ name: divName(c) || c })), links, emphasis: { focus: 'adjacency' }, nodeGap: 4, label: { fontSize: 11 } }] });
       // A division's node drills down to it.
       if (sankey) sankey.on('click', (p) => { if (p.dataType === 'node' && codeOf[p.name] && codeOf[p.name] !== division) go('flow', { division: codeOf[p.name] }); });
     }
@@ -479,6 +506,7 @@
   }
 
   // ---- caps ----
+  const CAPS_CHARTED = 30;
   async function caps(q) {
     const s = new URLSearchParams(); if (q.get('division_code')) s.set('division_code', q.get('division_code')); if (q.get('fiscal_year')) s.set('fiscal_year', q.get('fiscal_year'));
     const c = await api('/v1/reports/caps?' + s);
@@ -487,7 +515,7 @@
       <form class="filters" id="caps-form"><label>${esc(t('division'))}<input name="division_code" value="${esc(q.get('division_code') || '')}"></label>
       <label>${esc(t('year'))}<input name="fiscal_year" value="${esc(q.get('fiscal_year') || '')}" size="6"></label><button class="primary" type="submit">${esc(t('filter'))}</button>
       <button type="button" id="caps-csv">${esc(t('csv'))}</button></form>
-      <div class="card"><div id="caps-chart" class="chart" style="height:${Math.max(300, rows.length * 22)}px"></div></div>
+      <div class="card"><h2>${esc(t('capsTop'))}</h2><div id="caps-chart" class="chart" style="height:${Math.max(300, Math.min(rows.length, CAPS_CHARTED) * 22 + 60)}px"></div></div>
       <table id="caps-table"><tr><th>${esc(t('county'))}</th><th>${esc(t('year'))}</th><th>${esc(t('rule'))}</th><th class="num">${esc(t('numerator'))}</th><th class="num">${esc(t('base'))}</th><th class="num">${esc(t('limit'))}</th><th class="num">${esc(t('headroom'))}</th></tr>
       ${rows.map((r) => ['R07', 'R08'].map((k) => `<tr><td>${divLabel(r.division_code)}</td><td>${esc(r.fiscal_year)}</td><td>${k}</td><td class="num">${yuan(r[k].numerator)}</td>
         <td class="num">${r[k].base_missing ? `<span class="bad">${esc(t('baseMissing'))}</span>` : yuan(r[k].base)}</td><td class="num">${yuan(r[k].limit)}</td>
@@ -496,11 +524,16 @@
     $('#caps-csv').onclick = () => { const x = new URLSearchParams(s); x.set('format', 'csv'); download('/v1/reports/caps?' + x, 'caps.csv'); };
     // Bars in basis points of the limit used (numerator / limit), integer math.
     const used = (x) => x.limit ? Number(BigInt(x.numerator) * 10000n / BigInt(Math.max(1, x.limit))) / 100 : null;
-    chart($('#caps-chart'), {
+    // The counties nearest their limits (or over them) are charted; the
+    // table lists them all. A chart of every county at 1M entries was a
+    // canvas thousands of pixels high.
+    const charted = rows.map((r) => [r, Math.max(used(r.R07) || 0, used(r.R08) || 0)])
+      .sort((a, b) => b[1] - a[1]).slice(0, CAPS_CHARTED).map(([r]) => r).reverse();
+    await chart($('#caps-chart'), {
       tooltip: {}, legend: { data: ['R07 %', 'R08 %'] }, grid: { left: 140, right: 30 },
       xAxis: { type: 'value', name: '% of limit' },
-      yAxis: { type: 'category', data: rows.map((r) => (divName(r.division_code) || r.division_code) + ' ' + r.fiscal_year) },
-      series: ['R07', 'R08'].map((k) => ({ name: k + ' %', type: 'bar', data: rows.map((r) => used(r[k])), markLine: { data: [{ xAxis: 100 }], symbol: 'none' } })),
+      yAxis: { type: 'category', data: charted.map((r) => (divName(r.division_code) || r.division_code) + ' ' + r.fiscal_year) },
+      series: ['R07', 'R08'].map((k) => ({ name: k + ' %', type: 'bar', data: charted.map((r) => used(r[k])), markLine: { data: [{ xAxis: 100 }], symbol: 'none' } })),
     });
   }
 
@@ -608,6 +641,8 @@
     main.removeAttribute('data-ready');  // set again once this page is drawn
     renderChrome(page === 'flag' ? 'flags' : page);
     main.innerHTML = `<p class="muted">${esc(t('loading'))}</p>`;
+    // Pages that draw fetch the charts' script while their data comes.
+    if (['overview', 'flow', 'caps'].includes(page) && !(page === 'flow' && (q.get('lot') || q.get('contract')))) loadCharts().catch(() => {});
     try { await (PAGES[page] || overview)(q); } catch (err) {
       if (err.message !== '401') main.innerHTML = `<p class="error" id="page-error">${esc(t('error'))}: ${esc(err.message)}</p>`;
     }
