@@ -635,14 +635,15 @@
   async function route() {
     const { page, q } = params();
     if (!token() && page !== 'signin') { location.hash = '#/signin'; return; }
+    // Pages that draw fetch the charts' script while the token's role and
+    // their data come.
+    if (token() && ['overview', 'flow', 'caps'].includes(page) && !(page === 'flow' && (q.get('lot') || q.get('contract')))) loadCharts().catch(() => {});
     try {
       if (token() && !who) await loadWho();
     } catch (e) { return; }
     main.removeAttribute('data-ready');  // set again once this page is drawn
     renderChrome(page === 'flag' ? 'flags' : page);
     main.innerHTML = `<p class="muted">${esc(t('loading'))}</p>`;
-    // Pages that draw fetch the charts' script while their data comes.
-    if (['overview', 'flow', 'caps'].includes(page) && !(page === 'flow' && (q.get('lot') || q.get('contract')))) loadCharts().catch(() => {});
     try { await (PAGES[page] || overview)(q); } catch (err) {
       if (err.message !== '401') main.innerHTML = `<p class="error" id="page-error">${esc(t('error'))}: ${esc(err.message)}</p>`;
     }
