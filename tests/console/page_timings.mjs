@@ -28,6 +28,8 @@ const firstFlag = (await api('/v1/flags?limit=1')).flags[0];
 const lot = (await api('/v1/lots?limit=1&division_code=530102')).lots[0];
 const contract = (await api('/v1/contracts?limit=1&division_code=530102')).contracts[0];
 const pages = [
+  // The floor: the console's own start (role and division names, no data).
+  ['sign-in page (baseline)', '#/signin'],
   ['overview', '#/overview'],
   ['overview (Kunming)', '#/overview?division=530100'],
   ['flags', '#/flags'],
