@@ -223,6 +223,24 @@ try {
   assert.equal(flowRows.length, Math.min(50, lot.seqs.length));
   if (lot.seqs.length <= 50) assert.equal(flowRows[flowRows.length - 1], yuan(lot.balance));
   await shot('06-flow-lot');
+  // Later pages carry the running balance on: the last page of a lot with
+  // more than a page of entries ends at the lot's balance.
+  let longLot = null;
+  for (const l of (await api('/v1/lots?division_code=530102&limit=40')).lots) {
+    const full = await api('/v1/lots/' + encodeURIComponent(l.allocation_id));
+    if (!longLot || full.seqs.length > longLot.seqs.length) longLot = full;
+  }
+  assert.ok(longLot.seqs.length > 50, `a lot with over 50 entries (${longLot.seqs.length})`);
+  await open('#/flow?lot=' + encodeURIComponent(longLot.allocation_id), 'flow');
+  let flowPages = 1;
+  for (; flowPages * 50 < longLot.seqs.length && flowPages < 40; ++flowPages) {
+    await page.evaluate(() => document.querySelector('main').removeAttribute('data-ready'));
+    await page.click('#flow-next');
+    await ready_('flow');
+  }
+  const lastRows = await page.$$eval('#flow-table tr', (x) => x.slice(1).map((r) => r.cells[4].textContent));
+  assert.equal(lastRows[lastRows.length - 1], yuan(longLot.balance), `after ${flowPages} page(s)`);
+  assert.equal(lastRows.length, longLot.seqs.length - 50 * (flowPages - 1));
   await open('#/flow?division=530100', 'flow');
   await page.waitForSelector('#sankey canvas');
   assert.ok(await page.$$eval('#balance-table tr', (x) => x.length) > 1);
@@ -318,6 +336,15 @@ try {
   await ready_('flow');
   const ct = await api('/v1/contracts/' + encodeURIComponent(firstCt));
   assert.equal(await page.textContent('#flow-paid'), yuan(ct.paid));
+  // Paid so far / value, carried across the contract's pages.
+  for (let p = 1; p * 50 < ct.seqs.length && p < 40; ++p) {
+    await page.evaluate(() => document.querySelector('main').removeAttribute('data-ready'));
+    await page.click('#flow-next');
+    await ready_('flow');
+  }
+  const ctLast = await page.$$eval('#flow-table tr', (x) => x.slice(1).map((r) => r.cells[4].textContent));
+  assert.equal(ctLast[ctLast.length - 1], `${yuan(ct.paid)} / ${yuan(ct.value_fen)}`, `contract ${firstCt}, ${ct.seqs.length} entries`);
+  console.log(`money flow: lot of ${longLot.seqs.length} entries over ${flowPages} page(s); contract of ${ct.seqs.length} entries`);
 
   // Caps.
   await open('#/caps?fiscal_year=2024', 'caps');

@@ -32,7 +32,7 @@
       received2: '已接收（元）', balance2: '余额（元）', available: '可用（元）', remaining: '未付（元）', supplier: '供应商',
       method: '采购方式', period: '合同期', noRows: '没有符合条件的记录。', agencyCol: '提交机构', decision: '结论 / 文号', note: '说明',
       noReviews: '尚无复核或例外批准记录。', keysHelp: '列表中可用 ↑ ↓ 选择行，回车打开。', budget: '预算', allocation: '下拨', transfer: '调剂',
-      capsTop: '用款占上限比例最高的 30 个县（%）', terminated: '已终止', amended: '已变更', pickLot: '选择资金批次', pickContract: '选择合同',
+      fromThisPage: '自本页起算', capsTop: '用款占上限比例最高的 30 个县（%）', terminated: '已终止', amended: '已变更', pickLot: '选择资金批次', pickContract: '选择合同',
     },
     en: {
       brand: 'Welfare fund audit ledger', signout: 'Sign out', lang: '中文',
@@ -59,7 +59,7 @@
       received2: 'Received (yuan)', balance2: 'Balance (yuan)', available: 'Available (yuan)', remaining: 'Unpaid (yuan)', supplier: 'Supplier',
       method: 'Procurement', period: 'Period', noRows: 'Nothing matches.', agencyCol: 'Agency', decision: 'Decision / document', note: 'Note',
       noReviews: 'No review or exception approval yet.', keysHelp: 'In a list, ↑ ↓ select a row and Enter opens it.', budget: 'budget', allocation: 'allocation', transfer: 'transfer',
-      capsTop: 'The 30 counties nearest their limits (% of limit used)', terminated: 'terminated', amended: 'amended', pickLot: 'Pick a lot', pickContract: 'Pick a contract',
+      fromThisPage: 'counted from this page', capsTop: 'The 30 counties nearest their limits (% of limit used)', terminated: 'terminated', amended: 'amended', pickLot: 'Pick a lot', pickContract: 'Pick a contract',
     },
   };
   // The rules in words (docs/rules.md, RULES.md).
@@ -447,7 +447,11 @@
       const offset = Number(q.get('offset') || 0);
       const seqs = obj.seqs.slice(offset, offset + FLOW_PAGE);
       const rows = await entriesOf(seqs);
-      let run = 0n; let paid = 0n; let value = 0n;
+      // Running figures start at 0 with the first entry; a later page gets
+      // them from the page before it through its "next" link.
+      const carried = (k) => (/^-?[0-9]{1,20}$/.test(q.get(k) || '') ? BigInt(q.get(k)) : null);
+      const known = offset === 0 || (lot ? carried('run') !== null : carried('paid') !== null && carried('value') !== null);
+      let run = carried('run') || 0n; let paid = carried('paid') || 0n; let value = carried('value') || 0n;
       const body = rows.map((r) => {
         if (!r.entry) return `<tr><td>${r.seq}</td><td colspan="4" class="muted">${esc(t('withheld'))}</td></tr>`;
         const ev = r.entry.event; const d = ev.data || {};
@@ -464,8 +468,8 @@
         <div class="card"><p>${divLabel(obj.division_code)} · ${esc(obj.fund || obj.program || '')} ${esc(obj.fiscal_year || '')}</p>
         <p>${lot ? `${esc(t('received'))} ${yuan(obj.received)} · ${esc(t('paid'))} ${yuan(obj.paid)} · ${esc(t('balance'))} <b id="flow-balance">${yuan(obj.balance)}</b>` : `${esc(t('value'))} ${yuan(obj.value_fen)} · ${esc(t('paid'))} <b id="flow-paid">${yuan(obj.paid)}</b>`}</p>
         ${obj.parent_allocation_id ? `<p>↑ <a href="#/flow?lot=${esc(obj.parent_allocation_id)}">${esc(obj.parent_allocation_id)}</a></p>` : ''}</div>
-        <table id="flow-table"><tr><th>${esc(t('seq'))}</th><th>${esc(t('date'))}</th><th>${esc(t('type'))}</th><th class="num">${esc(t('delta'))}</th><th class="num">${esc(lot ? t('runningBalance') : t('paidSoFar') + ' / ' + t('value'))}</th></tr>${body}</table>
-        ${obj.seqs.length > offset + FLOW_PAGE ? `<a class="button" href="#/flow?${lot ? 'lot=' + encodeURIComponent(lot) : 'contract=' + encodeURIComponent(contract)}&offset=${offset + FLOW_PAGE}">${esc(t('next'))}</a>` : ''}`;
+        <table id="flow-table"><tr><th>${esc(t('seq'))}</th><th>${esc(t('date'))}</th><th>${esc(t('type'))}</th><th class="num">${esc(t('delta'))}</th><th class="num">${esc(lot ? t('runningBalance') : t('paidSoFar') + ' / ' + t('value'))}${known ? '' : ` <span class="muted">(${esc(t('fromThisPage'))})</span>`}</th></tr>${body}</table>
+        ${obj.seqs.length > offset + FLOW_PAGE ? `<a class="button" id="flow-next" href="#/flow?${lot ? 'lot=' + encodeURIComponent(lot) + '&run=' + run : 'contract=' + encodeURIComponent(contract) + '&paid=' + paid + '&value=' + value}&offset=${offset + FLOW_PAGE}">${esc(t('next'))}</a>` : ''}`;
     } else {
       const division = q.get('division') || who.scope || '';
       const s = new URLSearchParams(); if (division) s.set('division_code', division);
