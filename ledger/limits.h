@@ -44,6 +44,9 @@ inline constexpr std::uint64_t kMaxEntriesPage = 1000;  // GET /v1/entries
 inline constexpr std::size_t kMaxEntriesPageBytes = std::size_t{4} << 20;
 inline constexpr std::uint64_t kMaxFlagsPage = 1000;  // GET /v1/flags
 inline constexpr std::uint64_t kDefaultFlagsPage = 100;
+// GET /v1/lots and /v1/contracts (docs/spec-notes.md, the console).
+inline constexpr std::uint64_t kMaxListPage = 1000;
+inline constexpr std::uint64_t kDefaultListPage = 100;
 
 // The appender: a group commit stops taking writers at this many events.
 // A batch is all or nothing in one group, so it must always fit.
@@ -56,6 +59,7 @@ static_assert(kMaxCanonicalEventBytes < kMaxEntryBytes,
 static_assert(kMaxEntryBytes < kMaxBodyBytes,
               "one envelope must fit a request body");
 static_assert(kDefaultFlagsPage <= kMaxFlagsPage);
+static_assert(kDefaultListPage <= kMaxListPage);
 static_assert(kMaxEntriesPageBytes > kMaxEntryBytes,
               "a page of entries holds at least one entry");
 static_assert(kMaxBatchBodyDepth > kMaxEnvelopeDepth);

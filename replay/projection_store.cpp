@@ -53,8 +53,9 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ReserveSums, ops_total, reserve,
 
 namespace {
 
-// Bump when the row layout changes: older stores are rebuilt.
-constexpr std::string_view kLayout = "fundledger.projections.v1";
+// Bump when the row layout changes: older stores are rebuilt. v2: review
+// entries noted per flag ("f/" rows of seqs, review_history.h).
+constexpr std::string_view kLayout = "fundledger.projections.v2";
 
 template <class Visitor>
 void VisitTables(State& s, Visitor&& v) {

@@ -18,6 +18,7 @@
 #include "replay/projection_store.h"
 #include "replay/projector.h"
 #include "replay/queries.h"
+#include "replay/review_history.h"
 
 namespace fl::replay {
 namespace {
@@ -331,9 +332,31 @@ Result<Json> Projections::Flags(const FlagQuery& q) const {
       });
 }
 
+namespace {
+
+// A review entry as the flag page shows it: who, when, what they decided.
+Json ReviewRow(std::uint64_t seq, const Json& entry) {
+  const Json& ev = entry.at("event");
+  const Json& d = ev.at("data");
+  const std::string at = ev.value("occurred_at", std::string());
+  auto text = [&](const char* k) {
+    return d.contains(k) && d[k].is_string() ? d[k] : Json(nullptr);
+  };
+  return Json{{"seq", seq},
+              {"type", ev.value("type", std::string())},
+              {"date", at.substr(0, 10)},
+              {"agency", ev.value("agency", std::string())},
+              {"status", text("status")},
+              {"doc_no", text("doc_no")},
+              {"note", text("note")}};
+}
+
+}  // namespace
+
 Result<Json> Projections::FlagById(const std::string& flag_id,
                                    const std::string& scope,
                                    const std::string& as_of_text) const {
+  std::vector<std::uint64_t> review_seqs;
   Result<Json> found = impl_->WithView(
       as_of_text,
       [&](const State& s, Day as_of, const Impl::Historic* h) -> Result<Json> {
@@ -348,28 +371,48 @@ Result<Json> Projections::FlagById(const std::string& flag_id,
         if (!scope.empty() && !DivisionWithin(it->finding.division, scope))
           return MakeError(Code::kPermissionDenied, "out_of_scope",
                            "flag outside the token's scope");
+        review_seqs = ReviewSeqs(s, flag_id);
         return FlagJson(*it, as_of);
       });
   if (!found.ok()) return found;
   Json out = std::move(*found);
-  Json entries = Json::array();
-  for (const auto& seq : out["evidence"]) {
-    std::uint64_t n = seq.get<std::uint64_t>();
+  // Evidence and review entries come from applied entries, so each is in
+  // the log: a failed read is a fault to report, not an entry to leave
+  // out. An entry outside the token's scope is withheld, not dropped.
+  auto read = [&](std::uint64_t n, Json* entry) -> Result<bool> {
     auto text = impl_->ledger.EntryAt(n);
-    // Evidence seqs come from applied entries, so each is in the log: a
-    // failed read is a fault to report, not an entry to leave out.
     if (!text.ok()) return text.error();
     if (!scope.empty()) {
       auto div = impl_->ledger.EntryDivision(n);
       if (!div.ok()) return div.error();
-      if (!DivisionWithin(*div, scope)) {
-        entries.push_back({{"seq", n}, {"withheld", "out_of_scope"}});
-        continue;
-      }
+      if (!DivisionWithin(*div, scope)) return false;
     }
-    entries.push_back({{"seq", n}, {"entry", Json::parse(*text)}});
+    *entry = Json::parse(*text);
+    return true;
+  };
+  Json entries = Json::array();
+  for (const auto& seq : out["evidence"]) {
+    std::uint64_t n = seq.get<std::uint64_t>();
+    Json entry;
+    auto visible = read(n, &entry);
+    if (!visible.ok()) return visible.error();
+    if (!*visible) {
+      entries.push_back({{"seq", n}, {"withheld", "out_of_scope"}});
+      continue;
+    }
+    entries.push_back({{"seq", n}, {"entry", std::move(entry)}});
   }
   out["entries"] = std::move(entries);
+  Json reviews = Json::array();
+  for (std::uint64_t n : review_seqs) {
+    Json entry;
+    auto visible = read(n, &entry);
+    if (!visible.ok()) return visible.error();
+    reviews.push_back(*visible
+                          ? ReviewRow(n, entry)
+                          : Json{{"seq", n}, {"withheld", "out_of_scope"}});
+  }
+  out["reviews"] = std::move(reviews);
   return out;
 }
 
@@ -414,6 +457,26 @@ Result<Json> Projections::Caps(const CapQuery& q) const {
       [&](const State& s, Day as_of, const Impl::Historic*) -> Result<Json> {
         CapFilter f{q.division, q.fiscal_year, q.scope};
         return CapReport(s, f, as_of);
+      });
+}
+
+Result<Json> Projections::Lots(const ListQuery& q) const {
+  return impl_->WithView(
+      q.as_of,
+      [&](const State& s, Day as_of, const Impl::Historic*) -> Result<Json> {
+        ListFilter f{q.division, q.fund,        q.program, q.cursor,
+                     q.scope,    q.fiscal_year, q.limit};
+        return LotPage(s, f, as_of);
+      });
+}
+
+Result<Json> Projections::Contracts(const ListQuery& q) const {
+  return impl_->WithView(
+      q.as_of,
+      [&](const State& s, Day as_of, const Impl::Historic*) -> Result<Json> {
+        ListFilter f{q.division, q.fund,        q.program, q.cursor,
+                     q.scope,    q.fiscal_year, q.limit};
+        return ContractPage(s, f, as_of);
       });
 }
 

@@ -27,6 +27,12 @@ struct BalanceQuery {
   std::string division, fund, program, scope, as_of;
   std::optional<int> fiscal_year;
 };
+// GET /v1/lots and /v1/contracts: filters, a page after `cursor` (an id).
+struct ListQuery {
+  std::string division, fund, program, cursor, scope, as_of;
+  std::optional<int> fiscal_year;
+  std::size_t limit = 100;
+};
 struct CapQuery {
   std::string division, scope, as_of;
   std::optional<int> fiscal_year;
@@ -64,6 +70,8 @@ class Projections {
   // API.md reads. Errors carry API.md reasons (invalid as_of, out of scope,
   // not_found id). Each read answers with the applied seq it saw.
   Result<Json> Flags(const FlagQuery& q) const;
+  // One flag with its evidence entries and its review history
+  // ("reviews": every flag.reviewed and exception.approved entry for it).
   Result<Json> FlagById(const std::string& flag_id, const std::string& scope,
                         const std::string& as_of) const;
   Result<Json> Balances(const BalanceQuery& q) const;
@@ -71,6 +79,10 @@ class Projections {
   Result<Json> ContractById(const std::string& id,
                             const std::string& scope) const;
   Result<Json> Caps(const CapQuery& q) const;
+  // Pages of lots / contracts sorted by id ({"lots"|"contracts",
+  // "next_cursor", "as_of"}).
+  Result<Json> Lots(const ListQuery& q) const;
+  Result<Json> Contracts(const ListQuery& q) const;
 
   struct Impl;
 

@@ -9,6 +9,7 @@
 #include "ledger/division.h"
 #include "replay/money.h"
 #include "replay/policy.h"
+#include "replay/review_history.h"
 #include "replay/rules/rule.h"
 
 namespace fl::replay {
@@ -472,6 +473,7 @@ void Apply(State& s, const Event& e) {
     }
   }
   ApplyEvent(s, e);
+  NoteReview(s, e);
 }
 
 std::string SeqKey(std::uint64_t seq) {

@@ -88,35 +88,86 @@ Json Balances(const State& s, const BalanceFilter& f) {
   return Json{{"balances", BalanceArray(s, f)}};
 }
 
+namespace {
+
+// A lot's figures and facts; LotView adds its targets and seqs.
+Json LotRow(const State& s, const Lot& l, Day as_of) {
+  Totals t;
+  if (l.budget) t.appropriated = l.amount;
+  t.received = l.received;
+  t.issued_down = l.issued_down;
+  t.transferred_out = l.transferred_out;
+  t.recovered = l.recovered;
+  t.paid = l.paid;
+  t.committed = Committed(s, l);
+  Json j = TotalsJson(t);
+  j["allocation_id"] = l.id;
+  j["kind"] = l.budget ? "budget" : l.transfer ? "transfer" : "allocation";
+  j["fund"] = l.fund;
+  j["program"] = l.program;
+  j["division_code"] = l.division;
+  j["from_code"] = l.from_code;
+  j["parent_allocation_id"] = l.parent.empty() ? Json(nullptr) : Json(l.parent);
+  j["fiscal_year"] = l.fiscal_year;
+  j["amount_fen"] = l.amount;
+  j["pass_through"] = l.pass_through;
+  j["issued_on"] = DayOrNull(l.issued_on);
+  j["received_on"] = DayOrNull(l.received_seen ? l.received_on : kNoDay);
+  j["age_days"] = l.received_seen ? Json(as_of - l.received_on) : Json(nullptr);
+  return j;
+}
+
+// A contract's figures and facts; ContractView adds its lists.
+Json ContractRow(const Contract& c) {
+  return Json{
+      {"contract_id", c.id},
+      {"division_code", c.division},
+      {"program", c.program},
+      {"supplier_uscc", c.supplier},
+      {"procurement_method", c.method},
+      {"value_fen", c.value},
+      {"paid", c.paid},
+      {"remaining", FenSub(c.value, c.paid)},
+      {"period", {{"start", FormatDay(c.start)}, {"end", FormatDay(c.end)}}},
+      {"amended", c.amended},
+      {"terminated", c.terminated}};
+}
+
+// The rows of `rows` that `keep` accepts and whose id sorts after the
+// cursor, sorted by id, at most f.limit of them; `next` is the page's last
+// id when more follow. Only the page is sorted (nth_element first), so a
+// page of a large table costs one pass over it.
+template <class V, class Keep>
+std::vector<const V*> PageOf(const StringMap<V>& rows, const ListFilter& f,
+                             Keep keep, Json* next) {
+  std::vector<std::pair<std::string_view, const V*>> hits;
+  for (const auto& [id, row] : rows) {
+    if (!f.cursor.empty() && id <= f.cursor) continue;
+    if (keep(row)) hits.emplace_back(id, &row);
+  }
+  auto by_id = [](const auto& a, const auto& b) { return a.first < b.first; };
+  const std::size_t limit = std::max<std::size_t>(1, f.limit);
+  const bool more = hits.size() > limit;
+  if (more) {
+    std::nth_element(hits.begin(), hits.begin() + limit, hits.end(), by_id);
+    hits.resize(limit);
+  }
+  std::sort(hits.begin(), hits.end(), by_id);
+  *next = more ? Json(std::string(hits.back().first)) : Json(nullptr);
+  std::vector<const V*> out;
+  out.reserve(hits.size());
+  for (const auto& h : hits) out.push_back(h.second);
+  return out;
+}
+
+}  // namespace
+
 Result<Json> LotView(const State& s, const std::string& id, Day as_of,
                      std::string* division) {
   const Lot* l = s.lots.Find(id);
   if (!l) return MakeError(Code::kNotFound, "not_found", "no lot " + id);
   *division = l->division;
-  Totals t;
-  if (l->budget) t.appropriated = l->amount;
-  t.received = l->received;
-  t.issued_down = l->issued_down;
-  t.transferred_out = l->transferred_out;
-  t.recovered = l->recovered;
-  t.paid = l->paid;
-  t.committed = Committed(s, *l);
-  Json j = TotalsJson(t);
-  j["allocation_id"] = l->id;
-  j["kind"] = l->budget ? "budget" : l->transfer ? "transfer" : "allocation";
-  j["fund"] = l->fund;
-  j["program"] = l->program;
-  j["division_code"] = l->division;
-  j["from_code"] = l->from_code;
-  j["parent_allocation_id"] =
-      l->parent.empty() ? Json(nullptr) : Json(l->parent);
-  j["fiscal_year"] = l->fiscal_year;
-  j["amount_fen"] = l->amount;
-  j["pass_through"] = l->pass_through;
-  j["issued_on"] = DayOrNull(l->issued_on);
-  j["received_on"] = DayOrNull(l->received_seen ? l->received_on : kNoDay);
-  j["age_days"] =
-      l->received_seen ? Json(as_of - l->received_on) : Json(nullptr);
+  Json j = LotRow(s, *l, as_of);
   j["as_of"] = FormatDay(as_of);
   j["targets"] = l->targets;
   j["seqs"] = SeqList(s, "l/" + id);
@@ -135,23 +186,54 @@ Result<Json> ContractView(const State& s, const std::string& id,
     funding.push_back({{"allocation_id", f.lot}, {"amount_fen", f.amount}});
   Json milestones = Json::object();
   for (const auto& [m, d] : c->milestones) milestones[m] = FormatDay(d);
-  return Json{
-      {"contract_id", c->id},
-      {"division_code", c->division},
-      {"program", c->program},
-      {"supplier_uscc", c->supplier},
-      {"procurement_method", c->method},
-      {"value_fen", c->value},
-      {"paid", c->paid},
-      {"remaining", FenSub(c->value, c->paid)},
-      {"period", {{"start", FormatDay(c->start)}, {"end", FormatDay(c->end)}}},
-      {"amended", c->amended},
-      {"terminated", c->terminated},
-      {"stations", c->stations},
-      {"items", items},
-      {"funding", funding},
-      {"milestones", milestones},
-      {"seqs", SeqList(s, "c/" + id)}};
+  Json j = ContractRow(*c);
+  j["stations"] = c->stations;
+  j["items"] = items;
+  j["funding"] = funding;
+  j["milestones"] = milestones;
+  j["seqs"] = SeqList(s, "c/" + id);
+  return j;
+}
+
+Json LotPage(const State& s, const ListFilter& f, Day as_of) {
+  Json next;
+  auto page = PageOf(
+      s.lots.rows(), f,
+      [&](const Lot& l) {
+        return (f.division.empty() || DivisionWithin(l.division, f.division)) &&
+               InScope(l.division, f.scope) &&
+               (f.fund.empty() || l.fund == f.fund) &&
+               (f.program.empty() || l.program == f.program) &&
+               (!f.fiscal_year || l.fiscal_year == *f.fiscal_year);
+      },
+      &next);
+  Json rows = Json::array();
+  for (const Lot* l : page) rows.push_back(LotRow(s, *l, as_of));
+  return Json{{"as_of", FormatDay(as_of)},
+              {"lots", std::move(rows)},
+              {"next_cursor", std::move(next)}};
+}
+
+Json ContractPage(const State& s, const ListFilter& f, Day as_of) {
+  Json next;
+  auto page = PageOf(
+      s.contracts.rows(), f,
+      [&](const Contract& c) {
+        return (f.division.empty() || DivisionWithin(c.division, f.division)) &&
+               InScope(c.division, f.scope) &&
+               (f.program.empty() || c.program == f.program) &&
+               (!f.fiscal_year || YearOf(c.start) == *f.fiscal_year);
+      },
+      &next);
+  Json rows = Json::array();
+  for (const Contract* c : page) {
+    Json row = ContractRow(*c);
+    row["fiscal_year"] = YearOf(c->start);
+    rows.push_back(std::move(row));
+  }
+  return Json{{"as_of", FormatDay(as_of)},
+              {"contracts", std::move(rows)},
+              {"next_cursor", std::move(next)}};
 }
 
 Json CapReport(const State& s, const CapFilter& f, Day as_of) {

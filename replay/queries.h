@@ -43,4 +43,19 @@ struct FlagFilter {
 Json FlagPage(const std::vector<Flag>& flags, const FlagFilter& filter,
               Day as_of);
 
+// Lists of lots and contracts (the console's pickers, docs/spec-notes.md):
+// rows sorted by id, those after `cursor`, at most `limit`, and
+// "next_cursor" (the last id of the page, or null when nothing follows).
+// A lot's fiscal_year is its own; a contract's the year its period starts.
+// `fund` filters lots only (a contract may draw on several funds).
+struct ListFilter {
+  std::string division, fund, program, cursor, scope;
+  std::optional<int> fiscal_year;
+  std::size_t limit = 100;
+};
+// {"as_of", "lots": [...], "next_cursor"}
+Json LotPage(const State& s, const ListFilter& filter, Day as_of);
+// {"as_of", "contracts": [...], "next_cursor"}
+Json ContractPage(const State& s, const ListFilter& filter, Day as_of);
+
 }  // namespace fl::replay

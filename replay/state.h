@@ -176,7 +176,8 @@ struct State {
   Table<Finding> acts;          // rule|subject
 
   // Append-only lists.
-  MultiIndex seqs;                // "l/"+lot, "c/"+contract -> seqs (decimal)
+  MultiIndex seqs;                // "l/"+lot, "c/"+contract, "f/"+flag_id
+                                  // (reviews) -> seqs (decimal)
   MultiIndex lot_contracts;       // lot -> contracts funded from it
   MultiIndex station_payments;    // station -> payments naming it
   MultiIndex payee_payments;      // uscc -> payments

@@ -27,11 +27,27 @@ $FL checkpoint --data "$DATA"
 token=$($FL token create --data "$DATA" --role auditor --scope 530000)
 echo "auditor token (scope 530000): $token"
 # Then serve it (API.md) until Ctrl-C; DEMO_NO_SERVE=1 stops here instead.
+# The server runs as a coprocess so that the way in is printed last, once
+# it accepts connections (its first stdout line says so).
 if [ "${DEMO_NO_SERVE:-0}" != 1 ]; then
-  echo "serving the demo ledger on http://127.0.0.1:8080 (Ctrl-C stops)."
-  echo "Open the console at http://127.0.0.1:8080/ and paste the auditor token:"
-  echo "  $token"
-  echo "or try"
+  coproc SERVE { exec $FL serve --data "$DATA" --listen 127.0.0.1:8080; }
+  serve_pid=$SERVE_PID
+  if ! read -r listening <&"${SERVE[0]}"; then
+    wait "$serve_pid" || true
+    echo "demo: fundledger serve did not start (is 127.0.0.1:8080 in use?)" >&2
+    exit 1
+  fi
+  trap 'kill -TERM "$serve_pid" 2>/dev/null || true' INT TERM
+  echo "serving the demo ledger: $listening"
+  echo "the API, for example:"
   echo "  curl -H 'Authorization: Bearer $token' 'http://127.0.0.1:8080/v1/flags?rule=R01'"
-  exec $FL serve --data "$DATA" --listen 127.0.0.1:8080
+  echo
+  echo "Open the console at http://127.0.0.1:8080/ and sign in with the auditor token:"
+  echo "  $token"
+  echo "(Ctrl-C stops the server.)"
+  # A trapped signal ends `wait` early: wait again until serve has exited.
+  while kill -0 "$serve_pid" 2>/dev/null; do wait "$serve_pid" || true; done
+else
+  echo "Serve it with: $FL serve --data $DATA --listen 127.0.0.1:8080"
+  echo "then open the console at http://127.0.0.1:8080/ and sign in with the auditor token above."
 fi

@@ -250,6 +250,8 @@ TEST_CASE("projection reads: flags, evidence, filters and pages",
     Json expect = *r01;
     Json entries = one.at("entries");
     one.erase("entries");
+    CHECK(one.at("reviews") == Json::array());  // nobody reviewed it
+    one.erase("reviews");
     CHECK(one == expect);
     REQUIRE(entries.size() == 3);
     for (std::size_t i = 0; i < 3; ++i) {

@@ -129,7 +129,7 @@ TEST_CASE("unknown routes are 404 not_found, wrong methods 405", "[http]") {
   CHECK(nf.status == 404);
   CHECK(ProblemCode(nf) == "not_found");
   CHECK(nf.header("content-type") == "application/problem+json");
-  auto lots = w.Get("/v1/lots", w.auditor());  // only /v1/lots/{id}
+  auto lots = w.Get("/v1/lots/", w.auditor());  // an empty {allocation_id}
   CHECK(lots.status == 404);
   CHECK(ProblemCode(lots) == "not_found");
   auto method = w.client().Request("DELETE", "/v1/events");

@@ -10,6 +10,7 @@ struct ConsoleAsset {
   std::string_view name;  // "index.html", "app.js", "echarts.min.js"
   std::string_view content_type;
   std::string_view bytes;
+  std::string_view gzip;  // the same bytes gzipped; empty when not worth it
 };
 
 // Sorted by name.

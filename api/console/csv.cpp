@@ -150,17 +150,78 @@ std::string Caps(const Json& body) {
   return t.Take();
 }
 
+std::string Lots(const Json& body) {
+  std::vector<std::string> h = {
+      "allocation_id", "kind",    "division_code", "division_name",
+      "fund",          "program", "fiscal_year",   "parent_allocation_id",
+      "from_code"};
+  MoneyHeader(&h, "amount");
+  for (const char* k : kTotals) MoneyHeader(&h, k);
+  for (const char* k : {"issued_on", "received_on", "age_days", "as_of"})
+    h.push_back(k);
+  Table t(h);
+  for (const auto& l : body.at("lots")) {
+    std::vector<std::string> r = {
+        Text(l["allocation_id"]), Text(l["kind"]),
+        Text(l["division_code"]), Division(l),
+        Text(l["fund"]),          Text(l["program"]),
+        Text(l["fiscal_year"]),   Text(l["parent_allocation_id"]),
+        Text(l["from_code"])};
+    Money(&r, l["amount_fen"]);
+    for (const char* k : kTotals) Money(&r, l.value(k, Json()));
+    for (const char* k : {"issued_on", "received_on", "age_days"})
+      r.push_back(Text(l.value(k, Json())));
+    r.push_back(Text(body.value("as_of", Json())));
+    t.Row(r);
+  }
+  return t.Take();
+}
+
+std::string Contracts(const Json& body) {
+  std::vector<std::string> h = {
+      "contract_id", "division_code", "division_name",     "program",
+      "fiscal_year", "supplier_uscc", "procurement_method"};
+  for (const char* k : {"value", "paid", "remaining"}) MoneyHeader(&h, k);
+  for (const char* k :
+       {"period_start", "period_end", "amended", "terminated", "as_of"})
+    h.push_back(k);
+  Table t(h);
+  for (const auto& c : body.at("contracts")) {
+    std::vector<std::string> r = {Text(c["contract_id"]),
+                                  Text(c["division_code"]),
+                                  Division(c),
+                                  Text(c["program"]),
+                                  Text(c["fiscal_year"]),
+                                  Text(c["supplier_uscc"]),
+                                  Text(c["procurement_method"])};
+    Money(&r, c["value_fen"]);
+    Money(&r, c["paid"]);
+    Money(&r, c["remaining"]);
+    const Json& period = c.value("period", Json::object());
+    r.push_back(Text(period.value("start", Json())));
+    r.push_back(Text(period.value("end", Json())));
+    r.push_back(Text(c["amended"]));
+    r.push_back(Text(c["terminated"]));
+    r.push_back(Text(body.value("as_of", Json())));
+    t.Row(r);
+  }
+  return t.Take();
+}
+
 }  // namespace
 
 bool HasCsv(std::string_view route) {
   return route == "/v1/flags" || route == "/v1/balances" ||
-         route == "/v1/reports/caps";
+         route == "/v1/reports/caps" || route == "/v1/lots" ||
+         route == "/v1/contracts";
 }
 
 std::optional<std::string> CsvOf(std::string_view route, const Json& body) {
   if (route == "/v1/flags") return Flags(body);
   if (route == "/v1/balances") return Balances(body);
   if (route == "/v1/reports/caps") return Caps(body);
+  if (route == "/v1/lots") return Lots(body);
+  if (route == "/v1/contracts") return Contracts(body);
   return std::nullopt;
 }
 
@@ -168,6 +229,8 @@ std::string CsvFileName(std::string_view route) {
   if (route == "/v1/flags") return "flags.csv";
   if (route == "/v1/balances") return "balances.csv";
   if (route == "/v1/reports/caps") return "caps.csv";
+  if (route == "/v1/lots") return "lots.csv";
+  if (route == "/v1/contracts") return "contracts.csv";
   return "export.csv";
 }
 

@@ -22,7 +22,8 @@ http::HttpResponse HandleWhoami(http::ApiContext& ctx,
 
 // GET /v1/reports/flags?division_code=&as_of=: flag counts by rule and
 // child division (the level below division_code, or below the token's
-// scope), by severity and by status. Counted on the server a page at a
+// scope), by severity, by status and by month (of each flag's first
+// evidence entry). Counted on the server a page at a
 // time, so the browser never fetches every flag.
 http::HttpResponse HandleFlagSummary(http::ApiContext& ctx,
                                      const http::HttpRequest& req);

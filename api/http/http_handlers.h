@@ -67,6 +67,8 @@ HttpResponse HandleTile(ApiContext& ctx, const HttpRequest& req);
 HttpResponse HandleBalances(ApiContext& ctx, const HttpRequest& req);
 HttpResponse HandleLot(ApiContext& ctx, const HttpRequest& req);
 HttpResponse HandleContract(ApiContext& ctx, const HttpRequest& req);
+HttpResponse HandleLots(ApiContext& ctx, const HttpRequest& req);
+HttpResponse HandleContracts(ApiContext& ctx, const HttpRequest& req);
 HttpResponse HandleFlags(ApiContext& ctx, const HttpRequest& req);
 HttpResponse HandleFlag(ApiContext& ctx, const HttpRequest& req);
 HttpResponse HandleCaps(ApiContext& ctx, const HttpRequest& req);

@@ -1,4 +1,5 @@
-// Projection reads (API.md): balances, lots, contracts, flags, the cap
+// Projection reads (API.md): balances, lots, contracts (one, or a page of
+// them: the console's lists, docs/spec-notes.md), flags, the cap
 // report and the workers' status, answered by replay::Projections within
 // the token's scope. Bodies are canonical JSON (RFC 8785), so the same
 // projection state always gives the same bytes, as `fundledger replay`
@@ -137,6 +138,43 @@ bool IsRule(std::string_view r) {
   return n && *n >= 1 && *n <= 18;
 }
 
+// An allocation or contract id (LEDGER.md's event id charset, 1-64 chars),
+// as a list's cursor.
+bool IsId(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+          (c >= 'A' && c <= 'Z') || c == '.' || c == '_' || c == ':' ||
+          c == '-'))
+      return false;
+  }
+  return true;
+}
+
+// The parameters GET /v1/lots and /v1/contracts share.
+std::optional<HttpResponse> ListParams(const HttpRequest& req,
+                                       replay::ListQuery* q) {
+  if (auto bad = DivisionParam(req, &q->division)) return bad;
+  if (auto bad = YearParam(req, &q->fiscal_year)) return bad;
+  if (auto bad = AsOfParam(req, &q->as_of)) return bad;
+  q->program = Param(req, "program");
+  q->limit = limits::kDefaultListPage;
+  std::string limit = Param(req, "limit");
+  if (!limit.empty()) {
+    auto n = Unsigned(limit);
+    if (!n || *n == 0 || *n > limits::kMaxListPage) {
+      return BadParam("limit", "must be an integer 1.." +
+                                   std::to_string(limits::kMaxListPage));
+    }
+    q->limit = static_cast<std::size_t>(*n);
+  }
+  q->cursor = Param(req, "cursor");
+  if (!q->cursor.empty() && !IsId(q->cursor)) {
+    return BadParam("cursor", "must be a next_cursor of an earlier page");
+  }
+  return std::nullopt;
+}
+
 bool IsFlagId(std::string_view id) {
   if (id.size() != 16) return false;
   for (char c : id) {
@@ -175,6 +213,27 @@ HttpResponse HandleContract(ApiContext& ctx, const HttpRequest& req) {
   if (auto wait = AwaitSeq(ctx, req)) return *wait;
   return Answer(
       ctx.projections->ContractById(req.params.at("contract_id"), token.scope));
+}
+
+HttpResponse HandleLots(ApiContext& ctx, const HttpRequest& req) {
+  TokenInfo token;
+  if (auto no = Admit(ctx, req, false, &token)) return *no;
+  replay::ListQuery q;
+  if (auto bad = ListParams(req, &q)) return *bad;
+  q.fund = Param(req, "fund");
+  q.scope = token.scope;
+  if (auto wait = AwaitSeq(ctx, req)) return *wait;
+  return Answer(ctx.projections->Lots(q));
+}
+
+HttpResponse HandleContracts(ApiContext& ctx, const HttpRequest& req) {
+  TokenInfo token;
+  if (auto no = Admit(ctx, req, false, &token)) return *no;
+  replay::ListQuery q;
+  if (auto bad = ListParams(req, &q)) return *bad;
+  q.scope = token.scope;
+  if (auto wait = AwaitSeq(ctx, req)) return *wait;
+  return Answer(ctx.projections->Contracts(q));
 }
 
 HttpResponse HandleFlags(ApiContext& ctx, const HttpRequest& req) {

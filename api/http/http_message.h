@@ -18,6 +18,7 @@ struct HttpRequest {
   std::map<std::string, std::string> params;  // from "{name}" path segments
   std::string content_type;
   std::string authorization;
+  std::string accept_encoding;  // for the console's gzipped files
   std::string body;
   bool loopback = false;  // the peer is 127.0.0.0/8 or ::1
 };

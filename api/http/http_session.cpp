@@ -159,6 +159,7 @@ void Session::OnRequest(beast::error_code ec, std::size_t) {
   }
   req.content_type = std::string(msg[bhttp::field::content_type]);
   req.authorization = std::string(msg[bhttp::field::authorization]);
+  req.accept_encoding = std::string(msg[bhttp::field::accept_encoding]);
   req.body = std::move(msg.body());
   req.loopback = loopback_;
   method_ = req.method;

@@ -1,6 +1,9 @@
 // The console in a real browser: Debian's chromium driven by playwright-core
 // against `fundledger serve` on 127.0.0.1 over the Yunnan fixture (planted
-// flags). Every step checks what the page shows against the API's JSON.
+// flags). Every step checks what the page shows against the API's JSON:
+// overview (flags by rule and division, by month), flags and CSV, a flag
+// with its evidence and review history, money flow, the lists of lots and
+// contracts (CSV, keyboard), caps, verify, the report as PDF.
 // A screenshot of every page goes to SHOTS (build/console-screenshots).
 //   node console_test.mjs --fundledger BIN --workdir DIR --shots DIR
 import { spawn, execFileSync } from 'node:child_process';
@@ -70,6 +73,9 @@ try {
   const page = await context.newPage();
   const external = [];
   page.on('request', (r) => { if (!r.url().startsWith(BASE) && !r.url().startsWith('blob:') && !r.url().startsWith('data:')) external.push(r.url()); });
+  // The console's files come gzipped (chromium accepts gzip).
+  const encodings = {};
+  page.on('response', (r) => { if (r.url().includes('/console/')) encodings[new URL(r.url()).pathname] = r.headers()['content-encoding']; });
   const pageErrors = [];
   page.on('pageerror', (e) => pageErrors.push(String(e)));
   const shot = (name) => page.screenshot({ path: join(SHOTS, name + '.png'), fullPage: true });
@@ -105,6 +111,12 @@ try {
   assert.ok(headers.includes('昆明市'), headers.join(','));
   assert.equal(await page.textContent('#tree-size'), String(ready.tree_size));
   await page.waitForSelector('#heat canvas');
+  // Flags by month: a bar chart, and the same figures as a table for screen readers.
+  await page.waitForSelector('#month-chart canvas');
+  assert.ok(sum.by_month.length > 0);
+  assert.equal(sum.by_month.reduce((n, m) => n + m.count, 0), sum.total);
+  const monthRows = await page.$$eval('#month-table tr', (x) => x.slice(1).map((r) => [r.cells[0].textContent, Number(r.cells[1].textContent)]));
+  assert.deepEqual(monthRows, sum.by_month.map((m) => [m.month, m.count]));
   await shot('02-overview');
   // Drill down to Kunming's counties.
   await page.evaluate(() => document.querySelector('main').removeAttribute('data-ready'));
@@ -159,6 +171,45 @@ try {
   assert.equal(await page.textContent('#flag-amount'), yuan(detail.amount_fen));
   assert.equal(await page.$$eval('#evidence-table tr', (x) => x.length - 1), detail.entries.length);
   await shot('05-flag');
+  // Its review history, or a line saying there is none.
+  if (detail.reviews.length) assert.equal(await page.$$eval('#review-table tbody tr', (x) => x.length), detail.reviews.length);
+  else assert.ok(await page.$('#no-reviews'));
+
+  // Review history: a flag with a flag.reviewed, and one with an exception.approved.
+  const reviewedPage = await api('/v1/flags?status=confirmed&limit=1');
+  const dismissedPage = await api('/v1/flags?status=dismissed&limit=1');
+  const reviewed = (reviewedPage.flags[0] || dismissedPage.flags[0]);
+  assert.ok(reviewed, 'the fixture reviews some flag');
+  let excepted = null;
+  for (let cur = ''; !excepted;) {
+    const p = await api('/v1/flags?severity=info&limit=100' + (cur ? '&cursor=' + cur : ''));
+    for (const f of p.flags) {
+      const d = await api('/v1/flags/' + f.flag_id);
+      if (d.reviews.some((r) => r.type === 'exception.approved')) { excepted = d; break; }
+    }
+    if (!p.next_cursor) break;
+    cur = p.next_cursor;
+  }
+  assert.ok(excepted, 'the fixture approves an exception');
+  for (const [id, name] of [[reviewed.flag_id, '05b-flag-reviewed'], [excepted.flag_id, '05c-flag-exception']]) {
+    const d = await api('/v1/flags/' + id);
+    await open('#/flag?id=' + id, 'flag');
+    const shown = await page.$$eval('#review-table tbody tr', (x) => x.map((r) => ({ seq: Number(r.dataset.seq), cells: [...r.cells].map((c) => c.textContent.trim()) })));
+    assert.ok(d.reviews.length > 0);
+    assert.deepEqual(shown.map((r) => r.seq), d.reviews.map((r) => r.seq));
+    shown.forEach((r, i) => {
+      const want = d.reviews[i];
+      assert.equal(r.cells[0], String(want.seq));
+      assert.equal(r.cells[1], want.date);
+      assert.equal(r.cells[2], want.type === 'flag.reviewed' ? '疑点复核' : '例外批准');
+      assert.equal(r.cells[3], want.agency);
+      assert.equal(r.cells[4], want.status ? { confirmed: '已确认', dismissed: '已排除', remediated: '已整改' }[want.status] : want.doc_no);
+      assert.equal(r.cells[5], want.note || '');
+    });
+    if (id === reviewed.flag_id) assert.ok(d.reviews.some((r) => r.type === 'flag.reviewed' && r.status === d.status));
+    await shot(name);
+  }
+  await open('#/flag?id=' + first.flag_id, 'flag');  // back to the R13 flag
 
   // Money flow of the lot that paid: running balance ends at the lot's balance.
   const lotId = detail.entries.map((e) => e.entry && e.entry.event.data.allocation_id).find(Boolean);
@@ -169,13 +220,131 @@ try {
   const lot = await api('/v1/lots/' + encodeURIComponent(lotId));
   assert.equal(await page.textContent('#flow-balance'), yuan(lot.balance));
   const flowRows = await page.$$eval('#flow-table tr', (x) => x.slice(1).map((r) => r.cells[4].textContent));
-  assert.equal(flowRows.length, Math.min(100, lot.seqs.length));
-  if (lot.seqs.length <= 100) assert.equal(flowRows[flowRows.length - 1], yuan(lot.balance));
+  assert.equal(flowRows.length, Math.min(50, lot.seqs.length));
+  if (lot.seqs.length <= 50) assert.equal(flowRows[flowRows.length - 1], yuan(lot.balance));
   await shot('06-flow-lot');
+  // Later pages carry the running balance on: the last page of a lot with
+  // more than a page of entries ends at the lot's balance.
+  let longLot = null;
+  for (const l of (await api('/v1/lots?division_code=530102&limit=40')).lots) {
+    const full = await api('/v1/lots/' + encodeURIComponent(l.allocation_id));
+    if (!longLot || full.seqs.length > longLot.seqs.length) longLot = full;
+  }
+  assert.ok(longLot.seqs.length > 50, `a lot with over 50 entries (${longLot.seqs.length})`);
+  await open('#/flow?lot=' + encodeURIComponent(longLot.allocation_id), 'flow');
+  let flowPages = 1;
+  for (; flowPages * 50 < longLot.seqs.length && flowPages < 40; ++flowPages) {
+    await page.evaluate(() => document.querySelector('main').removeAttribute('data-ready'));
+    await page.click('#flow-next');
+    await ready_('flow');
+  }
+  const lastRows = await page.$$eval('#flow-table tr', (x) => x.slice(1).map((r) => r.cells[4].textContent));
+  assert.equal(lastRows[lastRows.length - 1], yuan(longLot.balance), `after ${flowPages} page(s)`);
+  assert.equal(lastRows.length, longLot.seqs.length - 50 * (flowPages - 1));
   await open('#/flow?division=530100', 'flow');
   await page.waitForSelector('#sankey canvas');
   assert.ok(await page.$$eval('#balance-table tr', (x) => x.length) > 1);
   await shot('07-flow-sankey');
+
+  // Lists of lots and contracts: rows against the API, CSV, keyboard.
+  const csvOf = async (button, name) => {
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
+    const path = join(WORK, name);
+    await dl.saveAs(path);
+    const text = readFileSync(path, 'utf8');
+    assert.ok(text.startsWith('\uFEFF'), name);
+    const lines = text.slice(1).trim().split('\r\n').map((l) => l.split(','));
+    const head = lines[0];
+    return lines.slice(1).map((c) => Object.fromEntries(head.map((h, i) => [h, c[i]])));
+  };
+  await open('#/flow', 'flow');
+  await page.evaluate(() => document.querySelector('main').removeAttribute('data-ready'));
+  await page.click('#pick-lot');
+  await ready_('lots');
+  await open('#/lots?division_code=530100', 'lots');
+  const lotsPage = await api('/v1/lots?division_code=530100&limit=50');
+  assert.ok(lotsPage.lots.length > 1);
+  const lotRows = await page.$$eval('#lot-table tbody tr', (x) => x.map((r) => ({ id: r.dataset.id, cells: [...r.cells].map((c) => c.textContent) })));
+  assert.deepEqual(lotRows.map((r) => r.id), lotsPage.lots.map((l) => l.allocation_id));
+  lotRows.forEach((r, i) => {
+    const l = lotsPage.lots[i];
+    assert.equal(r.cells[5], yuan(l.received));
+    assert.equal(r.cells[6], yuan(l.paid));
+    assert.equal(r.cells[7], yuan(l.balance));
+    assert.equal(r.cells[8], yuan(l.available));
+  });
+  assert.equal(Boolean(await page.$('#next-page')), lotsPage.next_cursor !== null);
+  await shot('13-lots');
+  const lotsAll = await api('/v1/lots?division_code=530100&limit=1000');
+  const lotCsv = await csvOf('#list-csv', 'lots.csv');
+  assert.equal(lotCsv.length, lotsAll.lots.length);
+  lotCsv.forEach((c, i) => {
+    const l = lotsAll.lots[i];
+    assert.equal(c.allocation_id, l.allocation_id);
+    assert.equal(c.division_code, l.division_code);
+    assert.ok(c.division_name.length > 0);
+    assert.equal(c.balance_yuan, yuan(l.balance, true));
+    assert.equal(c.balance_fen, String(l.balance));
+    assert.equal(c.received_fen, String(l.received));
+  });
+  // Keyboard: Tab reaches the first row, ↓ moves, Enter opens the lot's flow.
+  await page.focus('#lot-table tbody tr:first-child');
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.id), lotsPage.lots[1].allocation_id);
+  assert.equal(await page.evaluate(() => document.activeElement.tabIndex), 0);
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('ArrowDown');
+  await page.evaluate(() => document.querySelector('main').removeAttribute('data-ready'));
+  await page.keyboard.press('Enter');
+  await ready_('flow');
+  const pickedLot = await api('/v1/lots/' + encodeURIComponent(lotsPage.lots[1].allocation_id));
+  assert.equal(await page.textContent('#flow-balance'), yuan(pickedLot.balance));
+
+  await open('#/contracts?fiscal_year=2024', 'contracts');
+  const ctPage = await api('/v1/contracts?fiscal_year=2024&limit=50');
+  assert.ok(ctPage.contracts.length > 1);
+  const ctRows = await page.$$eval('#contract-table tbody tr', (x) => x.map((r) => ({ id: r.dataset.id, cells: [...r.cells].map((c) => c.textContent) })));
+  assert.deepEqual(ctRows.map((r) => r.id), ctPage.contracts.map((c) => c.contract_id));
+  ctRows.forEach((r, i) => {
+    const c = ctPage.contracts[i];
+    assert.equal(r.cells[6], yuan(c.value_fen));
+    assert.equal(r.cells[7], yuan(c.paid));
+    assert.equal(r.cells[8], yuan(c.remaining));
+  });
+  await shot('14-contracts');
+  if (ctPage.next_cursor) {
+    await page.evaluate(() => document.querySelector('main').removeAttribute('data-ready'));
+    await page.click('#next-page');
+    await ready_('contracts');
+    const second = await api('/v1/contracts?fiscal_year=2024&limit=50&cursor=' + ctPage.next_cursor);
+    assert.deepEqual(await page.$$eval('#contract-table tbody tr', (x) => x.map((r) => r.dataset.id)), second.contracts.map((c) => c.contract_id));
+  }
+  const ctAll = await api('/v1/contracts?fiscal_year=2024&limit=1000');
+  const ctCsv = await csvOf('#list-csv', 'contracts.csv');
+  assert.equal(ctCsv.length, ctAll.contracts.length);
+  ctCsv.forEach((c, i) => {
+    const x = ctAll.contracts[i];
+    assert.equal(c.contract_id, x.contract_id);
+    assert.equal(c.value_yuan, yuan(x.value_fen, true));
+    assert.equal(c.paid_fen, String(x.paid));
+    assert.equal(c.period_start, x.period.start);
+  });
+  await page.focus('#contract-table tbody tr:first-child');
+  const firstCt = await page.evaluate(() => document.activeElement.dataset.id);
+  await page.evaluate(() => document.querySelector('main').removeAttribute('data-ready'));
+  await page.keyboard.press('Enter');
+  await ready_('flow');
+  const ct = await api('/v1/contracts/' + encodeURIComponent(firstCt));
+  assert.equal(await page.textContent('#flow-paid'), yuan(ct.paid));
+  // Paid so far / value, carried across the contract's pages.
+  for (let p = 1; p * 50 < ct.seqs.length && p < 40; ++p) {
+    await page.evaluate(() => document.querySelector('main').removeAttribute('data-ready'));
+    await page.click('#flow-next');
+    await ready_('flow');
+  }
+  const ctLast = await page.$$eval('#flow-table tr', (x) => x.slice(1).map((r) => r.cells[4].textContent));
+  assert.equal(ctLast[ctLast.length - 1], `${yuan(ct.paid)} / ${yuan(ct.value_fen)}`, `contract ${firstCt}, ${ct.seqs.length} entries`);
+  console.log(`money flow: lot of ${longLot.seqs.length} entries over ${flowPages} page(s); contract of ${ct.seqs.length} entries`);
 
   // Caps.
   await open('#/caps?fiscal_year=2024', 'caps');
@@ -229,6 +398,8 @@ try {
   await page.keyboard.press('Enter');
   await ready_('caps');
 
+  assert.equal(encodings['/console/echarts.min.js'], 'gzip', JSON.stringify(encodings));
+  assert.equal(encodings['/console/app.js'], 'gzip');
   assert.deepEqual(external, [], 'no request leaves the server');
   assert.deepEqual(pageErrors, []);
   console.log(`console test: ok (${ready.tree_size} entries, ${sum.total} flags; screenshots in ${SHOTS})`);

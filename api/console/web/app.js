@@ -27,7 +27,12 @@
       failed: '验证失败', reviewHistory: '复核记录', ruleText: '规则说明', drill: '点击单元格下钻', print: '打印',
       reportTitle: (d, y) => `${d} ${y} 年度审计报告`, notFound: '未找到', withheld: '超出令牌范围，未显示',
       leafHash: '叶哈希', root: '根哈希', keyName: '签名密钥', loading: '加载中…', error: '错误',
-      lots: '批次', entries: '条', newestFirst: '',
+      lots: '资金批次', contracts: '合同', entries: '条', newestFirst: '',
+      byMonth: '按月份的疑点数（首个证据条目的日期）', month: '月份', program: '项目', kind: '类别', paid2: '已支付（元）',
+      received2: '已接收（元）', balance2: '余额（元）', available: '可用（元）', remaining: '未付（元）', supplier: '供应商',
+      method: '采购方式', period: '合同期', noRows: '没有符合条件的记录。', agencyCol: '提交机构', decision: '结论 / 文号', note: '说明',
+      noReviews: '尚无复核或例外批准记录。', keysHelp: '列表中可用 ↑ ↓ 选择行，回车打开。', budget: '预算', allocation: '下拨', transfer: '调剂',
+      fromThisPage: '自本页起算', capsTop: '用款占上限比例最高的 30 个县（%）', terminated: '已终止', amended: '已变更', pickLot: '选择资金批次', pickContract: '选择合同',
     },
     en: {
       brand: 'Welfare fund audit ledger', signout: 'Sign out', lang: '中文',
@@ -49,7 +54,12 @@
       failed: 'Verification failed', reviewHistory: 'Review history', ruleText: 'The rule', drill: 'click a cell to drill down', print: 'Print',
       reportTitle: (d, y) => `Audit report: ${d}, ${y}`, notFound: 'not found', withheld: 'outside the token\'s scope, withheld',
       leafHash: 'Leaf hash', root: 'Root hash', keyName: 'Signed by', loading: 'Loading…', error: 'Error',
-      lots: 'lots', entries: 'entries', newestFirst: '',
+      lots: 'Lots', contracts: 'Contracts', entries: 'entries', newestFirst: '',
+      byMonth: 'Flags by month (date of the first evidence entry)', month: 'Month', program: 'Program', kind: 'Kind', paid2: 'Paid (yuan)',
+      received2: 'Received (yuan)', balance2: 'Balance (yuan)', available: 'Available (yuan)', remaining: 'Unpaid (yuan)', supplier: 'Supplier',
+      method: 'Procurement', period: 'Period', noRows: 'Nothing matches.', agencyCol: 'Agency', decision: 'Decision / document', note: 'Note',
+      noReviews: 'No review or exception approval yet.', keysHelp: 'In a list, ↑ ↓ select a row and Enter opens it.', budget: 'budget', allocation: 'allocation', transfer: 'transfer',
+      fromThisPage: 'counted from this page', capsTop: 'The 30 counties nearest their limits (% of limit used)', terminated: 'terminated', amended: 'amended', pickLot: 'Pick a lot', pickContract: 'Pick a contract',
     },
   };
   // The rules in words (docs/rules.md, RULES.md).
@@ -130,8 +140,25 @@
     a.href = URL.createObjectURL(blob); a.download = name; document.body.appendChild(a); a.click();
     setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
   }
-  function chart(el, option) {
-    if (!window.echarts) return null;
+  // The charts' script (0.6 MB) is loaded only by pages that draw, and in
+  // parallel with their API reads (route() starts it), so pages without
+  // charts never parse it.
+  let chartsLoading = null;
+  function loadCharts() {
+    if (!chartsLoading) {
+      chartsLoading = new Promise((resolve, reject) => {
+        const s = document.createElement('script');
+        s.src = '/console/echarts.min.js';
+        s.onload = resolve;
+        s.onerror = () => { chartsLoading = null; reject(new Error('charts did not load')); };
+        document.head.appendChild(s);
+      });
+    }
+    return chartsLoading;
+  }
+  async function chart(el, option) {
+    await loadCharts();
+    if (!window.echarts || !el.isConnected) return null;
     const c = echarts.init(el, null, { renderer: 'canvas' });
     c.setOption(Object.assign({ animation: false }, option));
     return c;
@@ -144,7 +171,7 @@
     $('#lang').textContent = t('lang');
     $('#signout').textContent = t('signout');
     $('#signout').hidden = !token();
-    const pages = ['overview', 'flags', 'flow', 'caps', 'verify', 'report'];
+    const pages = ['overview', 'flags', 'flow', 'lots', 'contracts', 'caps', 'verify', 'report'];
     $('#nav').innerHTML = token() ? pages.map((p, i) =>
       `<a href="#/${p}" accesskey="${i + 1}"${p === page ? ' aria-current="page"' : ''}>${esc(t(p))}</a>`).join('') : '';
     $('#who').innerHTML = who ? `${esc(t('role'))}: <b id="who-role">${esc(t(who.role))}</b> · ${esc(t('scope'))}: <b id="who-scope">${who.scope ? divLabel(who.scope) : esc(t('national'))}</b>` : '';
@@ -197,8 +224,18 @@
         <div class="card"><h2>${esc(t('checkpoint'))}</h2><p>${esc(t('treeSize'))}: <b id="tree-size">${esc(lines[1])}</b></p><p class="mono">${esc(lines[2])}</p>
           ${lagRows.length ? lagRows.map((p) => `<p>${esc(t('lag'))}: <b id="lag">${esc(p.lag_entries)}</b> ${esc(t('entries'))} · ${esc((p.lag_ms / 1000).toFixed(1))} ${esc(t('seconds'))}</p><p>${esc(t('applied'))}: ${esc(p.applied_entries)} / ${esc(p.tree_size)}</p>`).join('') : ''}</div>
       </div>
+      <div class="card"><h2>${esc(t('byMonth'))}</h2><div id="month-chart" class="chart" style="height:260px"></div>
+      <table id="month-table" class="sr-only"><tr><th>${esc(t('month'))}</th><th>${esc(t('count'))}</th></tr>
+      ${(sum.by_month || []).map((m) => `<tr><td>${esc(m.month)}</td><td class="num">${esc(m.count)}</td></tr>`).join('')}</table></div>
       <div class="card"><h2>${esc(t('byRuleDivision'))} <span class="muted">(${esc(t('drill'))})</span></h2><div id="heat" class="chart"></div>
       <table id="rule-division-table"></table></div>`;
+    const months = sum.by_month || [];
+    const monthChart = chart($('#month-chart'), {
+      tooltip: { trigger: 'axis' }, grid: { left: 50, right: 20, top: 20, bottom: 40 },
+      xAxis: { type: 'category', data: months.map((m) => m.month) },
+      yAxis: { type: 'value', minInterval: 1 },
+      series: [{ type: 'bar', name: t('count'), data: months.map((m) => m.count), itemStyle: { color: '#b4232a' } }],
+    });
     const rules = [...new Set(sum.by_rule_division.map((r) => r.rule))].sort();
     const divs = [...new Set(sum.by_rule_division.map((r) => r.division_code))].sort();
     const label = (d) => divName(d) || sum.division_names[d] || d;
@@ -211,7 +248,7 @@
       }).join('')}</tr>`).join('');
     const data = [];
     rules.forEach((r, y) => divs.forEach((d, x) => { if (cell[r + '/' + d]) data.push([x, y, cell[r + '/' + d]]); }));
-    const c = chart($('#heat'), {
+    const c = await chart($('#heat'), {
       tooltip: { position: 'top' }, grid: { left: 50, bottom: 90, right: 20, top: 10 },
       xAxis: { type: 'category', data: divs.map(label), axisLabel: { rotate: 40 } },
       yAxis: { type: 'category', data: rules },
@@ -222,6 +259,7 @@
       const d = divs[p.data[0]];
       if (d.length === 6 && d.endsWith('00')) go('overview', { division: d }); else go('flags', { rule: rules[p.data[1]], division_code: d });
     });
+    await monthChart;
   }
 
   // ---- flags ----
@@ -246,7 +284,7 @@
       </form>
       <datalist id="division-list">${Object.entries(names).filter(([c]) => c.length === 6).slice(0, 400).map(([c, n]) => `<option value="${c}">${esc(n)}</option>`).join('')}</datalist>
       ${page.flags.length ? `<table id="flag-table"><thead><tr><th>${esc(t('rule'))}</th><th>${esc(t('severity'))}</th><th>${esc(t('division'))}</th><th class="num">${esc(t('amount'))}</th><th>${esc(t('subject'))}</th><th>${esc(t('status'))}</th></tr></thead><tbody>
-        ${page.flags.map((x) => `<tr data-flag="${esc(x.flag_id)}"><td><a href="#/flag?id=${esc(x.flag_id)}${f.as_of ? '&as_of=' + f.as_of : ''}" title="${esc(RULES[x.rule][lang === 'zh' ? 0 : 1])}">${esc(x.rule)}</a></td><td>${sev(x.severity)}</td>
+        ${page.flags.map((x) => `<tr data-flag="${esc(x.flag_id)}" data-href="#/flag?id=${esc(x.flag_id)}${f.as_of ? '&amp;as_of=' + esc(f.as_of) : ''}"><td><a href="#/flag?id=${esc(x.flag_id)}${f.as_of ? '&as_of=' + f.as_of : ''}" title="${esc(RULES[x.rule][lang === 'zh' ? 0 : 1])}">${esc(x.rule)}</a></td><td>${sev(x.severity)}</td>
           <td>${divLabel(x.division_code)}</td><td class="num">${yuan(x.amount_fen)}</td><td class="mono">${esc(x.subject)}</td><td>${esc(t(x.status))}${x.provisional ? ' <span class="muted">(' + esc(t('provisional')) + ')</span>' : ''}</td></tr>`).join('')}
       </tbody></table>` : `<p id="no-flags">${esc(t('noFlags'))}</p>`}
       <p class="noprint">${cursor ? `<a class="button" href="#/flags?${new URLSearchParams(Object.entries(f).filter(([, v]) => v))}">${esc(t('first'))}</a> ` : ''}
@@ -256,6 +294,7 @@
       const fd = new FormData(e.target); const o = {}; for (const k of FLAG_FILTERS) o[k] = fd.get(k); go('flags', o);
     };
     $('#flags-csv').onclick = () => { const c = new URLSearchParams(s); c.delete('cursor'); c.set('limit', '1000'); c.set('format', 'csv'); download('/v1/flags?' + c, 'flags.csv'); };
+    listKeys($('#flag-table'));
   }
 
   function eventSummary(ev) {
@@ -278,10 +317,96 @@
         <td>${e.entry.event.data && e.entry.event.data.allocation_id ? `<a href="#/flow?lot=${esc(e.entry.event.data.allocation_id)}">${esc(t('flow'))}</a>` : ''}
         ${e.entry.event.data && e.entry.event.data.contract_id ? ` <a href="#/flow?contract=${esc(e.entry.event.data.contract_id)}">${esc(t('contract'))}</a>` : ''}</td></tr>`
         : `<tr><td>${e.seq}</td><td colspan="3" class="muted">${esc(t('withheld'))}</td></tr>`).join('')}</table></div>
-      <div class="card"><h2>${esc(t('reviewHistory'))}</h2><p id="review-history">${esc(t(x.status))}${x.severity === 'info' ? ' · exception.approved' : ''}</p></div>`;
+      <div class="card" id="review-history"><h2>${esc(t('reviewHistory'))}</h2>${(x.reviews || []).length ? `<table id="review-table">
+        <thead><tr><th>${esc(t('seq'))}</th><th>${esc(t('date'))}</th><th>${esc(t('type'))}</th><th>${esc(t('agencyCol'))}</th><th>${esc(t('decision'))}</th><th>${esc(t('note'))}</th></tr></thead><tbody>
+        ${x.reviews.map((r) => r.withheld ? `<tr data-seq="${r.seq}"><td>${r.seq}</td><td colspan="5" class="muted">${esc(t('withheld'))}</td></tr>`
+          : `<tr data-seq="${r.seq}"><td><a href="#/verify?seq=${r.seq}">${r.seq}</a></td><td>${esc(r.date)}</td><td>${esc(lang === 'zh' ? (EVENT_ZH[r.type] || r.type) : r.type)}</td>
+          <td class="mono">${esc(r.agency)}</td><td>${r.status ? esc(t(r.status)) : esc(r.doc_no || '')}</td><td>${esc(r.note || '')}</td></tr>`).join('')}</tbody></table>`
+        : `<p class="muted" id="no-reviews">${esc(t('noReviews'))}</p>`}</div>`;
   }
 
+  // ---- lists of lots and contracts (pick one for the money flow) ----
+  // Keyboard on lists: one row is in the tab order (roving tabindex);
+  // ↑ ↓ Home End move between rows, Enter opens the row's page.
+  function listKeys(table) {
+    if (!table) return;
+    const rows = [...table.querySelectorAll('tbody tr[data-href]')];
+    rows.forEach((r, i) => { r.tabIndex = i === 0 ? 0 : -1; });
+    table.addEventListener('click', (e) => {
+      const tr = e.target.closest('tr[data-href]');
+      if (tr && !e.target.closest('a')) location.hash = tr.dataset.href;
+    });
+    table.addEventListener('keydown', (e) => {
+      const i = rows.indexOf(document.activeElement);
+      if (i < 0) return;
+      let j = i;
+      if (e.key === 'ArrowDown') j = Math.min(rows.length - 1, i + 1);
+      else if (e.key === 'ArrowUp') j = Math.max(0, i - 1);
+      else if (e.key === 'Home') j = 0;
+      else if (e.key === 'End') j = rows.length - 1;
+      else if (e.key === 'Enter') { e.preventDefault(); location.hash = rows[i].dataset.href; return; }
+      else return;
+      e.preventDefault();
+      rows[i].tabIndex = -1; rows[j].tabIndex = 0; rows[j].focus();
+    });
+  }
+  const LISTS = {
+    lots: {
+      path: '/v1/lots', key: 'allocation_id', table: 'lot-table', filters: ['division_code', 'fund', 'program', 'fiscal_year', 'as_of'],
+      href: (r) => '#/flow?lot=' + encodeURIComponent(r.allocation_id),
+      head: () => ['lot', 'kind', 'division', 'fund', 'year', 'received2', 'paid2', 'balance2', 'available'],
+      num: 5,
+      cells: (r) => [esc(t(r.kind)), divLabel(r.division_code), `${esc(r.fund)}<br><span class="muted">${esc(r.program)}</span>`, esc(r.fiscal_year),
+        yuan(r.received), yuan(r.paid), yuan(r.balance), yuan(r.available)],
+    },
+    contracts: {
+      path: '/v1/contracts', key: 'contract_id', table: 'contract-table', filters: ['division_code', 'program', 'fiscal_year', 'as_of'],
+      href: (r) => '#/flow?contract=' + encodeURIComponent(r.contract_id),
+      head: () => ['contract', 'division', 'program', 'year', 'supplier', 'period', 'value', 'paid2', 'remaining'],
+      num: 6,
+      cells: (r) => [divLabel(r.division_code), esc(r.program), esc(r.fiscal_year), `<span class="mono">${esc(r.supplier_uscc)}</span><br><span class="muted">${esc(r.procurement_method)}</span>`,
+        `${esc(r.period.start)} – ${esc(r.period.end)}${r.terminated ? ` <span class="bad">${esc(t('terminated'))}</span>` : r.amended ? ` <span class="muted">${esc(t('amended'))}</span>` : ''}`,
+        yuan(r.value_fen), yuan(r.paid), yuan(r.remaining)],
+    },
+  };
+  const FILTER_LABEL = { division_code: 'division', fund: 'fund', program: 'program', fiscal_year: 'year', as_of: 'asOf' };
+  async function listPage(kind, q) {
+    const L = LISTS[kind];
+    const f = {}; for (const k of L.filters) f[k] = q.get(k) || '';
+    const cursor = q.get('cursor') || '';
+    const s = new URLSearchParams(); for (const k of L.filters) if (f[k]) s.set(k, f[k]);
+    s.set('limit', '50'); if (cursor) s.set('cursor', cursor);
+    const page = await api(L.path + '?' + s);
+    const rows = page[kind];
+    const input = (k) => k === 'as_of' ? `<input name="as_of" type="date" value="${esc(f.as_of)}">`
+      : `<input name="${k}" value="${esc(f[k])}" size="${k === 'fiscal_year' ? 6 : 14}"${k === 'division_code' ? ' list="division-list"' : ''}>`;
+    const head = L.head().map((h, i) => `<th${i >= L.num ? ' class="num"' : ''}>${esc(t(h))}</th>`).join('');
+    const kept = Object.entries(f).filter(([, v]) => v);
+    main.innerHTML = `<h1>${esc(t(kind))} <span class="muted">${esc(t('asOf'))} ${esc(page.as_of)}</span></h1>
+      <form class="filters" id="list-filters">${L.filters.map((k) => `<label>${esc(t(FILTER_LABEL[k]))}${input(k)}</label>`).join('')}
+        <button class="primary" type="submit">${esc(t('filter'))}</button>
+        <button type="button" id="list-csv">${esc(t('csv'))}</button></form>
+      <datalist id="division-list">${Object.entries(names).filter(([c]) => c.length === 6).slice(0, 400).map(([c, n]) => `<option value="${c}">${esc(n)}</option>`).join('')}</datalist>
+      <p class="muted noprint">${esc(t('keysHelp'))}</p>
+      ${rows.length ? `<table id="${L.table}"><thead><tr>${head}</tr></thead><tbody>
+        ${rows.map((r) => `<tr data-id="${esc(r[L.key])}" data-href="${esc(L.href(r))}"><td><a class="mono" href="${esc(L.href(r))}">${esc(r[L.key])}</a></td>
+          ${L.cells(r).map((c, i) => `<td${i + 1 >= L.num ? ' class="num"' : ''}>${c}</td>`).join('')}</tr>`).join('')}</tbody></table>`
+        : `<p id="no-rows">${esc(t('noRows'))}</p>`}
+      <p class="noprint">${cursor ? `<a class="button" href="#/${kind}?${new URLSearchParams(kept)}">${esc(t('first'))}</a> ` : ''}
+      ${page.next_cursor ? `<a class="button" id="next-page" href="#/${kind}?${new URLSearchParams([...kept, ['cursor', page.next_cursor]])}">${esc(t('next'))} →</a>` : ''}</p>`;
+    $('#list-filters').onsubmit = (e) => {
+      e.preventDefault();
+      const fd = new FormData(e.target); const o = {}; for (const k of L.filters) o[k] = fd.get(k); go(kind, o);
+    };
+    $('#list-csv').onclick = () => { const c = new URLSearchParams(s); c.delete('cursor'); c.set('limit', '1000'); c.set('format', 'csv'); download(L.path + '?' + c, kind + '.csv'); };
+    listKeys($('#' + L.table));
+  }
+  const lots = (q) => listPage('lots', q);
+  const contracts = (q) => listPage('contracts', q);
+
   // ---- money flow ----
+  // Entries per page of a lot's or contract's flow: one request each.
+  const FLOW_PAGE = 50;
   function lotDelta(ev, lot) {
     const d = ev.data || {}; const a = BigInt(d.amount_fen || 0);
     switch (ev.type) {
@@ -292,11 +417,18 @@
       default: return 0n;
     }
   }
+  // Entries by seq, six requests in flight at any time (a browser's
+  // connections per host), each taking the next seq as one finishes.
   async function entriesOf(seqs) {
-    const out = [];
-    for (let i = 0; i < seqs.length; i += 8) {
-      out.push(...await Promise.all(seqs.slice(i, i + 8).map((s) => api('/v1/entries/' + s).catch(() => ({ seq: s, entry: null })))));
-    }
+    const out = new Array(seqs.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < seqs.length) {
+        const i = next++;
+        out[i] = await api('/v1/entries/' + seqs[i]).catch(() => ({ seq: seqs[i], entry: null }));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(6, seqs.length) }, worker));
     return out;
   }
   async function flow(q) {
@@ -307,13 +439,19 @@
       <label>${esc(t('division'))}<input name="division" value="${esc(q.get('division') || (who.scope || ''))}" size="12"></label>
       <label>${esc(t('fund'))}<input name="fund" value="${esc(q.get('fund') || '')}"></label>
       <label>${esc(t('year'))}<input name="year" value="${esc(q.get('year') || '')}" size="6"></label>
-      <button class="primary" type="submit">${esc(t('show'))}</button></form>`;
+      <button class="primary" type="submit">${esc(t('show'))}</button>
+      <a class="button" id="pick-lot" href="#/lots${q.get('division') ? '?division_code=' + esc(q.get('division')) : ''}">${esc(t('pickLot'))}</a>
+      <a class="button" id="pick-contract" href="#/contracts${q.get('division') ? '?division_code=' + esc(q.get('division')) : ''}">${esc(t('pickContract'))}</a></form>`;
     if (lot || contract) {
       const obj = await api(lot ? '/v1/lots/' + encodeURIComponent(lot) : '/v1/contracts/' + encodeURIComponent(contract));
       const offset = Number(q.get('offset') || 0);
-      const seqs = obj.seqs.slice(offset, offset + 100);
+      const seqs = obj.seqs.slice(offset, offset + FLOW_PAGE);
       const rows = await entriesOf(seqs);
-      let run = 0n; let paid = 0n; let value = 0n;
+      // Running figures start at 0 with the first entry; a later page gets
+      // them from the page before it through its "next" link.
+      const carried = (k) => (/^-?[0-9]{1,20}$/.test(q.get(k) || '') ? BigInt(q.get(k)) : null);
+      const known = offset === 0 || (lot ? carried('run') !== null : carried('paid') !== null && carried('value') !== null);
+      let run = carried('run') || 0n; let paid = carried('paid') || 0n; let value = carried('value') || 0n;
       const body = rows.map((r) => {
         if (!r.entry) return `<tr><td>${r.seq}</td><td colspan="4" class="muted">${esc(t('withheld'))}</td></tr>`;
         const ev = r.entry.event; const d = ev.data || {};
@@ -330,17 +468,24 @@
         <div class="card"><p>${divLabel(obj.division_code)} · ${esc(obj.fund || obj.program || '')} ${esc(obj.fiscal_year || '')}</p>
         <p>${lot ? `${esc(t('received'))} ${yuan(obj.received)} · ${esc(t('paid'))} ${yuan(obj.paid)} · ${esc(t('balance'))} <b id="flow-balance">${yuan(obj.balance)}</b>` : `${esc(t('value'))} ${yuan(obj.value_fen)} · ${esc(t('paid'))} <b id="flow-paid">${yuan(obj.paid)}</b>`}</p>
         ${obj.parent_allocation_id ? `<p>↑ <a href="#/flow?lot=${esc(obj.parent_allocation_id)}">${esc(obj.parent_allocation_id)}</a></p>` : ''}</div>
-        <table id="flow-table"><tr><th>${esc(t('seq'))}</th><th>${esc(t('date'))}</th><th>${esc(t('type'))}</th><th class="num">${esc(t('delta'))}</th><th class="num">${esc(lot ? t('runningBalance') : t('paidSoFar') + ' / ' + t('value'))}</th></tr>${body}</table>
-        ${obj.seqs.length > offset + 100 ? `<a class="button" href="#/flow?${lot ? 'lot=' + encodeURIComponent(lot) : 'contract=' + encodeURIComponent(contract)}&offset=${offset + 100}">${esc(t('next'))}</a>` : ''}`;
+        <table id="flow-table"><tr><th>${esc(t('seq'))}</th><th>${esc(t('date'))}</th><th>${esc(t('type'))}</th><th class="num">${esc(t('delta'))}</th><th class="num">${esc(lot ? t('runningBalance') : t('paidSoFar') + ' / ' + t('value'))}${known ? '' : ` <span class="muted">(${esc(t('fromThisPage'))})</span>`}</th></tr>${body}</table>
+        ${obj.seqs.length > offset + FLOW_PAGE ? `<a class="button" id="flow-next" href="#/flow?${lot ? 'lot=' + encodeURIComponent(lot) + '&run=' + run : 'contract=' + encodeURIComponent(contract) + '&paid=' + paid + '&value=' + value}&offset=${offset + FLOW_PAGE}">${esc(t('next'))}</a>` : ''}`;
     } else {
       const division = q.get('division') || who.scope || '';
       const s = new URLSearchParams(); if (division) s.set('division_code', division);
       if (q.get('fund')) s.set('fund', q.get('fund')); if (q.get('year')) s.set('fiscal_year', q.get('year'));
       const b = await api('/v1/balances?' + s);
-      // Sum received per division, then link each division to its parent level.
+      // Sum received per division, then link each division to its parent
+      // level. Two levels below the division shown (province -> prefecture
+      // -> county; a county's townships and village rooms when a county is
+      // shown): a province's 20,000 stations would be no chart at all.
+      const level = (c) => c.length === 12 ? 4 : c.length === 9 ? 3 : c.endsWith('0000') ? 0 : c.endsWith('00') ? 1 : 2;
+      const deepest = (division ? level(division) : -1) + 2;
       const recv = {};
-      for (const r of b.balances) recv[r.division_code] = (recv[r.division_code] || 0n) + BigInt(r.received);
-      const parentOf = (c) => c.length > 6 ? c.slice(0, 6) : c.endsWith('0000') ? null : c.endsWith('00') ? c.slice(0, 2) + '0000' : c.slice(0, 4) + '00';
+      for (const r of b.balances) {
+        if (level(r.division_code) <= deepest) recv[r.division_code] = (recv[r.division_code] || 0n) + BigInt(r.received);
+      }
+      const parentOf = (c) => c.length === 12 ? c.slice(0, 9) : c.length === 9 ? c.slice(0, 6) : c.endsWith('0000') ? null : c.endsWith('00') ? c.slice(0, 2) + '0000' : c.slice(0, 4) + '00';
       const nodes = new Set(), links = [];
       const total = {};
       for (const [c, v] of Object.entries(recv)) {
@@ -356,12 +501,16 @@
         <button type="button" id="balances-csv">${esc(t('csv'))}</button>`;
       $('#balances-csv').onclick = () => { const c = new URLSearchParams(s); c.set('format', 'csv'); download('/v1/balances?' + c, 'balances.csv'); };
       // The chart's values are whole yuan for drawing only; the table keeps fen.
-      chart($('#sankey'), { tooltip: {}, series: [{ type: 'sankey', data: [...nodes].map((c) => ({ name: divName(c) || c })), links, emphasis: { focus: 'adjacency' }, nodeGap: 4, label: { fontSize: 11 } }] });
+      const codeOf = {}; for (const c of nodes) codeOf[divName(c) || c] = c;
+      const sankey = await chart($('#sankey'), { tooltip: {}, series: [{ type: 'sankey', data: [...nodes].map((c) => ({ name: divName(c) || c })), links, emphasis: { focus: 'adjacency' }, nodeGap: 4, label: { fontSize: 11 } }] });
+      // A division's node drills down to it.
+      if (sankey) sankey.on('click', (p) => { if (p.dataType === 'node' && codeOf[p.name] && codeOf[p.name] !== division) go('flow', { division: codeOf[p.name] }); });
     }
     $('#flow-form').onsubmit = (e) => { e.preventDefault(); const fd = new FormData(e.target); go('flow', Object.fromEntries(fd)); };
   }
 
   // ---- caps ----
+  const CAPS_CHARTED = 30;
   async function caps(q) {
     const s = new URLSearchParams(); if (q.get('division_code')) s.set('division_code', q.get('division_code')); if (q.get('fiscal_year')) s.set('fiscal_year', q.get('fiscal_year'));
     const c = await api('/v1/reports/caps?' + s);
@@ -370,7 +519,7 @@
       <form class="filters" id="caps-form"><label>${esc(t('division'))}<input name="division_code" value="${esc(q.get('division_code') || '')}"></label>
       <label>${esc(t('year'))}<input name="fiscal_year" value="${esc(q.get('fiscal_year') || '')}" size="6"></label><button class="primary" type="submit">${esc(t('filter'))}</button>
       <button type="button" id="caps-csv">${esc(t('csv'))}</button></form>
-      <div class="card"><div id="caps-chart" class="chart" style="height:${Math.max(300, rows.length * 22)}px"></div></div>
+      <div class="card"><h2>${esc(t('capsTop'))}</h2><div id="caps-chart" class="chart" style="height:${Math.max(300, Math.min(rows.length, CAPS_CHARTED) * 22 + 60)}px"></div></div>
       <table id="caps-table"><tr><th>${esc(t('county'))}</th><th>${esc(t('year'))}</th><th>${esc(t('rule'))}</th><th class="num">${esc(t('numerator'))}</th><th class="num">${esc(t('base'))}</th><th class="num">${esc(t('limit'))}</th><th class="num">${esc(t('headroom'))}</th></tr>
       ${rows.map((r) => ['R07', 'R08'].map((k) => `<tr><td>${divLabel(r.division_code)}</td><td>${esc(r.fiscal_year)}</td><td>${k}</td><td class="num">${yuan(r[k].numerator)}</td>
         <td class="num">${r[k].base_missing ? `<span class="bad">${esc(t('baseMissing'))}</span>` : yuan(r[k].base)}</td><td class="num">${yuan(r[k].limit)}</td>
@@ -379,11 +528,16 @@
     $('#caps-csv').onclick = () => { const x = new URLSearchParams(s); x.set('format', 'csv'); download('/v1/reports/caps?' + x, 'caps.csv'); };
     // Bars in basis points of the limit used (numerator / limit), integer math.
     const used = (x) => x.limit ? Number(BigInt(x.numerator) * 10000n / BigInt(Math.max(1, x.limit))) / 100 : null;
-    chart($('#caps-chart'), {
+    // The counties nearest their limits (or over them) are charted; the
+    // table lists them all. A chart of every county at 1M entries was a
+    // canvas thousands of pixels high.
+    const charted = rows.map((r) => [r, Math.max(used(r.R07) || 0, used(r.R08) || 0)])
+      .sort((a, b) => b[1] - a[1]).slice(0, CAPS_CHARTED).map(([r]) => r).reverse();
+    await chart($('#caps-chart'), {
       tooltip: {}, legend: { data: ['R07 %', 'R08 %'] }, grid: { left: 140, right: 30 },
       xAxis: { type: 'value', name: '% of limit' },
-      yAxis: { type: 'category', data: rows.map((r) => (divName(r.division_code) || r.division_code) + ' ' + r.fiscal_year) },
-      series: ['R07', 'R08'].map((k) => ({ name: k + ' %', type: 'bar', data: rows.map((r) => used(r[k])), markLine: { data: [{ xAxis: 100 }], symbol: 'none' } })),
+      yAxis: { type: 'category', data: charted.map((r) => (divName(r.division_code) || r.division_code) + ' ' + r.fiscal_year) },
+      series: ['R07', 'R08'].map((k) => ({ name: k + ' %', type: 'bar', data: charted.map((r) => used(r[k])), markLine: { data: [{ xAxis: 100 }], symbol: 'none' } })),
     });
   }
 
@@ -481,10 +635,13 @@
     $('#report-form').onsubmit = (e) => { e.preventDefault(); go('report', Object.fromEntries(new FormData(e.target))); };
   }
 
-  const PAGES = { overview, flags, flag, flow, caps, verify, report, signin };
+  const PAGES = { overview, flags, flag, flow, lots, contracts, caps, verify, report, signin };
   async function route() {
     const { page, q } = params();
     if (!token() && page !== 'signin') { location.hash = '#/signin'; return; }
+    // Pages that draw fetch the charts' script while the token's role and
+    // their data come.
+    if (token() && ['overview', 'flow', 'caps'].includes(page) && !(page === 'flow' && (q.get('lot') || q.get('contract')))) loadCharts().catch(() => {});
     try {
       if (token() && !who) await loadWho();
     } catch (e) { return; }
