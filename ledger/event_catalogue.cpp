@@ -1,6 +1,7 @@
 #include "ledger/event_catalogue.h"
 
 #include <algorithm>
+#include <cstddef>
 
 namespace fl {
 namespace {
@@ -15,6 +16,43 @@ using D = DivisionFrom;
 using S = SubjectKind;
 using I = Identity;
 
+// ---- Vocabularies (EVENTS.md) ----------------------------------------------
+
+constexpr std::string_view kAgencyKinds[] = {
+    "admin", "finance", "civil_affairs", "station", "provider", "auditor"};
+constexpr std::string_view kFunds[] = {"lottery.central",
+                                       "lottery.provincial",
+                                       "lottery.prefecture",
+                                       "lottery.county",
+                                       "assistance.hardship_subsidy",
+                                       "assistance.work_funds",
+                                       "civil_affairs_special",
+                                       "general_budget",
+                                       "other_dept",
+                                       "charity"};
+constexpr std::string_view kRecoveryReasons[] = {"audit", "unspent_recall",
+                                                 "vendor_refund"};
+constexpr std::string_view kCapBaseKinds[] = {
+    "assistance_pooled_total", "hardship_subsidy_total_expenditure"};
+constexpr std::string_view kProcurementMethods[] = {"open", "selective",
+                                                    "limited", "direct"};
+constexpr std::string_view kFlagStatuses[] = {"confirmed", "dismissed",
+                                              "remediated"};
+constexpr std::string_view kRules[] = {
+    "R01", "R02", "R03", "R04", "R05", "R06", "R07", "R08", "R09",
+    "R10", "R11", "R12", "R13", "R14", "R15", "R16", "R17", "R18"};
+
+// ---- Records inside `data` -------------------------------------------------
+
+using enum Kind;
+
+constexpr Record kPeriod{
+    {{"start", kDate}, Checked({"end", kDate}, PeriodEndNotBeforeStart)}};
+constexpr Record kItem{{{"category", kWord}, {"amount_fen", kAmount}}};
+constexpr Record kFunding{{{"allocation_id", kId}, {"amount_fen", kAmount}}};
+
+// ---- The rows --------------------------------------------------------------
+
 // EVENTS.md, in its order. The deliberate gaps in write scope (amended
 // 2026-12) show here as what is *not* a reference: `allocation.issued`'s
 // `to_code` (money goes down or across), payee and supplier USCCs, vendor
@@ -22,6 +60,12 @@ using I = Identity;
 constexpr EventRow kRows[] = {
     // Identity and policy.
     {"agency.registered",
+     {{{"agency", kId},
+       {"name", kText},
+       Enum("kind", kAgencyKinds),
+       {"division_code", kDivision},
+       {"public_key", kPublicKey},
+       Optional({"uscc", kUscc})}},
      {kAdmin, {}},
      D::kField,
      "division_code",
@@ -30,6 +74,7 @@ constexpr EventRow kRows[] = {
      {},
      I::kRegisterAgency},
     {"agency.key_added",
+     {{{"agency", kId}, {"public_key", kPublicKey}}},
      {kAdmin, {}},
      D::kAgencyRow,
      "agency",
@@ -38,6 +83,7 @@ constexpr EventRow kRows[] = {
      {},
      I::kAddKey},
     {"agency.key_revoked",
+     {{{"agency", kId}, {"key_id", kHex16}, {"reason", kText}}},
      {kAdmin, {}},
      D::kAgencyRow,
      "agency",
@@ -45,10 +91,31 @@ constexpr EventRow kRows[] = {
      {},
      {},
      I::kRevokeKey},
-    {"program.defined", {kAdmin, {}}, D::kNational, {}},
-    {"policy.set", {kAdmin, {}}, D::kField, "scope"},
+    {"program.defined",
+     {{{"program", kProgram},
+       {"name", kText},
+       {"purposes", kWordList},
+       {"allowed_categories", kWordList}}},
+     {kAdmin, {}},
+     D::kNational,
+     {}},
+    {"policy.set",
+     {{Enum("rule", kRules),
+       {"scope", kDivision},
+       {"params", kObject},
+       {"effective_from", kDate}}},
+     {kAdmin, {}},
+     D::kField,
+     "scope"},
     // Money in and down.
     {"budget.appropriated",
+     {{{"allocation_id", kId},
+       {"fiscal_year", kYear},
+       Enum("fund", kFunds),
+       {"division_code", kDivision},
+       {"program", kProgram},
+       {"amount_fen", kAmount},
+       {"doc_no", kText}}},
      {kFinance, kCivil},
      D::kField,
      "division_code",
@@ -56,6 +123,19 @@ constexpr EventRow kRows[] = {
      {},
      {"allocation_id", S::kLot, "division_code", {}}},
     {"allocation.issued",
+     {{{"allocation_id", kId},
+       Optional({"parent_allocation_id", kId}),
+       {"from_code", kDivision},
+       {"to_code", kDivision},
+       Enum("fund", kFunds),
+       {"program", kProgram},
+       {"fiscal_year", kYear},
+       {"amount_fen", kAmount},
+       {"pass_through", kBool},
+       Optional({"targets", kIdList}),
+       Optional({"min_per_target_fen", kAmount}),
+       Optional({"deadline", kDate}),
+       {"doc_no", kText}}},
      {kFinance, kCivil},
      D::kField,
      "from_code",
@@ -65,26 +145,54 @@ constexpr EventRow kRows[] = {
     // The lot's division is its `to_code`: the receiver acknowledges money
     // sent to it.
     {"allocation.received",
+     {{{"allocation_id", kId},
+       {"received_on", kDate},
+       {"amount_fen", kAmount}}},
      {kFinance, kCivil},
      D::kSubject,
      "allocation_id",
      S::kLot},
     {"funds.recovered",
+     {{{"allocation_id", kId},
+       {"amount_fen", kAmount},
+       Enum("reason", kRecoveryReasons)}},
      {kFinance, kCivil},
      D::kSubject,
      "allocation_id",
      S::kLot},
     {"funds.transferred",
+     {{{"allocation_id", kId},
+       {"new_allocation_id", kId},
+       Enum("to_fund", kFunds),
+       {"to_program", kProgram},
+       {"amount_fen", kAmount},
+       Optional({"approval_doc", kText})}},
      {kFinance, kCivil},
      D::kSubject,
      "allocation_id",
      S::kLot,
      {},
      {"new_allocation_id", S::kLot, {}, {}}},
-    {"cap_base.declared", {kFinance, kCivil}, D::kField, "division_code"},
-    {"fiscal_year.closed", {kFinance, kCivil}, D::kField, "division_code"},
+    {"cap_base.declared",
+     {{Enum("kind", kCapBaseKinds),
+       {"division_code", kDivision},
+       {"fiscal_year", kYear},
+       {"amount_fen", kAmount},
+       {"doc_no", kText}}},
+     {kFinance, kCivil},
+     D::kField,
+     "division_code"},
+    {"fiscal_year.closed",
+     {{{"division_code", kDivision}, {"fiscal_year", kYear}}},
+     {kFinance, kCivil},
+     D::kField,
+     "division_code"},
     // Stations, vendors, contracts, payments.
     {"station.established",
+     {{{"station_id", kId},
+       {"name", kText},
+       {"division_code", kDivision},
+       {"date", kDate}}},
      {kCivil, {}},
      D::kField,
      "division_code",
@@ -92,13 +200,36 @@ constexpr EventRow kRows[] = {
      {},
      {"station_id", S::kStation, "division_code", {}}},
     {"station.deregistered",
+     {{{"station_id", kId}, {"date", kDate}}},
      {kCivil, {}},
      D::kSubject,
      "station_id",
      S::kStation},
-    {"vendor.sanctioned", {kCivil, {}}, D::kSubmitter, {}},
-    {"vendor.sanction_lifted", {kCivil, {}}, D::kSubmitter, {}},
+    {"vendor.sanctioned",
+     {{{"uscc", kUscc},
+       {"list", kText},
+       {"from", kDate},
+       Checked({"to", kDate}, SanctionToNotBeforeFrom),
+       {"doc_no", kText}}},
+     {kCivil, {}},
+     D::kSubmitter,
+     {}},
+    {"vendor.sanction_lifted",
+     {{{"uscc", kUscc}, {"list", kText}, {"date", kDate}, {"doc_no", kText}}},
+     {kCivil, {}},
+     D::kSubmitter,
+     {}},
     {"contract.signed",
+     {{{"contract_id", kId},
+       {"division_code", kDivision},
+       {"program", kProgram},
+       {"supplier_uscc", kUscc},
+       Enum("procurement_method", kProcurementMethods),
+       {"value_fen", kAmount},
+       Rec("period", kPeriod),
+       {"stations", kIdList},
+       Checked(RecList("items", kItem), ItemsSumToValue),
+       RecList("funding", kFunding)}},
      {kCivil, {}},
      D::kField,
      "division_code",
@@ -106,45 +237,102 @@ constexpr EventRow kRows[] = {
      {{{"funding/*/allocation_id", S::kLot}, {"stations/*", S::kStation}}},
      {"contract_id", S::kContract, "division_code", "supplier_uscc"}},
     {"contract.amended",
+     {{{"contract_id", kId},
+       Optional({"value_delta_fen", kDelta}),
+       Optional({"period_end", kDate}),
+       {"rationale", kText}}},
      {kCivil, {}},
      D::kSubject,
      "contract_id",
      S::kContract},
     {"contract.terminated",
+     {{{"contract_id", kId}, {"date", kDate}, {"reason", kText}}},
      {kCivil, {}},
      D::kSubject,
      "contract_id",
      S::kContract},
     {"milestone.accepted",
+     {{{"contract_id", kId}, {"milestone_id", kId}, {"accepted_on", kDate}}},
      {kCivil, kProvider},
      D::kSubject,
      "contract_id",
      S::kContract},
     {"payment.made",
+     {{{"payment_id", kId},
+       {"allocation_id", kId},
+       {"payee_uscc", kUscc},
+       {"amount_fen", kAmount},
+       {"paid_on", kDate},
+       {"economic_class", kWord},
+       {"service_category", kWord},
+       {"purpose", kWord},
+       {"invoice_no", kText},
+       Optional({"contract_id", kId}),
+       Optional({"milestone_id", kId}),
+       Optional({"station_id", kId})}},
      {kCivil, {}},
      D::kSubject,
      "allocation_id",
      S::kLot,
      {{{"contract_id", S::kContract}, {"station_id", S::kStation}}},
      {"payment_id", S::kPayment, {}, {}}},
-    {"payment.reversed", {kCivil, {}}, D::kSubject, "payment_id", S::kPayment},
+    {"payment.reversed",
+     {{{"payment_id", kId}, {"reason", kText}}},
+     {kCivil, {}},
+     D::kSubject,
+     "payment_id",
+     S::kPayment},
     {"evaluation.completed",
+     {{{"contract_id", kId}, {"date", kDate}, {"result", kText}}},
      {kCivil, {}},
      D::kSubject,
      "contract_id",
      S::kContract},
     // Review. A finding about something the ledger does not hold (a vendor)
     // belongs to the submitter; a flag's subject always exists.
-    {"exception.approved", {kFinance, kAuditor}, D::kFindingOrSubmitter, "ref"},
+    {"exception.approved",
+     {{Enum("rule", kRules), {"ref", kRef}, {"doc_no", kText}}},
+     {kFinance, kAuditor},
+     D::kFindingOrSubmitter,
+     "ref"},
     {"flag.reviewed",
+     {{{"flag_id", kHex16},
+       Enum("rule", kRules),
+       Checked({"subject", kRef}, FlagIdMatchesRuleAndSubject),
+       Enum("status", kFlagStatuses),
+       {"note", kText}}},
      {kFinance, kAuditor},
      D::kSubject,
      "subject",
      S::kFinding},
 };
 
+// A field table the checker can walk: at least one field, none after an
+// unused slot, names unique, enums with values, records where a record is
+// expected (and nowhere else).
+constexpr bool RecordIsWellFormed(const Record& rec) {
+  std::span<const Field> fields = rec.fields();
+  if (fields.empty()) return false;
+  for (std::size_t i = fields.size(); i < kMaxRecordFields; ++i) {
+    if (!rec.slots[i].name.empty()) return false;
+  }
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    const Field& f = fields[i];
+    for (std::size_t j = 0; j < i; ++j) {
+      if (fields[j].name == f.name) return false;
+    }
+    if ((f.kind == kEnum) == f.values.empty()) return false;
+    bool is_record = f.kind == kRecord || f.kind == kRecordList;
+    if (is_record != (f.record != nullptr)) return false;
+    if (is_record && !RecordIsWellFormed(*f.record)) return false;
+    if (f.kind == kEventType || f.kind == kEventData) return false;
+  }
+  return true;
+}
+
 constexpr bool RowsAreWellFormed() {
   for (const EventRow& r : kRows) {
+    if (!RecordIsWellFormed(r.data)) return false;
     bool needs_field =
         r.division != D::kNational && r.division != D::kSubmitter;
     if (needs_field == r.field.empty()) return false;
@@ -159,7 +347,8 @@ constexpr bool RowsAreWellFormed() {
   return true;
 }
 static_assert(RowsAreWellFormed(),
-              "each row names its fields, subjects and at least one kind");
+              "each row has a data table and names its fields, subjects and "
+              "at least one kind");
 
 struct RuleKinds {
   std::string_view rule;

@@ -1,13 +1,16 @@
-// One row per event type of EVENTS.md: who may submit it, how its division
-// is found, what it references (each reference inside the submitter's
-// write scope), and which id it creates. The validator reads these rows
-// instead of deciding by type names; a new type adds one row here and its
-// field table in event_schema.cpp (tests check both list the same types).
+// One row per event type of EVENTS.md: the fields of its `data`, who may
+// submit it, how its division is found, what it references (each
+// reference inside the submitter's write scope), and which id it creates.
+// The schema checker (event_schema.h) and the validator read these rows
+// instead of deciding by type names; a new type adds one row here (and its
+// projection row in replay/projector.cpp).
 #pragma once
 
 #include <array>
 #include <span>
 #include <string_view>
+
+#include "ledger/event_fields.h"
 
 namespace fl {
 
@@ -52,6 +55,8 @@ enum class Identity { kNone, kRegisterAgency, kAddKey, kRevokeKey };
 
 struct EventRow {
   std::string_view type;
+  // EVENTS.md: the fields of `data`, in spec order.
+  Record data;
   // EVENTS.md: agency kinds that may submit it (unused slots empty).
   std::array<std::string_view, 2> kinds;
   DivisionFrom division;

@@ -11,6 +11,8 @@
 
 #include "crypto/encoding.h"
 #include "ledger/division.h"
+#include "ledger/event_catalogue.h"
+#include "ledger/event_fields.h"
 #include "ledger/flag_id.h"
 #include "ledger/limits.h"
 #include "ledger/uscc.h"
@@ -27,98 +29,6 @@ constexpr std::int64_t kMaxFen = 1'000'000'000'000'000;
 constexpr std::size_t kMaxTextChars = 1000;
 constexpr std::size_t kMaxIdChars = 64;
 constexpr std::size_t kMaxRefChars = 256;
-
-// What a field's value must look like.
-enum class Kind {
-  kId,         // [A-Za-z0-9._:-]{1,64}: event, agency, lot, contract ids
-  kRef,        // kId's charset plus '/': a finding's subject, "530621/2024"
-  kHex16,      // 16 lowercase hex: key ids, flag ids
-  kText,       // free text: not blank, at most kMaxTextChars characters
-  kWord,       // an open vocabulary word (purpose, category): kId's form
-  kEnum,       // one of Field::values
-  kDivision,   // IsDivisionCode
-  kUscc,       // IsValidUscc
-  kPublicKey,  // base64 of 32 bytes
-  kSignature,  // base64 of 64 bytes
-  kAmount,     // integer fen, 1..10^15
-  kDelta,      // integer fen, nonzero, |v| <= 10^15
-  kYear,       // integer 2000..2100
-  kDate,       // YYYY-MM-DD, a real calendar date
-  kTimestamp,  // YYYY-MM-DDTHH:MM:SSZ, a real UTC time
-  kBool,
-  kObject,      // any object (policy params)
-  kProgram,     // [A-Z][A-Z0-9_]*(\.[A-Z0-9_]+)*
-  kEventType,   // one of EventTypes(), else unknown_event_type
-  kEventData,   // the table of the event's type
-  kIdList,      // array of kId
-  kWordList,    // array of kWord
-  kRecord,      // object with Field::record's fields
-  kRecordList,  // array of those
-};
-
-struct Field;
-struct Record {
-  std::vector<Field> fields;
-};
-
-// Runs after the field's own kind check; `parent` is the enclosing object,
-// whose earlier fields have already been checked.
-using CrossCheck = Status (*)(const Json& value, const Json& parent,
-                              const std::string& ptr);
-
-struct Field {
-  std::string_view name;
-  Kind kind;
-  bool optional = false;
-  std::span<const std::string_view> values = {};
-  const Record* record = nullptr;
-  CrossCheck check = nullptr;
-};
-
-Field Optional(Field f) {
-  f.optional = true;
-  return f;
-}
-Field Enum(std::string_view name, std::span<const std::string_view> values) {
-  return Field{name, Kind::kEnum, false, values};
-}
-Field Rec(std::string_view name, const Record& r) {
-  return Field{name, Kind::kRecord, false, {}, &r};
-}
-Field RecList(std::string_view name, const Record& r) {
-  return Field{name, Kind::kRecordList, false, {}, &r};
-}
-Field Checked(Field f, CrossCheck check) {
-  f.check = check;
-  return f;
-}
-
-// ---- Vocabularies (EVENTS.md) ----------------------------------------------
-
-constexpr std::string_view kAgencyKinds[] = {
-    "admin", "finance", "civil_affairs", "station", "provider", "auditor"};
-constexpr std::string_view kFunds[] = {"lottery.central",
-                                       "lottery.provincial",
-                                       "lottery.prefecture",
-                                       "lottery.county",
-                                       "assistance.hardship_subsidy",
-                                       "assistance.work_funds",
-                                       "civil_affairs_special",
-                                       "general_budget",
-                                       "other_dept",
-                                       "charity"};
-constexpr std::string_view kRecoveryReasons[] = {"audit", "unspent_recall",
-                                                 "vendor_refund"};
-constexpr std::string_view kCapBaseKinds[] = {
-    "assistance_pooled_total", "hardship_subsidy_total_expenditure"};
-constexpr std::string_view kProcurementMethods[] = {"open", "selective",
-                                                    "limited", "direct"};
-constexpr std::string_view kFlagStatuses[] = {"confirmed", "dismissed",
-                                              "remediated"};
-constexpr std::string_view kRules[] = {
-    "R01", "R02", "R03", "R04", "R05", "R06", "R07", "R08", "R09",
-    "R10", "R11", "R12", "R13", "R14", "R15", "R16", "R17", "R18"};
-constexpr std::string_view kAlgs[] = {"Ed25519"};
 
 // ---- Small helpers ---------------------------------------------------------
 
@@ -274,8 +184,7 @@ bool IsBase64Of(std::string_view s, std::size_t bytes) {
   return raw.has_value() && raw->size() == bytes;
 }
 
-// ---- Cross-field checks ----------------------------------------------------
-
+// The shared part of the date-order cross-checks below.
 Status DateNotBefore(const Json& value, const Json& parent,
                      std::string_view earlier, const std::string& ptr) {
   // Same-format dates compare correctly as strings.
@@ -288,221 +197,19 @@ Status DateNotBefore(const Json& value, const Json& parent,
   return Status::Ok();
 }
 
-Status PeriodEndNotBeforeStart(const Json& v, const Json& parent,
-                               const std::string& ptr) {
-  return DateNotBefore(v, parent, "start", ptr);
-}
+// ---- The envelope (LEDGER.md 2) --------------------------------------------
 
-Status SanctionToNotBeforeFrom(const Json& v, const Json& parent,
-                               const std::string& ptr) {
-  return DateNotBefore(v, parent, "from", ptr);
-}
-
-// EVENTS.md: a contract's items[] amounts add up to its value_fen.
-Status ItemsSumToValue(const Json& items, const Json& data,
-                       const std::string& ptr) {
-  std::int64_t value = *AsInt(data.at("value_fen"));
-  std::int64_t sum = 0;
-  for (const auto& item : items) {
-    sum += *AsInt(item.at("amount_fen"));
-    if (sum > kMaxFen) break;  // already wrong; never overflows
-  }
-  if (sum != value) {
-    return MakeError(Code::kInvalidArgument, "invalid_field",
-                     "data.items amounts must add up to data.value_fen (" +
-                         std::to_string(sum) + " != " + std::to_string(value) +
-                         ")",
-                     ptr);
-  }
-  return Status::Ok();
-}
-
-// EVENTS.md (amended 2026-12): flag_id is the id RULES.md derives from
-// rule and subject, so the ledger knows whose flag is reviewed.
-Status FlagIdMatchesRuleAndSubject(const Json& subject, const Json& data,
-                                   const std::string& ptr) {
-  const std::string& rule = data.at("rule").get_ref<const std::string&>();
-  const std::string& given = data.at("flag_id").get_ref<const std::string&>();
-  std::string want = FlagId(rule, subject.get_ref<const std::string&>());
-  if (given != want) {
-    return MakeError(Code::kInvalidArgument, "invalid_field",
-                     "data.flag_id " + given + " is not the id of " + rule +
-                         " on this subject (" + want + ")",
-                     ptr.substr(0, ptr.rfind('/') + 1) + "flag_id");
-  }
-  return Status::Ok();
-}
-
-// ---- The catalogue (EVENTS.md tables, in order) ----------------------------
-
-struct TypeSpec {
-  std::string_view type;
-  Record data;
-};
-
-// Function statics: built on first use, never during static init.
-const std::vector<TypeSpec>& Catalogue() {
-  using enum Kind;
-  static const Record kPeriod{
-      {{"start", kDate}, Checked({"end", kDate}, PeriodEndNotBeforeStart)}};
-  static const Record kItem{{{"category", kWord}, {"amount_fen", kAmount}}};
-  static const Record kFunding{
-      {{"allocation_id", kId}, {"amount_fen", kAmount}}};
-  static const std::vector<TypeSpec> kCatalogue = {
-      // Identity and policy.
-      {"agency.registered",
-       {{{"agency", kId},
-         {"name", kText},
-         Enum("kind", kAgencyKinds),
-         {"division_code", kDivision},
-         {"public_key", kPublicKey},
-         Optional({"uscc", kUscc})}}},
-      {"agency.key_added", {{{"agency", kId}, {"public_key", kPublicKey}}}},
-      {"agency.key_revoked",
-       {{{"agency", kId}, {"key_id", kHex16}, {"reason", kText}}}},
-      {"program.defined",
-       {{{"program", kProgram},
-         {"name", kText},
-         {"purposes", kWordList},
-         {"allowed_categories", kWordList}}}},
-      {"policy.set",
-       {{Enum("rule", kRules),
-         {"scope", kDivision},
-         {"params", kObject},
-         {"effective_from", kDate}}}},
-      // Money in and down.
-      {"budget.appropriated",
-       {{{"allocation_id", kId},
-         {"fiscal_year", kYear},
-         Enum("fund", kFunds),
-         {"division_code", kDivision},
-         {"program", kProgram},
-         {"amount_fen", kAmount},
-         {"doc_no", kText}}}},
-      {"allocation.issued",
-       {{{"allocation_id", kId},
-         Optional({"parent_allocation_id", kId}),
-         {"from_code", kDivision},
-         {"to_code", kDivision},
-         Enum("fund", kFunds),
-         {"program", kProgram},
-         {"fiscal_year", kYear},
-         {"amount_fen", kAmount},
-         {"pass_through", kBool},
-         Optional({"targets", kIdList}),
-         Optional({"min_per_target_fen", kAmount}),
-         Optional({"deadline", kDate}),
-         {"doc_no", kText}}}},
-      {"allocation.received",
-       {{{"allocation_id", kId},
-         {"received_on", kDate},
-         {"amount_fen", kAmount}}}},
-      {"funds.recovered",
-       {{{"allocation_id", kId},
-         {"amount_fen", kAmount},
-         Enum("reason", kRecoveryReasons)}}},
-      {"funds.transferred",
-       {{{"allocation_id", kId},
-         {"new_allocation_id", kId},
-         Enum("to_fund", kFunds),
-         {"to_program", kProgram},
-         {"amount_fen", kAmount},
-         Optional({"approval_doc", kText})}}},
-      {"cap_base.declared",
-       {{Enum("kind", kCapBaseKinds),
-         {"division_code", kDivision},
-         {"fiscal_year", kYear},
-         {"amount_fen", kAmount},
-         {"doc_no", kText}}}},
-      {"fiscal_year.closed",
-       {{{"division_code", kDivision}, {"fiscal_year", kYear}}}},
-      // Stations, vendors, contracts, payments.
-      {"station.established",
-       {{{"station_id", kId},
-         {"name", kText},
-         {"division_code", kDivision},
-         {"date", kDate}}}},
-      {"station.deregistered", {{{"station_id", kId}, {"date", kDate}}}},
-      {"vendor.sanctioned",
-       {{{"uscc", kUscc},
-         {"list", kText},
-         {"from", kDate},
-         Checked({"to", kDate}, SanctionToNotBeforeFrom),
-         {"doc_no", kText}}}},
-      {"vendor.sanction_lifted",
-       {{{"uscc", kUscc},
-         {"list", kText},
-         {"date", kDate},
-         {"doc_no", kText}}}},
-      {"contract.signed",
-       {{{"contract_id", kId},
-         {"division_code", kDivision},
-         {"program", kProgram},
-         {"supplier_uscc", kUscc},
-         Enum("procurement_method", kProcurementMethods),
-         {"value_fen", kAmount},
-         Rec("period", kPeriod),
-         {"stations", kIdList},
-         Checked(RecList("items", kItem), ItemsSumToValue),
-         RecList("funding", kFunding)}}},
-      {"contract.amended",
-       {{{"contract_id", kId},
-         Optional({"value_delta_fen", kDelta}),
-         Optional({"period_end", kDate}),
-         {"rationale", kText}}}},
-      {"contract.terminated",
-       {{{"contract_id", kId}, {"date", kDate}, {"reason", kText}}}},
-      {"milestone.accepted",
-       {{{"contract_id", kId}, {"milestone_id", kId}, {"accepted_on", kDate}}}},
-      {"payment.made",
-       {{{"payment_id", kId},
-         {"allocation_id", kId},
-         {"payee_uscc", kUscc},
-         {"amount_fen", kAmount},
-         {"paid_on", kDate},
-         {"economic_class", kWord},
-         {"service_category", kWord},
-         {"purpose", kWord},
-         {"invoice_no", kText},
-         Optional({"contract_id", kId}),
-         Optional({"milestone_id", kId}),
-         Optional({"station_id", kId})}}},
-      {"payment.reversed", {{{"payment_id", kId}, {"reason", kText}}}},
-      {"evaluation.completed",
-       {{{"contract_id", kId}, {"date", kDate}, {"result", kText}}}},
-      // Review.
-      {"exception.approved",
-       {{Enum("rule", kRules), {"ref", kRef}, {"doc_no", kText}}}},
-      {"flag.reviewed",
-       {{{"flag_id", kHex16},
-         Enum("rule", kRules),
-         Checked({"subject", kRef}, FlagIdMatchesRuleAndSubject),
-         Enum("status", kFlagStatuses),
-         {"note", kText}}}},
-  };
-  return kCatalogue;
-}
-
-const TypeSpec* FindType(std::string_view type) {
-  for (const auto& spec : Catalogue()) {
-    if (spec.type == type) return &spec;
-  }
-  return nullptr;
-}
+constexpr std::string_view kAlgs[] = {"Ed25519"};
 
 // LEDGER.md 2: the envelope, the event around `data`, the signature.
-const Record& EnvelopeRecord() {
-  using enum Kind;
-  static const Record kEvent{{{"id", kId},
-                              {"type", kEventType},
-                              {"agency", kId},
-                              {"occurred_at", kTimestamp},
-                              {"data", kEventData}}};
-  static const Record kSig{
-      {Enum("alg", kAlgs), {"key_id", kHex16}, {"sig", kSignature}}};
-  static const Record kEnvelope{{Rec("event", kEvent), Rec("signature", kSig)}};
-  return kEnvelope;
-}
+constexpr Record kEvent{{{"id", Kind::kId},
+                         {"type", Kind::kEventType},
+                         {"agency", Kind::kId},
+                         {"occurred_at", Kind::kTimestamp},
+                         {"data", Kind::kEventData}}};
+constexpr Record kSig{
+    {Enum("alg", kAlgs), {"key_id", Kind::kHex16}, {"sig", Kind::kSignature}}};
+constexpr Record kEnvelope{{Rec("event", kEvent), Rec("signature", kSig)}};
 
 // ---- The checker -----------------------------------------------------------
 
@@ -622,7 +329,7 @@ Status CheckValue(const Field& f, const Json& v, const Json& parent,
       break;
     case kEventType:
       if (!s) return Invalid(ptr, "a string");
-      if (!FindType(*s)) {
+      if (!FindEventRow(*s)) {
         return MakeError(Code::kInvalidArgument, "unknown_event_type",
                          "unknown event type " + Quote(*s), ptr);
       }
@@ -630,7 +337,8 @@ Status CheckValue(const Field& f, const Json& v, const Json& parent,
     case kEventData:
       // `type` precedes `data` and has passed, so it names a known type.
       return CheckRecord(
-          v, FindType(parent.at("type").get_ref<const std::string&>())->data,
+          v,
+          FindEventRow(parent.at("type").get_ref<const std::string&>())->data,
           ptr);
     case kIdList:
     case kWordList:
@@ -661,9 +369,10 @@ Status CheckValue(const Field& f, const Json& v, const Json& parent,
 // "missing" field it leaves), then the table's fields in spec order.
 Status CheckRecord(const Json& obj, const Record& rec, std::string& ptr) {
   if (!obj.is_object()) return Invalid(ptr, "an object");
+  std::span<const Field> fields = rec.fields();
   std::size_t base = ptr.size();
   for (const auto& [key, _] : obj.items()) {
-    bool known = std::any_of(rec.fields.begin(), rec.fields.end(),
+    bool known = std::any_of(fields.begin(), fields.end(),
                              [&](const Field& f) { return f.name == key; });
     if (!known) {
       PushToken(ptr, key);
@@ -673,7 +382,7 @@ Status CheckRecord(const Json& obj, const Record& rec, std::string& ptr) {
           ptr);
     }
   }
-  for (const Field& f : rec.fields) {
+  for (const Field& f : fields) {
     PushToken(ptr, f.name);
     auto it = obj.find(f.name);
     if (it == obj.end()) {
@@ -714,6 +423,55 @@ std::optional<std::string> TooDeep(const Json& v, int depth, int limit,
 
 }  // namespace
 
+// ---- Cross-field checks (EVENTS.md), named by the catalogue rows -----------
+
+Status PeriodEndNotBeforeStart(const Json& v, const Json& parent,
+                               const std::string& ptr) {
+  return DateNotBefore(v, parent, "start", ptr);
+}
+
+Status SanctionToNotBeforeFrom(const Json& v, const Json& parent,
+                               const std::string& ptr) {
+  return DateNotBefore(v, parent, "from", ptr);
+}
+
+// EVENTS.md: a contract's items[] amounts add up to its value_fen.
+Status ItemsSumToValue(const Json& items, const Json& data,
+                       const std::string& ptr) {
+  std::int64_t value = *AsInt(data.at("value_fen"));
+  std::int64_t sum = 0;
+  for (const auto& item : items) {
+    sum += *AsInt(item.at("amount_fen"));
+    if (sum > kMaxFen) break;  // already wrong; never overflows
+  }
+  if (sum != value) {
+    return MakeError(Code::kInvalidArgument, "invalid_field",
+                     "data.items amounts must add up to data.value_fen (" +
+                         std::to_string(sum) + " != " + std::to_string(value) +
+                         ")",
+                     ptr);
+  }
+  return Status::Ok();
+}
+
+// EVENTS.md (amended 2026-12): flag_id is the id RULES.md derives from
+// rule and subject, so the ledger knows whose flag is reviewed.
+Status FlagIdMatchesRuleAndSubject(const Json& subject, const Json& data,
+                                   const std::string& ptr) {
+  const std::string& rule = data.at("rule").get_ref<const std::string&>();
+  const std::string& given = data.at("flag_id").get_ref<const std::string&>();
+  std::string want = FlagId(rule, subject.get_ref<const std::string&>());
+  if (given != want) {
+    return MakeError(Code::kInvalidArgument, "invalid_field",
+                     "data.flag_id " + given + " is not the id of " + rule +
+                         " on this subject (" + want + ")",
+                     ptr.substr(0, ptr.rfind('/') + 1) + "flag_id");
+  }
+  return Status::Ok();
+}
+
+// ---- The checker's entry points --------------------------------------------
+
 Status ValidateEnvelope(const Json& envelope) {
   // API.md order: size, then JSON-level faults, then the schema.
   if (envelope.is_object()) {
@@ -738,7 +496,7 @@ Status ValidateEnvelope(const Json& envelope) {
   }
   std::string ptr;
   ptr.reserve(64);
-  return CheckRecord(envelope, EnvelopeRecord(), ptr);
+  return CheckRecord(envelope, kEnvelope, ptr);
 }
 
 Status CheckOccurredAt(std::string_view occurred_at, std::string_view latest) {
@@ -765,7 +523,7 @@ Status CheckOccurredAt(std::string_view occurred_at, std::string_view latest) {
 const std::vector<std::string>& EventTypes() {
   static const std::vector<std::string> kTypes = [] {
     std::vector<std::string> types;
-    for (const auto& spec : Catalogue()) types.emplace_back(spec.type);
+    for (const EventRow& row : EventCatalogue()) types.emplace_back(row.type);
     return types;
   }();
   return kTypes;
