@@ -371,7 +371,10 @@ Status CheckRecord(const Json& obj, const Record& rec, std::string& ptr) {
   if (!obj.is_object()) return Invalid(ptr, "an object");
   std::span<const Field> fields = rec.fields();
   std::size_t base = ptr.size();
-  for (const auto& [key, _] : obj.items()) {
+  for (const auto& item : obj.items()) {
+    // A named reference, not a structured binding: clang 14 (the fuzz
+    // build) cannot capture bindings in a lambda.
+    const std::string& key = item.key();
     bool known = std::any_of(fields.begin(), fields.end(),
                              [&](const Field& f) { return f.name == key; });
     if (!known) {
