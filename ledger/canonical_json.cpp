@@ -446,6 +446,15 @@ Result<Json> ParseStrict(std::string_view text, const JsonLimits& limits) {
     return MakeError(Code::kInvalidArgument, "malformed_json",
                      "invalid JSON at byte offset 0: byte order mark");
   }
+  // nlohmann's lexer takes a NUL byte for the end of input, so
+  // `{"a":1}\0junk` would parse as `{"a":1}`. No JSON text holds a raw NUL
+  // (inside strings it must be escaped), so refuse it wherever it is.
+  // (Found by tests/fuzz/fuzz_doc_reader.)
+  if (std::size_t nul = text.find('\0'); nul != std::string_view::npos) {
+    return MakeError(
+        Code::kInvalidArgument, "malformed_json",
+        "invalid JSON at byte offset " + std::to_string(nul) + ": a NUL byte");
+  }
   StrictSax sax(limits.max_depth);
   bool ok = Json::sax_parse(text.data(), text.data() + text.size(), &sax,
                             Json::input_format_t::json, /*strict=*/true,

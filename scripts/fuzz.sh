@@ -20,7 +20,8 @@ for dir in tests/fuzz/corpus/*/; do
   # allocate per input; ASan still reports heap errors.
   status=0
   "$BUILD_DIR/tests/fuzz/$target" -runs="$RUNS" -max_len=65536 \
-    -detect_leaks=0 -print_final_stats=1 "$work/$target" \
+    -detect_leaks=0 -print_final_stats=1 -artifact_prefix="$work/" \
+    "$work/$target" \
     >"$work/$target.log" 2>&1 || status=$?
   grep -E "^stat::number_of_executed_units|^stat::new_units_added" \
     "$work/$target.log" || true

@@ -13,9 +13,10 @@ cd "$(dirname "$0")/.."
 PACKAGES=(build-essential cmake pkg-config librocksdb-dev rocksdb-tools
           libcrypto++-dev libboost1.81-dev nlohmann-json3-dev catch2
           python3 python3-cryptography openssl ca-certificates clang-format
-          chromium fonts-wqy-microhei)
+          chromium fonts-wqy-microhei clang libclang-rt-14-dev)
 # chromium: the console's browser test (playwright-core drives it);
-# fonts-wqy-microhei: a CJK font so the console's Chinese renders.
+# fonts-wqy-microhei: a CJK font so the console's Chinese renders;
+# clang + libclang-rt-14-dev: libFuzzer and its sanitizers (scripts/fuzz.sh).
 # Debian's Node.js 18 and npm 9 only bootstrap the pinned Node.js 20
 # (scripts/install-node.sh); a machine that already has an npm skips them.
 command -v npm >/dev/null || PACKAGES+=(nodejs npm)

@@ -11,6 +11,11 @@ FL_TARGETS=all scripts/setup.sh
 REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true \
   node_modules/.bin/redocly lint docs/openapi.json
 (cd build && ctest --output-on-failure -j2 --timeout 600)
+# Every libFuzzer target for a short fixed count (scripts/fuzz.sh RUNS for
+# a long run).
+if [ "${FL_SKIP_FUZZ:-0}" != 1 ]; then
+  scripts/fuzz.sh "${FL_FUZZ_RUNS:-20000}"
+fi
 if [ "${FL_SKIP_SANITIZERS:-0}" != 1 ]; then
   FL_TARGETS=all BUILD_DIR=build-asan CMAKE_ARGS="-DFL_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug" scripts/setup.sh
   (cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j2 --timeout 900)

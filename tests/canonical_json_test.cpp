@@ -277,6 +277,17 @@ TEST_CASE("ParseStrict refuses syntax errors and trailing bytes", "[json]") {
   CHECK(err.error().detail.find("byte offset 8") != std::string::npos);
   // Whitespace around the value is fine.
   CHECK(CanonicalOf(" \t\r\n{}\n ") == "{}");
+  // A NUL byte ends nlohmann's input: text after it must not be ignored,
+  // nor may a NUL hide inside a string (tests/fuzz/fuzz_doc_reader found it).
+  using namespace std::string_literals;
+  for (const std::string& bad :
+       {"{\"a\":1}\0junk"s, "5530102103\0\t0]"s, "\"a\0b\""s, "\0"s}) {
+    INFO(bad.size());
+    auto r = ParseStrict(bad);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().reason == "malformed_json");
+    CHECK(r.error().detail.find("NUL") != std::string::npos);
+  }
 }
 
 TEST_CASE("ParseStrict size limit", "[json]") {
