@@ -148,7 +148,7 @@ struct Gate {
 
 }  // namespace
 
-TEST_CASE("one client address holds at most 64 connections; others are served",
+TEST_CASE("one client address holds at most 64 connections, others are served",
           "[http][limits]") {
   HttpWorld w;  // the default cap, loopback included
   const int cap = fl::limits::kMaxConnectionsPerAddress;
@@ -173,7 +173,7 @@ TEST_CASE("one client address holds at most 64 connections; others are served",
   CHECK(again.Get("/v1/ledger").starts_with("HTTP/1.1 200"));
 }
 
-TEST_CASE("--max-conns-per-ip style cap: a smaller one is enforced too",
+TEST_CASE("a smaller per-address cap (serve --max-conns-per-ip) holds too",
           "[http][limits]") {
   HttpWorld w(
       [](fl::http::ServerOptions& o) { o.max_connections_per_address = 2; });
@@ -312,7 +312,7 @@ TEST_CASE("bad signatures do not use up an agency's append rate",
 }
 
 TEST_CASE(
-    "projection reads queue to a bounded depth; proofs never wait behind them",
+    "projection reads queue to a bounded depth and proofs never wait for them",
     "[http][limits]") {
   Gate gate;
   HttpWorld w([&gate](fl::http::ServerOptions& o) {
@@ -335,6 +335,12 @@ TEST_CASE(
   };
   // Two reads hold both read threads; two more wait in the queue.
   std::vector<std::future<int>> held;
+  // Whatever fails below, the held reads finish before `held` and the
+  // server are destroyed (both wait for them).
+  struct ReleaseOnExit {
+    Gate& gate;
+    ~ReleaseOnExit() { gate.Release(); }
+  } release_on_exit{gate};
   held.push_back(std::async(std::launch::async, read));
   held.push_back(std::async(std::launch::async, read));
   REQUIRE(gate.WaitEntered(2));
