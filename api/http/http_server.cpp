@@ -76,6 +76,9 @@ void Server::Impl::OnAccept(beast::error_code ec, tcp::socket socket) {
 
 bool Server::Impl::AddConnection(Session* s,
                                  const std::shared_ptr<Session>& strong) {
+  // Sessions EvictIdle took a reference to, released after mu: one may be
+  // the last reference, and a Session's destructor takes mu.
+  std::vector<std::shared_ptr<Session>> held;
   std::lock_guard lock(mu);
   // Counted in any case: the destructor of a refused session removes it.
   ++connections;
@@ -85,7 +88,7 @@ bool Server::Impl::AddConnection(Session* s,
   if (from_address > options.max_connections_per_address) return false;
   // At the cap, an idle keep-alive connection makes room: it costs its
   // client a reconnect, where refusing would cost the new client service.
-  if (connections - evicting > options.max_connections && !EvictIdle(s)) {
+  if (connections - evicting > options.max_connections && !EvictIdle(s, held)) {
     return false;
   }
   metrics.Connections(connections);
@@ -95,11 +98,16 @@ bool Server::Impl::AddConnection(Session* s,
   return true;
 }
 
-bool Server::Impl::EvictIdle(Session* except) {
+bool Server::Impl::EvictIdle(Session* except,
+                             std::vector<std::shared_ptr<Session>>& held) {
   for (auto& [ptr, weak] : sessions) {
-    if (ptr == except) continue;
+    // A listed session is alive while we hold mu (its destructor waits for
+    // mu to unlist it), so its flag can be read before taking a reference.
+    if (ptr == except || !ptr->IdleKeepAlive()) continue;
     auto victim = weak.lock();
-    if (!victim || !victim->IdleKeepAlive() || !victim->MarkEvicted()) continue;
+    if (!victim) continue;
+    held.push_back(victim);
+    if (!victim->MarkEvicted()) continue;
     ++evicting;
     net::post(victim->executor(), [victim] { victim->Evict(); });
     return true;

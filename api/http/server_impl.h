@@ -69,8 +69,9 @@ struct Server::Impl {
   bool AddConnection(Session* s, const std::shared_ptr<Session>& strong);
   void RemoveConnection(Session* s, const std::string& address, bool evicted);
   // Under mu: closes one idle keep-alive connection (on its strand) to
-  // make room at the connection cap; false if there is none.
-  bool EvictIdle(Session* except);
+  // make room at the connection cap; false if there is none. References it
+  // takes go to `held`, for the caller to drop after unlocking mu.
+  bool EvictIdle(Session* except, std::vector<std::shared_ptr<Session>>& held);
   void Log(const std::string& line) const {
     if (options.access_log) options.access_log(line);
   }
