@@ -84,6 +84,26 @@ struct Ledger::Impl {
   mutable std::shared_mutex checkpoint_mu;
   std::string checkpoint;
 
+  // The error of the last group write while none has succeeded since:
+  // appends (and /healthz) try the store again instead of giving up.
+  mutable std::mutex fault_mu;
+  mutable std::optional<Error> storage_fault;
+  mutable std::chrono::steady_clock::time_point last_probe{};
+  // Set between a group's successful write and the leader state catching
+  // up with it: an exception there would leave memory behind the store.
+  bool written_not_applied = false;
+
+  void SetFault(std::optional<Error> fault) const {
+    std::lock_guard g(fault_mu);
+    storage_fault = std::move(fault);
+  }
+  bool HasFault() const {
+    std::lock_guard g(fault_mu);
+    return storage_fault.has_value();
+  }
+  Status WriteGroup(rocksdb::WriteBatch* batch, std::uint64_t entries);
+  void FailGroup(const std::vector<Writer*>& group, const Error& error);
+
   std::vector<UnitResult> Enqueue(
       std::vector<std::vector<PreparedEvent>>& units, bool stop_on_error);
   void Commit(const std::vector<Writer*>& group);
@@ -309,7 +329,15 @@ std::vector<UnitResult> Ledger::Impl::Enqueue(
     events += n;
   }
   lock.unlock();
-  Commit(group);
+  // Whatever happens in Commit, the group's callers get an answer and the
+  // leader leaves the queue: a throw must not hang every later append.
+  try {
+    Commit(group);
+  } catch (const std::exception& e) {
+    FailGroup(group, Internal(std::string("group commit failed: ") + e.what()));
+  } catch (...) {
+    FailGroup(group, Internal("group commit failed: unknown exception"));
+  }
   lock.lock();
   for (Writer* x : group) {
     queue.pop_front();
@@ -318,6 +346,39 @@ std::vector<UnitResult> Ledger::Impl::Enqueue(
   }
   if (!queue.empty()) queue.front()->cv.notify_one();
   return std::move(w.results);
+}
+
+void Ledger::Impl::FailGroup(const std::vector<Writer*>& group,
+                             const Error& error) {
+  // Before the write nothing is stored and the leader state is untouched
+  // (Commit only changes it after a successful write). After it, memory
+  // would no longer match the store: stop, and Open reloads from the store.
+  FL_CHECK(!written_not_applied,
+           "group commit threw after its write: ", error.detail);
+  std::uint64_t units = 0;
+  for (Writer* w : group) {
+    w->results.assign(w->units->size(), UnitResult{});
+    for (UnitResult& res : w->results) res.errors.push_back({0, error});
+    units += w->results.size();
+  }
+  std::lock_guard lock(stats_mu);
+  stats.refused_units += units;
+}
+
+Status Ledger::Impl::WriteGroup(rocksdb::WriteBatch* batch,
+                                std::uint64_t entries) {
+  // After a failed write RocksDB refuses writes until its background error
+  // is cleared; try that first so appends resume once the disk recovers.
+  // While it cannot be cleared yet (RocksDB's own recovery waits for free
+  // space), the answer names the write's error, not the retry's.
+  if (HasFault() && !store->Recover().ok()) {
+    std::lock_guard g(fault_mu);
+    if (storage_fault) return *storage_fault;
+  }
+  if (options.before_group_write) {
+    FL_RETURN_IF_ERROR(options.before_group_write(entries));
+  }
+  return store->Write(batch, /*sync=*/true);
 }
 
 Result<std::pair<Hash, std::string>> Ledger::Impl::StoredLeaf(
@@ -439,9 +500,13 @@ void Ledger::Impl::Commit(const std::vector<Writer*>& group) {
     if (next / kCheckpointEvery != start / kCheckpointEvery || start == 0) {
       batch.Put(store->cf(Store::kCheckpoints), EncodeSeq(next), note);
     }
-    Status s = store->Write(&batch, /*sync=*/true);
+    Status s = WriteGroup(&batch, next - start);
     if (!s.ok()) {
-      // Nothing was stored: every unit that would have been is refused.
+      // Nothing was stored (a WriteBatch is atomic) and the leader state
+      // is unchanged: every unit that would have been stored is refused.
+      // Only a failed write is a storage fault; a corrupt store is not
+      // something a retry fixes, but it is reported the same way here.
+      SetFault(s.error());
       for (Writer* w : group) {
         for (auto& res : w->results) {
           if (res.receipts.empty()) continue;
@@ -451,6 +516,8 @@ void Ledger::Impl::Commit(const std::vector<Writer*>& group) {
       }
       return;
     }
+    written_not_applied = true;
+    SetFault(std::nullopt);
     for (const auto& [key, value] : group_view.rows()) {
       if (key.first == Store::kIndex && IsCachedRow(key.second)) {
         row_cache[key.second] = value;
@@ -468,6 +535,7 @@ void Ledger::Impl::Commit(const std::vector<Writer*>& group) {
       tree_size.store(next);
     }
     growth_cv.notify_all();
+    written_not_applied = false;
   } else {
     std::shared_lock lock(checkpoint_mu);
     note = checkpoint;
@@ -510,8 +578,34 @@ LedgerInfo Ledger::Info() const {
 }
 
 AppendStats Ledger::Stats() const {
-  std::lock_guard lock(impl_->stats_mu);
-  return impl_->stats;
+  AppendStats out;
+  {
+    std::lock_guard lock(impl_->stats_mu);
+    out = impl_->stats;
+  }
+  out.storage_failing = impl_->HasFault();
+  return out;
+}
+
+Status Ledger::StorageHealth() const {
+  Impl& m = *impl_;
+  std::lock_guard g(m.fault_mu);
+  if (!m.storage_fault) return Status::Ok();
+  auto now = std::chrono::steady_clock::now();
+  if (now - m.last_probe >= std::chrono::seconds(1)) {
+    m.last_probe = now;
+    Status probe = m.options.before_group_write
+                       ? m.options.before_group_write(0)
+                       : Status::Ok();
+    // deliberately ignored: the probe's own error (e.g. RocksDB busy
+    // recovering) says less than the write's, which is kept.
+    if (probe.ok()) probe = m.store->Probe();
+    if (probe.ok()) {
+      m.storage_fault.reset();
+      return Status::Ok();
+    }
+  }
+  return *m.storage_fault;
 }
 
 std::uint64_t Ledger::TreeSize() const { return impl_->tree_size.load(); }

@@ -73,6 +73,8 @@ struct AppendStats {
   std::uint64_t refused_units = 0;  // units refused (nothing stored)
   // groups by entry count: <=1, <=2, <=4, ... <=2048, more.
   std::array<std::uint64_t, 13> group_size_buckets{};
+  // The last group write failed and none has succeeded since.
+  bool storage_failing = false;
 };
 
 struct InitOptions {
@@ -91,6 +93,12 @@ struct LedgerOptions {
   // Opens the store read-only (replay, export next to a running server);
   // appends are refused.
   bool read_only = false;
+  // Fault injection for tests; null otherwise. The group-commit leader
+  // calls it just before the synced write of a group with the number of
+  // entries in it (0: the StorageHealth probe): an error stands for the
+  // write's own failure (a full disk), an exception for a bug anywhere in
+  // the commit path.
+  std::function<Status(std::uint64_t entries)> before_group_write;
 };
 
 class Ledger {
@@ -118,6 +126,11 @@ class Ledger {
 
   LedgerInfo Info() const;
   AppendStats Stats() const;
+  // Ok, or the storage_unavailable error of the last failed group write
+  // while no write has succeeded since (/healthz). Tries one synced write
+  // that stores no row (at most once a second), so that the answer clears
+  // once the disk has room again even when no append comes.
+  Status StorageHealth() const;
   std::uint64_t TreeSize() const;
   std::string LatestCheckpoint() const;
   Result<std::string> EntryAt(std::uint64_t seq) const;

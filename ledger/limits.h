@@ -37,6 +37,9 @@ inline constexpr std::chrono::seconds kIdleTimeout{60};
 inline constexpr std::chrono::seconds kRequestTimeout{10};  // from 1st byte
 inline constexpr std::chrono::seconds kFirstRequestTimeout{10};
 inline constexpr std::chrono::seconds kMinSeqWait{5};  // projection reads
+// Amended 2026-12: projection reads waiting for a read thread, beyond
+// those running (default, configurable); more are 503 overloaded.
+inline constexpr int kMaxQueuedProjectionReads = 64;
 
 // API.md routes.
 inline constexpr std::size_t kMaxBatchEvents = 1000;    // POST /v1/events:batch

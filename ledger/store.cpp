@@ -103,12 +103,38 @@ Result<std::string> Store::Get(Family f, std::string_view key,
   return value;
 }
 
+namespace {
+
+Error WriteFailed(const rocksdb::Status& s, std::string_view what) {
+  // Damaged data stays data loss; anything else (I/O error, no space,
+  // the DB refusing writes after one) means "the store cannot write now".
+  if (s.IsCorruption()) return FromRocks(s, what);
+  return MakeError(
+      Code::kUnavailable, "storage_unavailable",
+      "the store cannot write (" + std::string(what) + "): " + s.ToString());
+}
+
+}  // namespace
+
 Status Store::Write(rocksdb::WriteBatch* batch, bool sync) {
   rocksdb::WriteOptions wo;
   wo.sync = sync;
   rocksdb::Status s = db_->Write(wo, batch);
-  if (!s.ok()) return FromRocks(s, "write");
+  if (!s.ok()) return WriteFailed(s, "write");
   return Status::Ok();
+}
+
+Status Store::Recover() {
+  rocksdb::Status s = db_->Resume();
+  if (!s.ok()) return WriteFailed(s, "resume");
+  return Status::Ok();
+}
+
+Status Store::Probe() {
+  FL_RETURN_IF_ERROR(Recover());
+  rocksdb::WriteBatch batch;
+  batch.PutLogData("fundledger probe");
+  return Write(&batch, /*sync=*/true);
 }
 
 std::unique_ptr<rocksdb::Iterator> Store::NewIterator(Family f) const {

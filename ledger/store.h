@@ -41,7 +41,16 @@ class Store {
 
   // Point read; *found says whether the key exists.
   Result<std::string> Get(Family f, std::string_view key, bool* found) const;
+  // A failed write (disk full, I/O error) is kUnavailable
+  // storage_unavailable: nothing of the batch is stored, and a later
+  // write may succeed (after Recover).
   Status Write(rocksdb::WriteBatch* batch, bool sync);
+  // After a failed write RocksDB refuses every write until its background
+  // error is cleared: tries that (a no-op when there is none).
+  Status Recover();
+  // A synced write that stores no row (WAL log data only): can the store
+  // write again? Used by /healthz while appends are failing.
+  Status Probe();
   std::unique_ptr<rocksdb::Iterator> NewIterator(Family f) const;
   // For one pass over a whole family (verify): large readahead, no block
   // cache pollution, no per-block CRC (the hash chain checks the bytes).

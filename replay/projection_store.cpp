@@ -204,6 +204,10 @@ Status ProjectionStore::Load(State& s) {
   return CheckRocks(it->status(), "projections load");
 }
 
+Status ProjectionStore::Recover() {
+  return CheckRocks(db_->Resume(), "projections resume");
+}
+
 Status ProjectionStore::Commit(State& s) {
   rocksdb::WriteBatch batch;
   std::size_t rows = 0;

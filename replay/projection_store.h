@@ -30,6 +30,10 @@ class ProjectionStore {
   Status Load(State& s);
   // Writes the rows changed since the last Commit and next_seq, atomically.
   Status Commit(State& s);
+  // After a failed Commit RocksDB refuses writes until its background
+  // error is cleared: clears it (a no-op when there is none). The State
+  // must then be reloaded: the failed Commit forgot which rows changed.
+  Status Recover();
   // Rows written by the last Commit (for metrics and tests).
   std::size_t last_commit_rows() const { return last_rows_; }
 

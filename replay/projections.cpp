@@ -28,6 +28,10 @@ constexpr std::uint64_t kBatch = 4096;  // entries per live commit
 // contracts) are then encoded once per 64k entries, not once per 4k.
 constexpr std::uint64_t kReplayBatch = 65536;
 constexpr std::size_t kHistoricCache = 4;
+// The worker's waits between retries after a fault (disk full, I/O
+// error): doubling from the first to the last.
+constexpr std::chrono::milliseconds kRetryFirst{100};
+constexpr std::chrono::milliseconds kRetryMax{5000};
 
 std::int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -154,16 +158,78 @@ struct Projections::Impl {
     return static_cast<double>(NowMs() - seen.front().second) / 1000.0;
   }
 
+  // After a failed apply or commit the state may be ahead of the store
+  // (applied in memory, not committed, and the changed-row marks spent),
+  // and RocksDB refuses writes until its background error is cleared:
+  // clear it, then reload the state from the store, so a retry neither
+  // applies an entry twice nor skips one. The store is not reopened: a
+  // RocksDB open on a full disk can abort the process.
+  Status Reload() {
+    std::lock_guard guard(apply_mu);
+    FL_RETURN_IF_ERROR(store->Recover());
+    State fresh;
+    FL_RETURN_IF_ERROR(store->Load(fresh));
+    std::unique_lock lock(mu);
+    state = std::move(fresh);
+    {
+      std::lock_guard g(applied_mu);
+      applied.store(state.next_seq);
+    }
+    std::lock_guard c(cache_mu);
+    live_flags = LiveFlags{};
+    return Status::Ok();
+  }
+
+  void SetError(std::string text) {
+    std::lock_guard g(error_mu);
+    error = std::move(text);
+  }
+
+  // Sleeps `d` unless Stop comes first.
+  void Pause(std::chrono::milliseconds d) {
+    auto until = std::chrono::steady_clock::now() + d;
+    while (!stop.load() && std::chrono::steady_clock::now() < until) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+
+  // A fault does not stop the worker: it is reported (status, /healthz,
+  // /metrics) while the worker retries with backoff, and cleared by the
+  // first batch applied after it.
   void Run() {
+    std::chrono::milliseconds backoff = kRetryFirst;
+    bool reload = false;
+    auto failed = [&](const Error& e) {
+      {
+        // The first error says what went wrong; a failing retry (e.g.
+        // RocksDB still waiting for free space) says less.
+        std::lock_guard g(error_mu);
+        if (error.empty()) error = e.detail + " (retrying)";
+      }
+      Pause(backoff);
+      backoff = std::min(backoff * 2, kRetryMax);
+    };
     while (!stop.load()) {
+      if (reload) {
+        Status r = Reload();
+        if (!r.ok()) {
+          failed(r.error());
+          continue;
+        }
+        reload = false;
+      }
       std::uint64_t size = ledger.WaitForGrowth(applied.load(), 100);
       if (size <= applied.load()) continue;
       Saw(size);
       Status st = ApplyUpTo(std::min(size, applied.load() + kBatch));
       if (!st.ok()) {
-        std::lock_guard g(error_mu);
-        error = st.error().detail;
-        return;
+        reload = true;
+        failed(st.error());
+        continue;
+      }
+      if (backoff != kRetryFirst) {
+        SetError("");
+        backoff = kRetryFirst;
       }
     }
   }

@@ -35,7 +35,8 @@ std::string DumpDb(const std::string& dir) {
   return out;
 }
 
-World::World(const std::string& division) : dir_(tmp_.str() + "/ledger") {
+World::World(const std::string& division, const std::string& parent)
+    : dir_((parent.empty() ? tmp_.str() : parent) + "/ledger") {
   InitOptions o;
   o.name = "test.example";
   o.division = division;

@@ -20,7 +20,9 @@ std::string DumpDb(const std::string& dir);
 
 class World {
  public:
-  explicit World(const std::string& division = "000000");
+  // The ledger goes to `parent`/ledger (a temp dir when empty).
+  explicit World(const std::string& division = "000000",
+                 const std::string& parent = "");
 
   const std::string& dir() const { return dir_; }
   Ledger& ledger() { return *ledger_; }

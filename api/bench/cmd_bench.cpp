@@ -14,6 +14,7 @@
 #include "api/cli/cli_args.h"
 #include "api/cli/cli_util.h"
 #include "api/cli/commands.h"
+#include "api/cli/scratch_dir.h"
 #include "ledger/ledger.h"
 #include "ledger/verifier.h"
 
@@ -61,7 +62,7 @@ int Bench(const Args& args) {
   std::size_t appends = std::stoul(args.Get("appends", "20000"));
   std::size_t proof_entries = std::stoul(args.Get("proof-entries", "1000000"));
   std::string only = args.Get("only", "all");
-  std::filesystem::create_directories(base);
+  ClaimScratchDir(base, "dir", "bench");  // never someone else's
   std::printf("fundledger bench: %u hardware threads\n",
               std::thread::hardware_concurrency());
 

@@ -21,6 +21,7 @@
 #include "api/cli/cli_args.h"
 #include "api/cli/cli_util.h"
 #include "api/cli/commands.h"
+#include "api/cli/scratch_dir.h"
 #include "api/client/http_client.h"
 #include "api/http/http_server.h"
 #include "replay/projections.h"
@@ -155,7 +156,7 @@ int BenchHttp(const Args& args) {
   std::size_t events = std::stoul(args.Get("events", "10000"));
   double limit_s = std::stod(args.Get("seconds", "60"));
   if (events < kBatch) throw UsageError("--events must be at least 100");
-  std::filesystem::create_directories(base);
+  ClaimScratchDir(base, "dir", "bench-http");  // never someone else's
   std::signal(SIGPIPE, SIG_IGN);
   RaiseFileLimit();  // 256 client and 256 server sockets in one process
   unsigned cores = std::max(1u, std::thread::hardware_concurrency());

@@ -16,6 +16,7 @@
 #include "api/cli/cli_args.h"
 #include "api/cli/cli_util.h"
 #include "api/cli/commands.h"
+#include "api/cli/scratch_dir.h"
 #include "api/client/http_client.h"
 #include "api/http/http_server.h"
 #include "api/http/tokens.h"
@@ -44,8 +45,9 @@ int BenchProjections(const Args& args) {
   namespace fs = std::filesystem;
   const std::string scratch = args.Get(
       "scratch", (fs::temp_directory_path() / "fl-bench-proj").string());
-  fs::remove_all(scratch);
-  fs::create_directories(scratch);
+  // Wiped before and after, so it must be ours (api/cli/scratch_dir.h).
+  ClaimScratchDir(scratch, "scratch", "bench-projections");
+  EmptyScratchDir(scratch);
   std::signal(SIGPIPE, SIG_IGN);
 
   // 1. Replay from entry 0 into a fresh store, on this one thread.
@@ -158,7 +160,7 @@ int BenchProjections(const Args& args) {
   projections->Stop();
   projections.reset();
   ledger.reset();
-  fs::remove_all(scratch);
+  EmptyScratchDir(scratch);
   return 0;
 }
 

@@ -10,6 +10,7 @@
 #include "api/cli/cli_args.h"
 #include "api/cli/cli_util.h"
 #include "api/cli/commands.h"
+#include "api/cli/scratch_dir.h"
 #include "api/console/division_names.h"
 #include "ledger/canonical_json.h"
 #include "ledger/ledger.h"
@@ -88,7 +89,14 @@ int Replay(const Args& args) {
   }
   // --scratch DIR also commits the rebuilt projections to a new store
   // there, as the live worker does; by default the fresh place is memory.
-  options.scratch_dir = args.Get("scratch", "");
+  // The store goes into DIR/projections of a claimed DIR
+  // (api/cli/scratch_dir.h): never wipe a directory that is not ours.
+  if (args.Has("scratch")) {
+    const std::string scratch = args.Get("scratch", "");
+    if (scratch.empty()) throw UsageError("--scratch takes a directory");
+    ClaimScratchDir(scratch, "scratch", "replay");
+    options.scratch_dir = scratch + "/projections";
+  }
   replay::ReplaySummary summary;
   auto result = replay::ReplayLedger(*ledger, options, &summary);
   Json out = Take(std::move(result));

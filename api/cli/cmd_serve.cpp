@@ -55,6 +55,11 @@ int Serve(const Args& args) {
   options.tokens_file = args.Get("tokens", DefaultTokensFile(dir));
   options.max_connections =
       PositiveInt(args, "max-connections", limits::kMaxConnections);
+  options.max_connections_per_address =
+      PositiveInt(args, "max-conns-per-ip", limits::kMaxConnectionsPerAddress);
+  options.read_threads = PositiveInt(args, "read-threads", 4);
+  options.read_queue_depth =
+      PositiveInt(args, "read-queue", limits::kMaxQueuedProjectionReads);
   options.io_threads = PositiveInt(args, "threads", 0);
   options.append_threads = PositiveInt(args, "workers", 64);
   options.agency_rate = PositiveInt(args, "agency-rate", 0);

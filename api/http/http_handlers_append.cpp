@@ -54,6 +54,11 @@ HttpResponse RateLimited(int retry_after) {
   return r;
 }
 
+// The signature was checked in Prepare (its key was known) and holds.
+bool Verified(const PreparedEvent& e) {
+  return e.sig_check == PreparedEvent::SigCheck::kValid;
+}
+
 // "/event/data/x" of item i -> "/events/i/event/data/x".
 std::string ItemPointer(std::size_t index, const std::string& field) {
   return "/events/" + std::to_string(index) + field;
@@ -108,13 +113,19 @@ HttpResponse HandleAppend(ApiContext& ctx, const HttpRequest& req) {
   if (auto r = RequireJson(req)) return *r;
   PreparedEvent event = ctx.ledger.Prepare(req.body);
   if (event.error) return Problem(*event.error);
+  // API.md (amended 2026-12): only a signature that checked out is
+  // charged, so forgeries in an agency's name cannot push it into 429.
+  // One verified in Prepare is charged now (concurrent requests see it);
+  // one verified while sequencing (its key was new) once it is stored.
+  RateLimiter::Counts later;
   if (ctx.rate) {
-    if (auto wait = ctx.rate->Admit({{event.agency, 1}})) {
-      return RateLimited(*wait);
-    }
+    RateLimiter::Counts now;
+    (Verified(event) ? now : later)[event.agency] = 1;
+    if (auto wait = ctx.rate->Admit(now, later)) return RateLimited(*wait);
   }
   UnitResult result = ctx.ledger.AppendOne(std::move(event));
   if (!result.ok()) return Problem(result.errors.front().error);
+  if (ctx.rate) ctx.rate->Charge(later);
   const Receipt& receipt = result.receipts.front();
   ctx.metrics.Appended(receipt.repeat ? 0 : 1, receipt.repeat ? 1 : 0);
   return JsonResponse(receipt.repeat ? 200 : 201, ReceiptJson(receipt));
@@ -158,21 +169,29 @@ HttpResponse HandleBatch(ApiContext& ctx, const HttpRequest& req) {
   const std::size_t total = events.size();
   std::vector<std::vector<PreparedEvent>> units(1);
   units[0].reserve(total);
-  std::map<std::string, std::size_t> per_agency;
-  bool any_error = false;
+  RateLimiter::Counts verified, later;
+  bool any_error = false, any_forged = false;
   for (Json& item : events) {
     units[0].push_back(ctx.ledger.PrepareParsed(std::move(item)));
     const PreparedEvent& e = units[0].back();
     any_error |= e.error.has_value();
-    if (!e.error) ++per_agency[e.agency];
+    any_forged |= e.sig_check == PreparedEvent::SigCheck::kInvalid;
+    if (!e.error) ++(Verified(e) ? verified : later)[e.agency];
   }
   // Stateless faults go to Append with the rest (it refuses a unit in
   // which any item carries an error) so that one answer lists every bad
-  // item; a batch that will be refused is not charged to the rate.
+  // item; a batch that will be refused is not charged to the rate. As for
+  // one event, only signatures that checked out are charged: those seen in
+  // Prepare now, the rest once the batch is stored.
   if (ctx.rate && !any_error) {
-    if (auto wait = ctx.rate->Admit(per_agency)) return RateLimited(*wait);
+    if (any_forged) {
+      for (const auto& [agency, n] : verified) later[agency] += n;
+      verified.clear();
+    }
+    if (auto wait = ctx.rate->Admit(verified, later)) return RateLimited(*wait);
   }
   UnitResult result = std::move(ctx.ledger.Append(std::move(units)).front());
+  if (result.ok() && ctx.rate) ctx.rate->Charge(later);
   if (!result.ok()) {
     for (ItemError& e : result.errors) {
       e.error.field = ItemPointer(e.index, e.error.field);

@@ -199,6 +199,10 @@ HttpResponse HandleEntries(ApiContext& ctx, const HttpRequest& req) {
   const std::uint64_t end = start.value >= size
                                 ? start.value
                                 : std::min(size, start.value + limit.value);
+  // API.md (amended 2026-12): a page also stops at 4 MiB of entries, so
+  // 1000 entries near the 64 KiB entry limit cannot make a 64 MiB answer;
+  // `next` then points at the first entry left out.
+  std::size_t bytes = 0;
   for (; seq < end; ++seq) {
     auto text = ctx.ledger.EntryAt(seq);
     if (!text.ok()) return Problem(text.error());
@@ -206,6 +210,11 @@ HttpResponse HandleEntries(ApiContext& ctx, const HttpRequest& req) {
     // A token scoped below the whole country sees its divisions' entries
     // only; `next` still advances past the ones it may not see.
     if (!MaySee(ctx, token, entry)) continue;
+    if (!entries.empty() &&
+        bytes + text->size() > limits::kMaxEntriesPageBytes) {
+      break;
+    }
+    bytes += text->size();
     entries.push_back(EntryJson(seq, *text, std::move(entry)));
   }
   Json next = seq < size ? Json(seq) : Json(nullptr);
@@ -214,12 +223,26 @@ HttpResponse HandleEntries(ApiContext& ctx, const HttpRequest& req) {
 
 HttpResponse HandleHealth(ApiContext& ctx, const HttpRequest&) {
   // The store is open while the server runs; writable means the data
-  // directory still accepts writes (e.g. not remounted read-only).
+  // directory still accepts writes (e.g. not remounted read-only) and the
+  // last group write did not fail (disk full, I/O error) or the store has
+  // taken a write since.
   if (!ctx.data_dir.empty() && ::access(ctx.data_dir.c_str(), W_OK) != 0) {
-    return Problem(503, "unavailable", "the data directory is not writable");
+    return Problem(503, "storage_unavailable",
+                   "the data directory is not writable");
   }
-  return JsonResponse(200,
-                      {{"status", "ok"}, {"tree_size", ctx.ledger.TreeSize()}});
+  Status storage = ctx.ledger.StorageHealth();
+  if (!storage.ok()) return Problem(storage.error());
+  Json body = {{"status", "ok"}, {"tree_size", ctx.ledger.TreeSize()}};
+  // A projection worker that keeps failing does not stop appends or
+  // proofs, so the server stays healthy, but says so (docs/spec-notes.md).
+  if (ctx.projections) {
+    auto statuses = ctx.projections->Statuses();
+    if (!statuses.empty() && !statuses.front().error.empty()) {
+      body["status"] = "degraded";
+      body["projections_error"] = statuses.front().error;
+    }
+  }
+  return JsonResponse(200, body);
 }
 
 HttpResponse HandleMetrics(ApiContext& ctx, const HttpRequest& req) {

@@ -119,8 +119,9 @@ std::optional<HttpResponse> AwaitSeq(ApiContext& ctx, const HttpRequest& req) {
   if (p->WaitApplied(n, 0)) return std::nullopt;
   auto statuses = p->Statuses();
   if (!statuses.empty() && !statuses.front().error.empty()) {
-    return Problem(503, "unavailable",
-                   "the projection worker stopped: " + statuses.front().error);
+    return Problem(
+        503, "unavailable",
+        "the projection worker is failing: " + statuses.front().error);
   }
   HttpResponse r = Problem(
       503, "projection_lag",

@@ -44,6 +44,9 @@ HttpResponse ProblemResponse(int status, const std::string& code,
   r.body = Dump(problem);
   r.code = code;
   if (status == 401) r.headers.emplace_back("WWW-Authenticate", "Bearer");
+  // API.md: every 503 (overloaded, storage_unavailable, projection_lag)
+  // says when to come back; a handler may set a longer wait.
+  if (status == 503) r.headers.emplace_back("Retry-After", "1");
   return r;
 }
 

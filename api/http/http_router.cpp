@@ -81,22 +81,25 @@ const std::vector<Route>& RouteTable() {
       {"GET", "/v1/proofs/file", HandleProofFile, Pool::kRead},
       {"GET", "/v1/entries/{seq}", HandleEntry, Pool::kRead},
       {"GET", "/v1/entries", HandleEntries, Pool::kRead},
-      {"GET", "/v1/balances", HandleBalances, Pool::kRead},
-      {"GET", "/v1/lots", HandleLots, Pool::kRead},
-      {"GET", "/v1/lots/{allocation_id}", HandleLot, Pool::kRead},
-      {"GET", "/v1/contracts", HandleContracts, Pool::kRead},
-      {"GET", "/v1/contracts/{contract_id}", HandleContract, Pool::kRead},
-      {"GET", "/v1/flags", HandleFlags, Pool::kRead},
-      {"GET", "/v1/flags/{flag_id}", HandleFlag, Pool::kRead},
-      {"GET", "/v1/reports/caps", HandleCaps, Pool::kRead},
+      {"GET", "/v1/balances", HandleBalances, Pool::kProjection},
+      {"GET", "/v1/lots", HandleLots, Pool::kProjection},
+      {"GET", "/v1/lots/{allocation_id}", HandleLot, Pool::kProjection},
+      {"GET", "/v1/contracts", HandleContracts, Pool::kProjection},
+      {"GET", "/v1/contracts/{contract_id}", HandleContract, Pool::kProjection},
+      {"GET", "/v1/flags", HandleFlags, Pool::kProjection},
+      {"GET", "/v1/flags/{flag_id}", HandleFlag, Pool::kProjection},
+      {"GET", "/v1/reports/caps", HandleCaps, Pool::kProjection},
       {"GET", "/v1/projections", HandleProjections, Pool::kRead},
       // The console's reads (api/console/).
       {"GET", "/v1/whoami", console::HandleWhoami, Pool::kInline},
-      {"GET", "/v1/reports/flags", console::HandleFlagSummary, Pool::kRead},
-      // C2SP tlog-tiles (http_handlers_tiles.cpp).
+      {"GET", "/v1/reports/flags", console::HandleFlagSummary,
+       Pool::kProjection},
+      // C2SP tlog-tiles (http_handlers_tiles.cpp): public reads like the
+      // proofs, never behind projection reads.
       {"GET", "/checkpoint", HandleTileCheckpoint, Pool::kInline},
       {"GET", "/tile/{tile}", HandleTile, Pool::kRead, true},
-      {"GET", "/healthz", HandleHealth, Pool::kInline},
+      // kRead: while the store is failing it may try a synced write.
+      {"GET", "/healthz", HandleHealth, Pool::kRead},
       {"GET", "/metrics", HandleMetrics, Pool::kInline},
   };
   return kRoutes;

@@ -15,9 +15,12 @@ namespace fl::http {
 using Handler = HttpResponse (*)(ApiContext&, const HttpRequest&);
 
 // Where a handler runs: on the connection's I/O thread (cheap, in memory),
-// on the append pool (blocks until the group commit is synced) or on the
-// read pool (RocksDB reads), so I/O threads never block.
-enum class Pool { kInline, kAppend, kRead };
+// on the append pool (blocks until the group commit is synced), on the
+// ledger read pool (entries and proofs: a few RocksDB reads) or on the
+// projection read pool (may take seconds; its queue is bounded, beyond it
+// 503 overloaded), so I/O threads never block and public proofs never wait
+// behind projection reads.
+enum class Pool { kInline, kAppend, kRead, kProjection };
 
 struct Route {
   std::string_view method;

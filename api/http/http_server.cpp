@@ -76,11 +76,21 @@ void Server::Impl::OnAccept(beast::error_code ec, tcp::socket socket) {
 
 bool Server::Impl::AddConnection(Session* s,
                                  const std::shared_ptr<Session>& strong) {
+  // Sessions EvictIdle took a reference to, released after mu: one may be
+  // the last reference, and a Session's destructor takes mu.
+  std::vector<std::shared_ptr<Session>> held;
   std::lock_guard lock(mu);
   // Counted in any case: the destructor of a refused session removes it.
   ++connections;
+  int& from_address = ++per_address[s->address()];
   sessions.emplace(s, strong);
-  if (connections > options.max_connections) return false;
+  // One address cannot take the whole table (API.md amended 2026-12).
+  if (from_address > options.max_connections_per_address) return false;
+  // At the cap, an idle keep-alive connection makes room: it costs its
+  // client a reconnect, where refusing would cost the new client service.
+  if (connections - evicting > options.max_connections && !EvictIdle(s, held)) {
+    return false;
+  }
   metrics.Connections(connections);
   if (stopping) {
     net::post(strong->executor(), [strong] { strong->Shutdown(); });
@@ -88,10 +98,33 @@ bool Server::Impl::AddConnection(Session* s,
   return true;
 }
 
-void Server::Impl::RemoveConnection(Session* s) {
+bool Server::Impl::EvictIdle(Session* except,
+                             std::vector<std::shared_ptr<Session>>& held) {
+  for (auto& [ptr, weak] : sessions) {
+    // A listed session is alive while we hold mu (its destructor waits for
+    // mu to unlist it), so its flag can be read before taking a reference.
+    if (ptr == except || !ptr->IdleKeepAlive()) continue;
+    auto victim = weak.lock();
+    if (!victim) continue;
+    held.push_back(victim);
+    if (!victim->MarkEvicted()) continue;
+    ++evicting;
+    net::post(victim->executor(), [victim] { victim->Evict(); });
+    return true;
+  }
+  return false;
+}
+
+void Server::Impl::RemoveConnection(Session* s, const std::string& address,
+                                    bool evicted) {
   std::lock_guard lock(mu);
   sessions.erase(s);
   --connections;
+  if (evicted) --evicting;
+  if (auto it = per_address.find(address);
+      it != per_address.end() && --it->second == 0) {
+    per_address.erase(it);
+  }
   metrics.Connections(connections);
   drained.notify_all();
 }
@@ -146,6 +179,10 @@ int Server::open_connections() const {
   return impl_->connections;
 }
 
+int Server::queued_projection_reads() const {
+  return impl_->projection_queued.load();
+}
+
 void Server::Stop() {
   Impl& s = *impl_;
   std::vector<std::shared_ptr<Session>> live;
@@ -180,6 +217,7 @@ void Server::Stop() {
   // may close the ledger.
   s.append_pool.join();
   s.read_pool.join();
+  s.projection_pool.join();
 }
 
 }  // namespace fl::http

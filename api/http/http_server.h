@@ -28,12 +28,25 @@ struct ServerOptions {
   int io_threads = 0;       // 0: one per core
   // Enough that many appends wait in the same group commit.
   int append_threads = 64;
+  // Projection reads (flags, balances, historic as_of: they may take
+  // seconds) run here, at most read_queue_depth more waiting for a thread;
+  // beyond that 503 overloaded (API.md amended 2026-12).
   int read_threads = 4;
+  int read_queue_depth = limits::kMaxQueuedProjectionReads;
+  // Entries and proofs (short RocksDB reads) have their own pool, so they
+  // never wait behind projection reads.
+  int ledger_read_threads = 2;
   int max_connections = limits::kMaxConnections;
+  // Per client address, loopback included; over it a new connection is
+  // closed at once. At max_connections an idle keep-alive connection is
+  // closed to make room for the new one.
+  int max_connections_per_address = limits::kMaxConnectionsPerAddress;
   std::size_t header_limit = limits::kMaxHeaderBytes;
   std::size_t body_limit = limits::kMaxBodyBytes;
   std::chrono::milliseconds idle_timeout{limits::kIdleTimeout};
   std::chrono::milliseconds request_timeout{limits::kRequestTimeout};
+  // A new connection's whole first request, from the accept.
+  std::chrono::milliseconds first_request_timeout{limits::kFirstRequestTimeout};
   std::chrono::milliseconds write_timeout{30'000};
   std::chrono::milliseconds shutdown_timeout{30'000};
   double agency_rate = 0;  // events/s per agency; 0: unlimited
@@ -45,6 +58,9 @@ struct ServerOptions {
   std::chrono::milliseconds projection_wait{limits::kMinSeqWait};
   // One JSON line per request (no trailing newline); null: no log.
   std::function<void(std::string_view)> access_log;
+  // Tests only: runs on the read thread before each projection read (its
+  // route template), e.g. to hold the read pool busy. Null otherwise.
+  std::function<void(std::string_view route)> before_projection_read;
 };
 
 class Server {
@@ -59,6 +75,8 @@ class Server {
   // The bound port (useful with port 0).
   unsigned short port() const;
   int open_connections() const;
+  // Projection reads waiting for a read thread (not yet running).
+  int queued_projection_reads() const;
 
   // Graceful: stops accepting, closes idle connections, lets requests
   // already read finish (appends included) and answers them with

@@ -71,18 +71,37 @@ void Session::Shutdown() {
   wait_timer_.cancel();
 }
 
+void Session::Evict() {
+  if (state_ == State::kIdle && idle_keep_alive_.load()) return Close();
+  std::lock_guard lock(server_.mu);
+  --server_.evicting;
+  evicted_ = false;
+}
+
+void Session::ExpireForRequest(std::chrono::milliseconds from_now) {
+  auto deadline = Clock::now() + from_now;
+  // API.md (amended 2026-12): a new connection's first request must have
+  // arrived within 10 s of the accept, however slowly it trickles in.
+  if (!served_any_) {
+    deadline = std::min(deadline, accepted_ + opt().first_request_timeout);
+  }
+  stream_.expires_at(deadline);
+}
+
 void Session::WaitForRequest() {
   if (stopping_ || state_ == State::kClosed) return Close();
   state_ = State::kIdle;
   if (buffer_.size() > 0) return ReadHeader();  // pipelined request
   // Idle keep-alive: the next request's first byte within 60 s.
-  stream_.expires_after(opt().idle_timeout);
+  ExpireForRequest(opt().idle_timeout);
+  idle_keep_alive_ = served_any_;
   stream_.async_read_some(
       buffer_.prepare(4096),
       beast::bind_front_handler(&Session::OnFirstBytes, shared_from_this()));
 }
 
 void Session::OnFirstBytes(beast::error_code ec, std::size_t n) {
+  idle_keep_alive_ = false;
   if (ec || state_ == State::kClosed)
     return Close();  // timeout, EOF, reset, or closed by Shutdown
   buffer_.commit(n);
@@ -90,12 +109,13 @@ void Session::OnFirstBytes(beast::error_code ec, std::size_t n) {
 }
 
 void Session::ReadHeader() {
+  idle_keep_alive_ = false;
   state_ = State::kReading;
   parser_.emplace();
   parser_->header_limit(static_cast<std::uint32_t>(opt().header_limit));
   parser_->body_limit(opt().body_limit);
   // The whole request within 10 s of its first byte, which is here.
-  stream_.expires_after(opt().request_timeout);
+  ExpireForRequest(opt().request_timeout);
   bhttp::async_read_header(
       stream_, buffer_, *parser_,
       beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
@@ -143,6 +163,7 @@ void Session::OnRequest(beast::error_code ec, std::size_t) {
   if (ec) return Close();
   stream_.expires_never();  // handling time is ours, not the client's
   state_ = State::kHandling;
+  served_any_ = true;
   started_ = Clock::now();
 
   auto msg = parser_->release();
@@ -188,10 +209,29 @@ void Session::Dispatch(const Route* route, HttpRequest req, bool again) {
     HttpResponse res = Run(server_.ctx, *route, req);
     return Finish(route, std::move(req), std::move(res), again);
   }
-  auto& pool =
-      route->pool == Pool::kAppend ? server_.append_pool : server_.read_pool;
+  const bool projection = route->pool == Pool::kProjection;
+  if (projection) {
+    // API.md (amended 2026-12): a bounded queue. Refusing at once costs
+    // nothing and keeps memory and waiting times bounded.
+    if (server_.projection_queued.fetch_add(1) >= opt().read_queue_depth) {
+      server_.projection_queued.fetch_sub(1);
+      HttpResponse res = Problem(503, "overloaded",
+                                 "too many projection reads waiting (" +
+                                     std::to_string(opt().read_queue_depth) +
+                                     "); retry shortly");
+      return Write(std::move(res));
+    }
+  }
+  auto& pool = route->pool == Pool::kAppend ? server_.append_pool
+               : projection                 ? server_.projection_pool
+                                            : server_.read_pool;
   net::post(pool, [self = shared_from_this(), route, req = std::move(req),
-                   again]() mutable {
+                   again, projection]() mutable {
+    if (projection) {
+      self->server_.projection_queued.fetch_sub(1);
+      const auto& hook = self->opt().before_projection_read;
+      if (hook) hook(route->path);
+    }
     HttpResponse res = Run(self->server_.ctx, *route, req);
     net::post(self->stream_.get_executor(),
               [self, route, req = std::move(req), res = std::move(res),
@@ -322,6 +362,7 @@ void Session::DrainSome() {
 void Session::Close() {
   if (state_ == State::kClosed) return;
   state_ = State::kClosed;
+  idle_keep_alive_ = false;
   beast::error_code ec;
   stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
   stream_.close();

@@ -20,11 +20,21 @@ namespace bhttp = boost::beast::http;
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(Server::Impl& server, tcp::socket&& socket);
-  ~Session() { server_.RemoveConnection(this); }
+  ~Session() { server_.RemoveConnection(this, remote_, evicted_.load()); }
 
   net::any_io_executor executor() { return stream_.get_executor(); }
+  // The client's address (per-address connection cap); "" if unknown.
+  const std::string& address() const { return remote_; }
 
   void Start();
+
+  // Idle between requests after having served one (any thread).
+  bool IdleKeepAlive() const { return idle_keep_alive_.load(); }
+  // Claims this session for eviction; false if already claimed.
+  bool MarkEvicted() { return !evicted_.exchange(true); }
+  // On the strand: closes the connection if it is still idle; otherwise
+  // (a request just began) gives the claim back and carries on.
+  void Evict();
 
   // Server stopping: close an idle or half-read connection now; a request
   // being handled is answered first (with Connection: close).
@@ -64,6 +74,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void Linger();
   void DrainSome();
   void Close();
+  // Until the first request has been read: accept + first_request_timeout.
+  void ExpireForRequest(std::chrono::milliseconds from_now);
   Server::Impl& server_;
   beast::tcp_stream stream_;
   net::steady_timer wait_timer_;  // a read held for min_seq
@@ -81,6 +93,10 @@ class Session : public std::enable_shared_from_this<Session> {
   unsigned version_ = 11;
   std::size_t drained_ = 0;
   Clock::time_point started_ = Clock::now();
+  const Clock::time_point accepted_ = Clock::now();
+  bool served_any_ = false;  // a whole request has been read
+  std::atomic<bool> idle_keep_alive_{false};
+  std::atomic<bool> evicted_{false};
   // For the log line and metrics of the request being answered.
   std::string remote_, method_, path_, route_, code_;
   int status_ = 0;

@@ -115,6 +115,11 @@ std::string Metrics::Render(const LedgerInfo& info,
          "Exact repeats answered since the ledger was opened.");
   out +=
       "fundledger_ledger_repeats_total " + std::to_string(stats.repeats) + "\n";
+  Header(out, "fundledger_ledger_storage_failing", "gauge",
+         "1 while group writes fail (disk full, I/O error) and none has "
+         "succeeded since.");
+  out += "fundledger_ledger_storage_failing " +
+         std::string(stats.storage_failing ? "1" : "0") + "\n";
   Header(out, "fundledger_ledger_refused_units_total", "counter",
          "Refused units (one event or one batch) since the ledger was "
          "opened.");

@@ -10,10 +10,8 @@ namespace {
 constexpr std::chrono::seconds kBurst{1};
 }  // namespace
 
-std::optional<int> RateLimiter::Admit(
-    const std::map<std::string, std::size_t>& counts) {
-  auto now = Clock::now();
-  std::lock_guard lock(mu_);
+std::optional<int> RateLimiter::WaitFor(const Counts& counts,
+                                        Clock::time_point now) {
   for (const auto& [agency, n] : counts) {
     auto it = drained_at_.find(agency);
     if (it == drained_at_.end() || it->second <= now + kBurst) continue;
@@ -21,13 +19,32 @@ std::optional<int> RateLimiter::Admit(
         std::chrono::duration<double>(it->second - now - kBurst).count();
     return std::max(1, static_cast<int>(std::ceil(wait)));
   }
+  return std::nullopt;
+}
+
+void RateLimiter::ChargeLocked(const Counts& counts, Clock::time_point now) {
   for (const auto& [agency, n] : counts) {
     auto& at = drained_at_[agency];
     at = std::max(at, now) + std::chrono::duration_cast<Clock::duration>(
                                  std::chrono::duration<double>(
                                      static_cast<double>(n) / per_second_));
   }
+}
+
+std::optional<int> RateLimiter::Admit(const Counts& charge,
+                                      const Counts& check) {
+  auto now = Clock::now();
+  std::lock_guard lock(mu_);
+  if (auto wait = WaitFor(charge, now)) return wait;
+  if (auto wait = WaitFor(check, now)) return wait;
+  ChargeLocked(charge, now);
   return std::nullopt;
+}
+
+void RateLimiter::Charge(const Counts& counts) {
+  if (counts.empty()) return;
+  std::lock_guard lock(mu_);
+  ChargeLocked(counts, Clock::now());
 }
 
 }  // namespace fl

@@ -57,13 +57,21 @@ struct Server::Impl {
         accept_retry(acceptor.get_executor()),
         append_pool(
             static_cast<std::size_t>(std::max(1, options.append_threads))),
-        read_pool(static_cast<std::size_t>(std::max(1, options.read_threads))) {
-  }
+        read_pool(
+            static_cast<std::size_t>(std::max(1, options.ledger_read_threads))),
+        projection_pool(
+            static_cast<std::size_t>(std::max(1, options.read_threads))) {}
 
   void DoAccept();
   void OnAccept(beast::error_code ec, tcp::socket socket);
+  // Admits a new session, or false: over its address's cap, or over the
+  // total cap with no idle keep-alive connection to close for it.
   bool AddConnection(Session* s, const std::shared_ptr<Session>& strong);
-  void RemoveConnection(Session* s);
+  void RemoveConnection(Session* s, const std::string& address, bool evicted);
+  // Under mu: closes one idle keep-alive connection (on its strand) to
+  // make room at the connection cap; false if there is none. References it
+  // takes go to `held`, for the caller to drop after unlocking mu.
+  bool EvictIdle(Session* except, std::vector<std::shared_ptr<Session>>& held);
   void Log(const std::string& line) const {
     if (options.access_log) options.access_log(line);
   }
@@ -81,7 +89,12 @@ struct Server::Impl {
   std::mutex mu;
   std::condition_variable drained;
   int connections = 0;
+  // Idle connections told to close, still counted until they have.
+  int evicting = 0;
+  std::unordered_map<std::string, int> per_address;
   std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
+  // Projection reads posted but not started (bounded by read_queue_depth).
+  std::atomic<int> projection_queued{0};
   std::atomic<bool> stopping{false};
   bool started = false, stopped = false;
 
@@ -92,7 +105,8 @@ struct Server::Impl {
   unsigned short bound_port = 0;
   std::vector<std::thread> io_threads;
   net::thread_pool append_pool;
-  net::thread_pool read_pool;
+  net::thread_pool read_pool;        // entries, proofs, status
+  net::thread_pool projection_pool;  // projection reads
 };
 
 }  // namespace fl::http
