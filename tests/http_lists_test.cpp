@@ -7,12 +7,17 @@
 
 #include "crypto/encoding.h"
 #include "crypto/sha256.h"
+#include "event_data.h"
 #include "http_fixture.h"
 
 using fl::Json;
+using fl::test::BudgetData;
+using fl::test::ContractData;
 using fl::test::HttpWorld;
+using fl::test::IssueData;
 using fl::test::MakeUscc;
 using fl::test::ProblemCode;
+using fl::test::ReceiveData;
 
 namespace {
 
@@ -24,49 +29,6 @@ std::string FlagIdOf(const std::string& rule, const std::string& subject) {
 const std::string kSupplier1 = MakeUscc("52530621MJY12345X");
 const std::string kSupplier2 = MakeUscc("52530622MJY54321A");
 const std::string kR01 = FlagIdOf("R01", "pay-bad");
-
-Json Budget(const std::string& lot, const std::string& fund,
-            const std::string& division, const std::string& program, int year,
-            std::int64_t amount) {
-  return {{"allocation_id", lot},
-          {"fiscal_year", year},
-          {"fund", fund},
-          {"division_code", division},
-          {"program", program},
-          {"amount_fen", amount},
-          {"doc_no", "云财社〔2024〕1号"}};
-}
-
-Json Issue(const std::string& lot, const std::string& to, std::int64_t amount) {
-  return {{"allocation_id", lot},         {"parent_allocation_id", "b-530000"},
-          {"from_code", "530000"},        {"to_code", to},
-          {"fund", "lottery.provincial"}, {"program", "SWS.OPS"},
-          {"fiscal_year", 2024},          {"amount_fen", amount},
-          {"pass_through", false},        {"doc_no", "云财社〔2024〕2号"}};
-}
-
-Json Receive(const std::string& lot, std::int64_t amount) {
-  return {{"allocation_id", lot},
-          {"received_on", "2024-03-20"},
-          {"amount_fen", amount}};
-}
-
-Json Contract(const std::string& id, const std::string& division,
-              const std::string& supplier, const std::string& lot,
-              std::int64_t value) {
-  return {
-      {"contract_id", id},
-      {"division_code", division},
-      {"program", "SWS.OPS"},
-      {"supplier_uscc", supplier},
-      {"procurement_method", "open"},
-      {"value_fen", value},
-      {"period", {{"start", "2024-04-01"}, {"end", "2024-12-31"}}},
-      {"stations", Json::array()},
-      {"items", Json::array({{{"category", "care"}, {"amount_fen", value}}})},
-      {"funding",
-       Json::array({{{"allocation_id", lot}, {"amount_fen", value}}})}};
-}
 
 Json Payment(const std::string& id, const std::string& lot, std::int64_t amount,
              const std::string& invoice) {
@@ -90,29 +52,30 @@ std::uint64_t AppendWorld(HttpWorld& w, std::uint64_t* exception_seq) {
   const std::string lottery = "lottery.provincial";
   std::vector<Json> events = {
       ev("e-bud", "budget.appropriated", "cz-530000",
-         Budget("b-530000", lottery, "530000", "SWS.OPS", 2024, 100'000'000),
+         BudgetData("b-530000", lottery, "530000", "SWS.OPS", 100'000'000,
+                    2024),
          "2024-01-15"),
       ev("e-bud-h", "budget.appropriated", "mz-530621",
-         Budget("h-530621", "assistance.hardship_subsidy", "530621",
-                "ASSIST.BENEFIT", 2023, 7'000'000),
+         BudgetData("h-530621", "assistance.hardship_subsidy", "530621",
+                    "ASSIST.BENEFIT", 7'000'000, 2023),
          "2024-01-15"),
       ev("e-iss-a", "allocation.issued", "cz-530000",
-         Issue("a-530621", "530621", 30'000'000), "2024-03-01"),
+         IssueData("a-530621", "530621", 30'000'000), "2024-03-01"),
       ev("e-iss-b", "allocation.issued", "cz-530000",
-         Issue("a-530621-b", "530621", 10'000'000), "2024-03-01"),
+         IssueData("a-530621-b", "530621", 10'000'000), "2024-03-01"),
       ev("e-iss-c", "allocation.issued", "cz-530000",
-         Issue("a-530622", "530622", 5'000'000), "2024-03-01"),
+         IssueData("a-530622", "530622", 5'000'000), "2024-03-01"),
       ev("e-rcv-a", "allocation.received", "mz-530621",
-         Receive("a-530621", 30'000'000), "2024-03-20"),
+         ReceiveData("a-530621", 30'000'000), "2024-03-20"),
       ev("e-rcv-b", "allocation.received", "mz-530621",
-         Receive("a-530621-b", 10'000'000), "2024-03-20"),
+         ReceiveData("a-530621-b", 10'000'000), "2024-03-20"),
       ev("e-rcv-c", "allocation.received", "mz-530622",
-         Receive("a-530622", 5'000'000), "2024-03-20"),
+         ReceiveData("a-530622", 5'000'000), "2024-03-20"),
       ev("e-ct-1", "contract.signed", "mz-530621",
-         Contract("ct-1", "530621", kSupplier1, "a-530621", 20'000'000),
+         ContractData("ct-1", "530621", kSupplier1, "a-530621", 20'000'000),
          "2024-04-10"),
       ev("e-ct-2", "contract.signed", "mz-530622",
-         Contract("ct-2", "530622", kSupplier2, "a-530622", 4'000'000),
+         ContractData("ct-2", "530622", kSupplier2, "a-530622", 4'000'000),
          "2024-04-10"),
       ev("e-pay-ok", "payment.made", "mz-530621",
          Payment("pay-ok", "a-530621", 5'000'000, "INV-1"), "2024-06-15"),
