@@ -15,11 +15,13 @@
 #include "crypto/encoding.h"
 #include "http_fixture.h"
 #include "ledger/merkle.h"
+#include "raw_conn.h"
 
 using fl::Json;
 using fl::test::Budget;
 using fl::test::HttpWorld;
 using fl::test::ProblemCode;
+using fl::test::RawConn;
 using Clock = std::chrono::steady_clock;
 
 namespace {
@@ -27,55 +29,6 @@ namespace {
 double Seconds(Clock::time_point since) {
   return std::chrono::duration<double>(Clock::now() - since).count();
 }
-
-// A bare TCP connection, to misbehave in ways a real client would not.
-class RawConn {
- public:
-  explicit RawConn(unsigned short port) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    REQUIRE(fd_ >= 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) ==
-            0);
-  }
-  ~RawConn() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  RawConn(const RawConn&) = delete;
-  RawConn& operator=(const RawConn&) = delete;
-
-  bool Send(std::string_view data) {
-    while (!data.empty()) {
-      ssize_t n = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
-      if (n <= 0) return false;
-      data.remove_prefix(static_cast<std::size_t>(n));
-    }
-    return true;
-  }
-
-  // Reads until the peer closes (true) or `timeout` passes (false).
-  bool ReadUntilClosed(std::chrono::milliseconds timeout,
-                       std::string* out = nullptr) {
-    auto deadline = Clock::now() + timeout;
-    char buf[4096];
-    for (;;) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-          deadline - Clock::now());
-      if (left.count() <= 0) return false;
-      pollfd p{fd_, POLLIN, 0};
-      if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
-      ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
-      if (n <= 0) return true;  // EOF or reset: closed
-      if (out) out->append(buf, static_cast<std::size_t>(n));
-    }
-  }
-
- private:
-  int fd_ = -1;
-};
 
 Json BudgetEnvelope(HttpWorld& w, const std::string& id) {
   return w.Envelope(id, "budget.appropriated", "cz-530000",
