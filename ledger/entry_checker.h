@@ -12,8 +12,24 @@
 #include "crypto/ed25519.h"
 #include "crypto/sha256.h"
 #include "crypto/status.h"
+#include "ledger/canonical_json.h"
 
 namespace fl {
+
+// The costly part of one entry's signature check, which `verify` runs on
+// the other cores (ledger/signature_pool.h): the entry's canonical form and
+// the Ed25519 arithmetic. Everything that depends on the entries before
+// (seq, prev, which keys are valid) stays in EntryChecker, in order.
+struct DeferredCheck {
+  std::uint64_t seq = 0;
+  std::string entry;  // the stored bytes
+  Json parsed;        // ParseStrict(entry)
+  PublicKey key{};
+  std::string message;  // SignedMessage(origin, event text)
+  std::string sig;      // the decoded signature (a wrong length fails)
+};
+// Ok, or the error EntryChecker::Check would have returned inline.
+Status RunDeferredCheck(const DeferredCheck& c);
 
 // Error code of a `prev` that is not the hash of the entry before: the
 // one fault that may lie in the entry before rather than this one.
@@ -31,6 +47,14 @@ class EntryChecker {
   // bind it (LEDGER.md 2).
   EntryChecker(bool signatures, std::string origin)
       : signatures_(signatures), origin_(std::move(origin)) {}
+  // With `defer`, signature checking hands each entry's canonical-form and
+  // Ed25519 check to `defer` instead of doing it inline; Check then only
+  // vouches for the rest, and the caller must run every DeferredCheck.
+  EntryChecker(bool signatures, std::string origin,
+               std::function<void(DeferredCheck)> defer)
+      : signatures_(signatures),
+        origin_(std::move(origin)),
+        defer_(std::move(defer)) {}
 
   // The seq the next entry must carry: the number checked so far.
   std::uint64_t next_seq() const { return next_seq_; }
@@ -51,6 +75,7 @@ class EntryChecker {
 
   bool signatures_;
   std::string origin_;
+  std::function<void(DeferredCheck)> defer_;
   std::uint64_t next_seq_ = 0;
   Hash prev_{};
   std::map<std::string, KeyState, std::less<>> keys_;  // by key_id

@@ -2,6 +2,7 @@
 
 #include <cstring>
 #include <memory>
+#include <thread>
 #include <vector>
 
 #include "crypto/key_file.h"
@@ -9,6 +10,7 @@
 #include "ledger/checkpoint.h"
 #include "ledger/entry_checker.h"
 #include "ledger/merkle.h"
+#include "ledger/signature_pool.h"
 #include "ledger/store.h"
 
 namespace fl {
@@ -21,9 +23,28 @@ class Verifier {
       : store_(store),
         options_(options),
         note_key_(std::move(note_key)),
-        checker_(options.signatures, note_key_.name) {}
+        pool_(options.signatures ? std::make_unique<SignaturePool>(
+                                       std::thread::hardware_concurrency())
+                                 : nullptr),
+        checker_(
+            options.signatures, note_key_.name,
+            pool_ ? std::function<void(DeferredCheck)>(
+                        [this](DeferredCheck c) { pool_->Add(std::move(c)); })
+                  : nullptr) {}
 
-  VerifyReport Run();
+  VerifyReport Run() {
+    RunInOrder();
+    // A deferred signature check that failed below where the in-order
+    // checks stopped is the first fault; report it as they would have.
+    if (pool_) {
+      if (auto f = pool_->Finish();
+          f && (!report_.bad_seq || f->first <= *report_.bad_seq)) {
+        report_.entries = std::min(report_.entries, f->first);
+        Fail(f->first, f->second.detail);
+      }
+    }
+    return report_;
+  }
 
  private:
   bool Fail(std::uint64_t seq, const std::string& why) {
@@ -31,6 +52,7 @@ class Verifier {
     report_.problem = "seq " + std::to_string(seq) + ": " + why;
     return false;
   }
+  void RunInOrder();
   bool CheckEntry(std::uint64_t seq, std::string_view bytes);
   bool CheckLatest(std::uint64_t size);
   bool CheckNode(std::uint64_t seq, unsigned level, std::uint64_t index,
@@ -40,6 +62,7 @@ class Verifier {
   const VerifyOptions& options_;
   NoteVerifier note_key_;
   VerifyReport report_;
+  std::unique_ptr<SignaturePool> pool_;  // with signatures only
   EntryChecker checker_;
   CompactRange range_;
   // One iterator per tree level: stored nodes are compared in key order
@@ -100,7 +123,7 @@ bool Verifier::CheckLatest(std::uint64_t size) {
   return true;
 }
 
-VerifyReport Verifier::Run() {
+void Verifier::RunInOrder() {
   bool found = false;
   auto size_row = store_.Get(Store::kMeta, "tree_size", &found);
   std::uint64_t size = size_row.ok() && found ? DecodeSeq(*size_row) : 0;
@@ -114,9 +137,9 @@ VerifyReport Verifier::Run() {
     if (entries->key().size() != 8 || key != seq) {
       Fail(seq,
            "entry is missing (next stored is seq " + std::to_string(key) + ")");
-      return report_;
+      return;
     }
-    if (!CheckEntry(seq, entries->value().ToStringView())) return report_;
+    if (!CheckEntry(seq, entries->value().ToStringView())) return;
     ++report_.entries;
     // Checkpoints are keyed by tree size, in order: check each as the
     // recomputed tree reaches its size.
@@ -125,12 +148,12 @@ VerifyReport Verifier::Run() {
       if (!cp.ok()) {
         Fail(seq, "checkpoint at tree size " + std::to_string(seq + 1) + ": " +
                       cp.error().detail);
-        return report_;
+        return;
       }
       if (cp->size != seq + 1 || cp->root != range_.Root()) {
         Fail(seq, "checkpoint at tree size " + std::to_string(seq + 1) +
                       " does not match the entries");
-        return report_;
+        return;
       }
       ++report_.checkpoints;
       cps->Next();
@@ -153,7 +176,6 @@ VerifyReport Verifier::Run() {
              " past the log");
   }
   if (options_.progress) options_.progress(seq, size);
-  return report_;
 }
 
 }  // namespace

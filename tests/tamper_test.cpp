@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <random>
 
+#include "crypto/encoding.h"
 #include "ledger/store.h"
 #include "test_world.h"
 
@@ -139,6 +140,50 @@ TEST_CASE("changing any one byte of a stored entry names that seq",
             std::string::npos);
     }
   }
+}
+
+// verify --signatures checks signatures on every core, in batches; the
+// answer must still be the lowest bad seq, whichever batch finds it first.
+TEST_CASE("verify --signatures names the first forged signature of many",
+          "[tamper]") {
+  fl::test::World w;
+  w.AddAgency("cz-530000", "finance", "530000");
+  w.Close();
+  // A ledger that does not check signatures stores forged ones, as an
+  // insider writing through the library could.
+  fl::LedgerOptions trusting;
+  trusting.check_signatures = false;
+  auto ledger = fl::Ledger::Open(w.dir(), trusting);
+  REQUIRE(ledger.ok());
+  std::vector<std::uint64_t> forged;
+  for (int i = 0; i < 900; ++i) {
+    Json env =
+        w.Envelope("b-" + std::to_string(i), "budget.appropriated", "cz-530000",
+                   {{"allocation_id", "lot-" + std::to_string(i)},
+                    {"fiscal_year", 2024},
+                    {"fund", "lottery.provincial"},
+                    {"division_code", "530000"},
+                    {"program", "SWS.OPS"},
+                    {"amount_fen", 1000 + i},
+                    {"doc_no", "云财社〔2024〕" + std::to_string(i) + "号"}});
+    const bool forge = i == 333 || i == 334 || i == 700;
+    if (forge) {
+      auto sig = fl::Base64Decode(env["signature"]["sig"].get<std::string>());
+      REQUIRE(sig);
+      (*sig)[10] = static_cast<char>((*sig)[10] ^ 0x40);
+      env["signature"]["sig"] = fl::Base64Encode(*sig);
+    }
+    auto r = (*ledger)->AppendOne((*ledger)->PrepareParsed(env));
+    REQUIRE(r.ok());
+    if (forge) forged.push_back(r.receipts[0].seq);
+  }
+  ledger->reset();
+  CHECK(Verify(w.dir()).exit_code == 0);  // chain and tree are intact
+  auto o = Verify(w.dir(), true);
+  INFO(o.output);
+  CHECK(o.exit_code == 1);
+  CHECK(o.output.find("seq " + std::to_string(forged[0]) +
+                      ": signature does not verify") != std::string::npos);
 }
 
 TEST_CASE("deleting an entry names its seq", "[tamper]") {

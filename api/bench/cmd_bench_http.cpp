@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "api/bench/bench_goals.h"
 #include "api/bench/bench_world.h"
 #include "api/cli/cli_args.h"
 #include "api/cli/cli_util.h"
@@ -155,6 +156,7 @@ int BenchHttp(const Args& args) {
   std::string base = args.Get("dir", "bench-data");
   std::size_t events = std::stoul(args.Get("events", "10000"));
   double limit_s = std::stod(args.Get("seconds", "60"));
+  const std::string json_path = args.Get("json", "");
   if (events < kBatch) throw UsageError("--events must be at least 100");
   ClaimScratchDir(base, "dir", "bench-http");  // never someone else's
   std::signal(SIGPIPE, SIG_IGN);
@@ -202,6 +204,27 @@ int BenchHttp(const Args& args) {
          single32.max_lag_s, "s", 3);
   Report("projection lag max, batch 32 conns (target < 1 s)", batch32.max_lag_s,
          "s", 3);
+
+  GoalSheet goals;
+  goals.Figure("ed25519_verify_per_s_core", "Ed25519 verifies/s, one core",
+               verify_rate, "/s");
+  goals.Figure("inproc_signed_32_per_s", "in-process signed appends, 32",
+               inproc, "/s");
+  const double limit = cores * verify_rate;
+  double pct = 100.0 * single32.rate / limit;
+  goals.Goal("http_single_32_per_s", "HTTP single appends, 32 connections",
+             single32.rate, "/s", ">= 35% of verifies/s x cores", pct,
+             pct >= 35);
+  goals.Goal("http_single_32_p99_ms", "  p99", single32.p99_ms, "ms", "< 10 ms",
+             std::nullopt, single32.p99_ms < 10);
+  pct = 100.0 * batch32.rate / limit;
+  goals.Goal("http_batch_32_per_s", "HTTP batches of 100, 32 connections",
+             batch32.rate, "/s", ">= 60% of verifies/s x cores", pct,
+             pct >= 60);
+  goals.Goal("http_batch_32_p99_ms", "  p99", batch32.p99_ms, "ms", "< 100 ms",
+             std::nullopt, batch32.p99_ms < 100);
+  goals.Print();
+  if (!json_path.empty()) goals.WriteJson(json_path);
   return 0;
 }
 

@@ -164,7 +164,10 @@ const std::vector<Command>& Commands() {
         {"appends", "N", false, "events appended (default 20000)"},
         {"proof-entries", "N", false,
          "log size for the proof figures (default 1000000)"},
-        {"only", "all|append|proofs", false, "run one part (default all)"}},
+        {"only", "all|append|proofs", false, "run one part (default all)"},
+        {"json", "FILE", false,
+         "also write the figures and verdicts as one JSON object (keys in "
+         "docs/PERFORMANCE.md)"}},
        "",
        "Measure append throughput and proof latency beside the disk's limits.",
        Bench},
@@ -174,7 +177,12 @@ const std::vector<Command>& Commands() {
         {"queries", "N", false, "flag queries timed (default 2000)"},
         {"scratch", "DIR", false,
          "projection store (default a temp directory; wiped; must be new, "
-         "empty or made by bench-projections)"}},
+         "empty or made by bench-projections)"},
+        {"as-of-queries", "N", false,
+         "historic as_of reads timed, each a replay (default 5)"},
+        {"json", "FILE", false,
+         "also write the figures and verdicts as one JSON object (keys in "
+         "docs/PERFORMANCE.md)"}},
        "",
        "Replay rate and flag query latency.",
        BenchProjections},
@@ -184,7 +192,10 @@ const std::vector<Command>& Commands() {
          "scratch directory, new, empty or made by a bench (default "
          "bench-data)"},
         {"events", "N", false, "events appended (default 10000)"},
-        {"seconds", "S", false, "time limit (default 60)"}},
+        {"seconds", "S", false, "time limit (default 60)"},
+        {"json", "FILE", false,
+         "also write the figures and verdicts as one JSON object (keys in "
+         "docs/PERFORMANCE.md)"}},
        "",
        "Appends over HTTP on 127.0.0.1.",
        BenchHttp},
