@@ -49,6 +49,7 @@ double PeakRssMiB() {
 // no space); the rest (WAL, MANIFEST, keys) is copied.
 void CopyLedger(const std::string& dir, const std::string& to) {
   namespace fs = std::filesystem;
+  fs::create_directories(to);
   for (const auto& f : fs::recursive_directory_iterator(dir)) {
     fs::path rel = fs::relative(f.path(), dir);
     if (f.is_directory()) {
@@ -231,41 +232,56 @@ int BenchProjections(const Args& args) {
             {"division_code", "530000"},
             {"public_key", Base64Encode(AsBytes(fin.public_key()))}}}},
          admin);
+    projections->Start();  // the worker tails the appends, as in serve
     std::atomic<bool> appending{true};
     std::atomic<std::uint64_t> appended{0};
+    // Ten events every 10 ms, one group commit each: ~1,000 appends/s
+    // without needing 1,000 synced writes/s from the disk.
     std::jthread appender([&] {
       auto next = Clock::now();
-      for (int i = 0; appending; ++i) {
-        const std::string n = std::to_string(i);
-        must({{"id", "bench-b-" + n},
-              {"type", "budget.appropriated"},
-              {"agency", "bench-fin"},
-              {"occurred_at", "2024-03-31T08:00:00Z"},
-              {"data",
-               {{"allocation_id", "bench-lot-" + n},
-                {"fiscal_year", 2024},
-                {"fund", "lottery.provincial"},
-                {"division_code", "530000"},
-                {"program", "SWS.OPS"},
-                {"amount_fen", 1000000},
-                {"doc_no", "云财社〔2024〕" + n + "号"}}}},
-             fin);
-        ++appended;
-        next += std::chrono::microseconds(1000);
+      for (int i = 0; appending;) {
+        std::vector<std::vector<PreparedEvent>> units;
+        for (int k = 0; k < 10; ++k, ++i) {
+          const std::string n = std::to_string(i);
+          Json event = {{"id", "bench-b-" + n},
+                        {"type", "budget.appropriated"},
+                        {"agency", "bench-fin"},
+                        {"occurred_at", "2024-03-31T08:00:00Z"},
+                        {"data",
+                         {{"allocation_id", "bench-lot-" + n},
+                          {"fiscal_year", 2024},
+                          {"fund", "lottery.provincial"},
+                          {"division_code", "530000"},
+                          {"program", "SWS.OPS"},
+                          {"amount_fen", 1000000},
+                          {"doc_no", "云财社〔2024〕" + n + "号"}}}};
+          units.emplace_back().push_back(
+              ledger->PrepareParsed(SignEnvelope(event, fin, origin)));
+        }
+        for (const auto& r : ledger->Append(std::move(units))) {
+          if (!r.ok()) Throw(r.errors[0].error);
+        }
+        appended += 10;
+        next += std::chrono::milliseconds(10);
         std::this_thread::sleep_until(next);
       }
     });
     std::vector<double> live_ms;
+    std::uint64_t max_behind = 0;
     const auto live0 = Clock::now();
     for (int i = 0; i < 40 && Seconds(live0) < 120; ++i) {
       live_ms.push_back(get(i % 2 ? "/v1/flags?limit=100"
                                   : "/v1/flags?severity=critical&limit=100")
                             .first);
+      auto st = projections->Statuses().front();
+      max_behind = std::max(max_behind, st.tree_size - st.applied);
     }
     appending = false;
     appender.join();
     double rate = static_cast<double>(appended) / Seconds(live0);
     Report("appends/s during the flag reads (aimed at 1,000)", rate, "/s");
+    Report("  projection worker behind the log, at most",
+           static_cast<double>(max_behind), "entries");
     double p99 = Percentile(live_ms, 0.99);
     Report(("flags queries while appending, " + std::to_string(live_ms.size()) +
             " reads, p50")
@@ -279,7 +295,11 @@ int BenchProjections(const Args& args) {
 
   // 4. Historic as_of reads: dates before the newest in the log.
   if (as_of_queries > 0) {
-    const std::string newest = first_page["as_of"].get<std::string>();
+    // Every flag carries the as_of it was judged at (the default).
+    const std::string newest =
+        first_page["flags"].empty()
+            ? std::string("2025-12-31")
+            : first_page["flags"][0]["as_of"].get<std::string>();
     std::vector<double> hist_ms;
     for (std::size_t i = 0; i < as_of_queries; ++i) {
       hist_ms.push_back(get("/v1/flags?limit=10&as_of=" +
