@@ -4,23 +4,28 @@
 
 namespace fl::replay {
 
-Result<Event> DecodeEntry(std::string_view entry) {
+Status DecodeEntryInto(std::string_view entry, Event& e) {
   auto view = ScanEntry(entry);
   if (!view.ok()) return view.error();
-  Event e;
   e.seq = view->seq;
   if (!e.doc.Parse(view->event) || !e.doc.root().is_object()) {
     return DataLoss("entry " + std::to_string(e.seq) + ": event not JSON");
   }
   Value ev = e.doc.root();
-  e.type = Str(ev, "type");
-  e.agency = Str(ev, "agency");
-  e.id = Str(ev, "id");
+  e.type.assign(Str(ev, "type"));
+  e.agency.assign(Str(ev, "agency"));
+  e.id.assign(Str(ev, "id"));
   auto day = ParseDay(Str(ev, "occurred_at"));
   if (!day) {
     return DataLoss("entry " + std::to_string(e.seq) + ": bad occurred_at");
   }
   e.occurred = *day;
+  return Status::Ok();
+}
+
+Result<Event> DecodeEntry(std::string_view entry) {
+  Event e;
+  FL_RETURN_IF_ERROR(DecodeEntryInto(entry, e));
   return e;
 }
 

@@ -52,20 +52,24 @@ Result<Day> ParseAsOf(const std::string& text) {
 }
 
 // Decodes entries [from, to) into `events` (cleared first).
+// Decodes entries [from, to) into `events`, whose Events (and their
+// buffers) are reused from the previous batch.
 Status DecodeRange(const Ledger& ledger, std::uint64_t from, std::uint64_t to,
                    std::vector<Event>& events) {
-  events.clear();
+  events.resize(to - from);
+  std::size_t n = 0;
   Status failed;
   FL_RETURN_IF_ERROR(
       ledger.ForEachEntry(from, to, [&](std::uint64_t, std::string_view bytes) {
-        auto e = DecodeEntry(bytes);
-        if (!e.ok()) {
-          failed = e.error();
+        Status s = DecodeEntryInto(bytes, events[n]);
+        if (!s.ok()) {
+          failed = s;
           return false;
         }
-        events.push_back(std::move(*e));
+        ++n;
         return true;
       }));
+  events.resize(n);
   return failed;
 }
 

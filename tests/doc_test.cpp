@@ -10,9 +10,9 @@ TEST_CASE("Doc reads what nlohmann reads", "[replay][doc]") {
       R"({"a":"x\"y\\z","u":"\u00e9\ud83d\ude00\n","n":-12,"m":9007199254740991})",
       R"({"b":true,"f":false,"z":null,"arr":[1,{"k":"v"},[],{}],"o":{"p":{"q":[2]}}})",
       R"({"data":{"items":[{"amount_fen":5,"category":"care"}],"name":"昆明"}})",
-      R"([])",
-      R"("s")",
-      R"(0)"};
+      // Where a string ends is decided by the backslashes before a quote.
+      R"({"a":"\\","b":"\\\\","c":"\"","d":"x\\\"","e":"\\\"\\"})",
+      R"({"k\\":"v","\"":"w","":""})", R"([])", R"("s")", R"(0)"};
   for (const char* t : texts) {
     Doc d;
     INFO(t);

@@ -8,6 +8,7 @@
 #include "crypto/encoding.h"
 #include "crypto/signed_note.h"
 #include "ledger/checkpoint.h"
+#include "ledger/entry.h"
 #include "ledger/merkle.h"
 #include "ledger/verifier.h"
 #include "test_world.h"
@@ -351,4 +352,28 @@ TEST_CASE("each entry records the division it belongs to", "[ledger]") {
   CHECK(*l.EntryDivision(r.seq - 1) == "530000");  // issued: from_code
   CHECK(*l.EntryDivision(r.seq) == "530621");
   CHECK(l.EntryDivision(r.seq + 1).error().reason == "not_found");
+}
+
+// ScanEntry finds the event and signature objects by skipping strings; a
+// quote closes a string only after an even run of backslashes.
+TEST_CASE("ScanEntry splits entries whose strings end in backslashes",
+          "[ledger]") {
+  const std::string events[] = {
+      R"({"a":"\\","b":"}","c":"\"}"})",
+      R"({"a":"x\\\"{","b":"\\\\"})",
+      R"({"a":"云南\\","b":[{"c":"]\\\\\""}]})",
+  };
+  for (const std::string& event : events) {
+    INFO(event);
+    const std::string sig = R"({"alg":"Ed25519","key_id":"k\\","sig":"\""})";
+    const std::string entry =
+        fl::BuildEntry(7, fl::Hash{}, "2024-01-02T08:00:00Z", event, sig);
+    auto view = fl::ScanEntry(entry);
+    REQUIRE(view.ok());
+    CHECK(view->event == event);
+    CHECK(view->signature == sig);
+    CHECK(view->seq == 7);
+    // An unterminated string is refused, not read past the end.
+    CHECK(!fl::ScanEntry(entry.substr(0, entry.find("\"b\""))).ok());
+  }
 }
