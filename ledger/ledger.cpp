@@ -9,6 +9,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
+#include <ctime>
 #include <deque>
 #include <filesystem>
 #include <mutex>
@@ -42,6 +43,14 @@ constexpr std::string_view kMetaCheckpoint = "checkpoint";
 // meta, and one whenever the size crosses a multiple of this is kept for
 // good, so `verify` checks a bounded number of signatures per entry.
 constexpr std::uint64_t kCheckpointEvery = 1024;
+
+// CPU time of the calling thread, for AppendStats.
+std::uint64_t ThreadCpuNs() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<std::uint64_t>(ts.tv_sec) * 1000000000u +
+         static_cast<std::uint64_t>(ts.tv_nsec);
+}
 
 Error OutOfRange(std::string detail) {
   return MakeError(Code::kInvalidArgument, "tree_size_out_of_range",
@@ -331,12 +340,17 @@ std::vector<UnitResult> Ledger::Impl::Enqueue(
   lock.unlock();
   // Whatever happens in Commit, the group's callers get an answer and the
   // leader leaves the queue: a throw must not hang every later append.
+  const std::uint64_t cpu0 = ThreadCpuNs();
   try {
     Commit(group);
   } catch (const std::exception& e) {
     FailGroup(group, Internal(std::string("group commit failed: ") + e.what()));
   } catch (...) {
     FailGroup(group, Internal("group commit failed: unknown exception"));
+  }
+  {
+    std::lock_guard g(stats_mu);
+    stats.leader_cpu_ns += ThreadCpuNs() - cpu0;
   }
   lock.lock();
   for (Writer* x : group) {
@@ -378,7 +392,14 @@ Status Ledger::Impl::WriteGroup(rocksdb::WriteBatch* batch,
   if (options.before_group_write) {
     FL_RETURN_IF_ERROR(options.before_group_write(entries));
   }
-  return store->Write(batch, /*sync=*/true);
+  const auto t0 = std::chrono::steady_clock::now();
+  Status s = store->Write(batch, /*sync=*/true);
+  const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                      std::chrono::steady_clock::now() - t0)
+                      .count();
+  std::lock_guard g(stats_mu);
+  stats.write_wall_ns += static_cast<std::uint64_t>(ns);
+  return s;
 }
 
 Result<std::pair<Hash, std::string>> Ledger::Impl::StoredLeaf(

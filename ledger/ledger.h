@@ -73,6 +73,11 @@ struct AppendStats {
   std::uint64_t refused_units = 0;  // units refused (nothing stored)
   // groups by entry count: <=1, <=2, <=4, ... <=2048, more.
   std::array<std::uint64_t, 13> group_size_buckets{};
+  // Where a group's leader spends its time (the serial part of appending):
+  // CPU of its thread in the whole commit, and wall time in the synced
+  // write alone. For the bench's per-event budget.
+  std::uint64_t leader_cpu_ns = 0;
+  std::uint64_t write_wall_ns = 0;
   // The last group write failed and none has succeeded since.
   bool storage_failing = false;
 };

@@ -58,6 +58,12 @@ double MeasureSyncRate(const std::string& dir) {
   return n / Seconds(start);
 }
 
+double ThreadCpuSeconds() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
 // Bytes under `dir` (every file, RocksDB's included).
 double DirBytes(const std::string& dir) {
   std::uintmax_t n = 0;
@@ -91,6 +97,29 @@ int Bench(const Args& args) {
                sync_rate, "/s");
 
   if (only == "all" || only == "append") {
+    // Per-event CPU budget on one thread, before any concurrency: what
+    // Prepare costs without and with the signature check (the rest of an
+    // append is the leader's serial work, measured by the trusted batches).
+    for (bool signed_path : {false, true}) {
+      BenchWorld w = MakeWorld(base + "/budget", signed_path);
+      auto envs = PreSign(w, "budget", 20000);
+      const double cpu0 = ThreadCpuSeconds();
+      for (const std::string& env : envs) {
+        if (w.ledger->Prepare(env).error) {
+          throw std::runtime_error("bench envelope refused by Prepare");
+        }
+      }
+      const double us = (ThreadCpuSeconds() - cpu0) / envs.size() * 1e6;
+      Report(signed_path ? "CPU per event: Prepare with signature check"
+                         : "CPU per event: Prepare (parse, schema, JCS, hash)",
+             us, "us", 2);
+      goals.Figure(signed_path ? "prepare_signed_us" : "prepare_us",
+                   signed_path ? "Prepare with signature, CPU per event"
+                               : "Prepare without signature, CPU per event",
+                   us, "us");
+      std::filesystem::remove_all(base + "/budget");
+    }
+    Report("CPU per event: Ed25519 verify alone", 1e6 / verify_rate, "us", 2);
     for (bool signed_path : {true, false}) {
       for (unsigned producers : {1u, 8u, 64u}) {
         BenchWorld w = MakeWorld(base + "/append", signed_path);
@@ -108,6 +137,12 @@ int Bench(const Args& args) {
         Report("  mean entries per group commit (one fsync each)",
                st.groups ? static_cast<double>(st.entries) / st.groups : 0,
                "entries");
+        if (st.entries > 0 && st.groups > 0) {
+          Report("  leader CPU per entry (checks, build, write, sync)",
+                 st.leader_cpu_ns / 1e3 / st.entries, "us", 2);
+          Report("  synced write per group, wall",
+                 st.write_wall_ns / 1e3 / st.groups, "us", 1);
+        }
         if (signed_path && producers == 64) {
           double pct = 100.0 * rate / (cores * verify_rate);
           goals.Goal("signed_appends_64_per_s",
