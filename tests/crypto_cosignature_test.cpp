@@ -56,7 +56,9 @@ TEST_CASE("cosignature keys and lines match the independent vector",
                                "bLvkieywe8R6UYAtVtNbZpXh34x7onlmtw2")
                   .ok());
 
-  const std::string log_sig = kDash + "example.com/behind-the-sofa AAAA\n";
+  // The log's line (a key we were not given: ignored).
+  const std::string log_sig = kDash + "example.com/behind-the-sofa " +
+                              Base64Encode(std::string(68, '\x01')) + "\n";
   const std::string note = kBody + "\n" + log_sig + kLine;
   auto valid = VerifyCosignatures(note, {*c});
   REQUIRE(valid.ok());

@@ -40,7 +40,9 @@ struct Witnesses {
       Start(dirs.size() - 1, log_key);
     }
   }
+  // (Re)starts witness i; a running one is killed first (its RocksDB lock).
   void Start(std::size_t i, const std::string& log_key) {
+    if (i < procs.size()) procs[i]->Kill();
     auto p = std::make_unique<ListeningProcess>(std::vector<std::string>{
         "witness", "--data", dirs[i], "--listen", "127.0.0.1:0", "--log-key",
         log_key, "--quiet"});
@@ -205,7 +207,7 @@ TEST_CASE(
 
   SECTION("a fork signed with the same key is refused by every witness") {
     serve.Terminate();    // the rounds stop; the witnesses keep their state
-    w.Start(2, log_key);  // c back from the dead, with its stored state
+    w.Start(2, log_key);  // c restarted: its state comes from its RocksDB
     auto fork = Ledger::Open(fork_dir);
     REQUIRE(fork.ok());
     for (int i = 0; i < 12; ++i) {
