@@ -10,6 +10,8 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 
+#include "api/client/http_client.h"
+#include "api/http/witness_server.h"
 #include "crypto/cosignature.h"
 #include "crypto/encoding.h"
 #include "crypto/key_file.h"
@@ -216,6 +218,40 @@ TEST_CASE("refused add-checkpoint requests change nothing", "[witness]") {
   // After every refusal the good request still works.
   CHECK_FALSE(w.witness->AddCheckpoint(good, kNow).error.has_value());
   CHECK(DumpWitnessDb(w.dir) != before);
+}
+
+TEST_CASE("the witness server speaks tlog-witness and caps its connections",
+          "[witness]") {
+  WitnessWorld w;
+  http::WitnessServerOptions o;
+  o.listen = "127.0.0.1:0";
+  o.max_connections = 1;
+  o.now = [] { return kNow; };
+  http::WitnessServer server(*w.witness, o);
+  REQUIRE(server.Start().ok());
+  const std::string port = std::to_string(server.port());
+  http::Client first("127.0.0.1", port, std::chrono::seconds(10));
+  auto r =
+      first.Request("POST", "/add-checkpoint", w.RequestFrom(0), "text/plain");
+  REQUIRE(r.status == 200);
+  CHECK(
+      CheckQuorum(w.world.ledger().LatestCheckpoint() + r.body, {w.cosigner}, 1)
+          .ok());
+  r = first.Request("POST", "/add-checkpoint", w.RequestFrom(0), "text/plain");
+  CHECK(r.status == 409);
+  CHECK(r.header("content-type") == "text/x.tlog.size");
+  CHECK(r.body == std::to_string(w.world.ledger().TreeSize()) + "\n");
+  CHECK(first.Request("GET", "/add-checkpoint").status == 405);
+  CHECK(first.Request("GET", "/nothing").status == 404);
+  auto mon = first.Get("/" + w.OriginKey() + "/checkpoint");
+  CHECK(mon.status == 200);
+  CHECK(mon.body.starts_with(w.world.ledger().LatestCheckpoint()));
+  CHECK(first.Get("/" + std::string(64, 'a') + "/checkpoint").status == 404);
+
+  // `first` holds the only connection: a second one is closed unanswered.
+  http::Client second("127.0.0.1", port, std::chrono::seconds(10));
+  CHECK_THROWS(second.Request("GET", "/nothing"));
+  CHECK(first.Request("GET", "/nothing").status == 404);  // still served
 }
 
 TEST_CASE("witness init refuses a bad name or an existing witness",

@@ -1,5 +1,6 @@
 #include "api/http/witness_server.h"
 
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/strand.hpp>
@@ -114,6 +115,8 @@ struct WitnessServer::Impl {
 
   Witness& witness;
   WitnessServerOptions options;
+  // Before ioc: sessions destroyed with ioc's pending handlers count down.
+  std::atomic<int> connections{0};
   net::io_context ioc;
   tcp::acceptor acceptor;
   unsigned short bound_port = 0;
@@ -126,7 +129,10 @@ namespace {
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, WitnessServer::Impl& server)
-      : stream_(std::move(socket)), server_(server) {}
+      : stream_(std::move(socket)), server_(server) {
+    ++server_.connections;
+  }
+  ~Session() { --server_.connections; }
 
   void Run() { Read(); }
 
@@ -189,7 +195,10 @@ void DoAccept(WitnessServer::Impl& s) {
   s.acceptor.async_accept(
       net::make_strand(s.ioc), [&s](beast::error_code ec, tcp::socket socket) {
         if (ec == net::error::operation_aborted) return;
-        if (!ec) {
+        if (!ec && s.connections.load() >= s.options.max_connections) {
+          beast::error_code ignored;
+          socket.close(ignored);  // over the cap: closed at once
+        } else if (!ec) {
           std::make_shared<Session>(std::move(socket), s)->Run();
         }
         DoAccept(s);

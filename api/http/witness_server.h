@@ -25,6 +25,9 @@ struct WitnessServerOptions {
   // A request is an old-size line, <= 63 proof lines and a checkpoint.
   std::size_t body_limit = 64 * 1024;
   std::chrono::milliseconds idle_timeout{30'000};
+  // Open connections; a new one over the cap is closed at once (a witness
+  // serves a handful of logs, not the public).
+  int max_connections = 256;
   // One JSON line per request; null: no log.
   std::function<void(std::string_view)> access_log;
   // The cosignature's time; tests may pin it. Null: the system clock.
