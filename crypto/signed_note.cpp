@@ -82,6 +82,8 @@ Error Malformed(std::string detail) {
 
 }  // namespace
 
+bool IsValidKeyName(std::string_view name) { return IsValidName(name); }
+
 std::array<std::uint8_t, 4> NoteKeyHash(std::string_view name,
                                         const PublicKey& key) {
   Sha256Hasher h;

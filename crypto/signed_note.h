@@ -18,6 +18,10 @@ struct NoteVerifier {
   PublicKey public_key{};
 };
 
+// C2SP: a key name is non-empty UTF-8 with no spaces and no '+'
+// (control characters refused too). Cosigner names follow the same rule.
+bool IsValidKeyName(std::string_view name);
+
 // key hash = first 4 bytes of SHA-256(name || "\n" || 0x01 || public key).
 std::array<std::uint8_t, 4> NoteKeyHash(std::string_view name,
                                         const PublicKey& key);

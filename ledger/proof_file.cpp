@@ -93,10 +93,15 @@ Result<ProofFile> ParseProofFile(std::string_view text) {
 
 Result<ProofFile> MakeProofFile(const Ledger& ledger, std::uint64_t seq,
                                 bool with_entry) {
+  return MakeProofFileUnder(ledger, seq, with_entry, ledger.LatestCheckpoint());
+}
+
+Result<ProofFile> MakeProofFileUnder(const Ledger& ledger, std::uint64_t seq,
+                                     bool with_entry, std::string checkpoint) {
   auto verifier = ParseVerifierKey(ledger.Info().verifier_key);
   if (!verifier.ok()) return verifier.error();
   ProofFile p;
-  p.checkpoint = ledger.LatestCheckpoint();
+  p.checkpoint = std::move(checkpoint);
   auto cp = OpenCheckpoint(p.checkpoint, *verifier);
   if (!cp.ok()) return cp.error();
   if (seq >= cp->size) {

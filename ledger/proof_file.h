@@ -36,6 +36,11 @@ Result<ProofFile> ParseProofFile(std::string_view text);
 // the entry in `extra` when `with_entry`.
 Result<ProofFile> MakeProofFile(const Ledger& ledger, std::uint64_t seq,
                                 bool with_entry);
+// The same under a given checkpoint note of this ledger (e.g. one carrying
+// witness cosignatures, kept verbatim); it must be signed by the ledger
+// and cover `seq`.
+Result<ProofFile> MakeProofFileUnder(const Ledger& ledger, std::uint64_t seq,
+                                     bool with_entry, std::string checkpoint);
 
 struct ProvenEntry {
   Checkpoint checkpoint;

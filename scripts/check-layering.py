@@ -40,6 +40,7 @@ LAYER = {"crypto": 0, "ledger": 1, "replay": 2}
 # machine's ceiling (fl_bench links RocksDB for that alone).
 ROCKSDB_FILES = {
     "ledger/store.h", "ledger/store.cpp", "ledger/ledger.cpp",
+    "ledger/witness_store.cpp",
     "replay/projection_store.h", "replay/projection_store.cpp",
     "api/bench/cmd_bench.cpp",
 }

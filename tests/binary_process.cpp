@@ -73,4 +73,55 @@ int ServeProcess::Terminate() {
   return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+ListeningProcess::ListeningProcess(const std::vector<std::string>& args) {
+  int fds[2];
+  REQUIRE(::pipe2(fds, O_CLOEXEC) == 0);
+  std::vector<std::string> argv_store = {"fundledger"};
+  argv_store.insert(argv_store.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : argv_store) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_ = ::fork();
+  REQUIRE(pid_ >= 0);
+  if (pid_ == 0) {
+    ::dup2(fds[1], STDOUT_FILENO);
+    int null = ::open("/dev/null", O_WRONLY);
+    ::dup2(null, STDERR_FILENO);
+    ::execv(FL_BINARY, argv.data());
+    ::_exit(127);
+  }
+  ::close(fds[1]);
+  out_ = fds[0];
+  char c;
+  while (ready_.find('\n') == std::string::npos) {
+    pollfd p{out_, POLLIN, 0};
+    REQUIRE(::poll(&p, 1, 10'000) == 1);
+    REQUIRE(::read(out_, &c, 1) == 1);
+    ready_ += c;
+  }
+  std::string listen = Json::parse(ready_).at("listen");
+  port_ = listen.substr(listen.rfind(':') + 1);
+}
+
+ListeningProcess::~ListeningProcess() {
+  Kill();
+  ::close(out_);
+}
+
+void ListeningProcess::Kill() {
+  if (pid_ > 0) {
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+  }
+}
+
+int ListeningProcess::Terminate() {
+  ::kill(pid_, SIGTERM);
+  int st = 0;
+  ::waitpid(pid_, &st, 0);
+  pid_ = -1;
+  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
 }  // namespace fl::test

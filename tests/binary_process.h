@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <string>
+#include <vector>
 
 namespace fl::test {
 
@@ -33,6 +34,26 @@ class ServeProcess {
   pid_t pid_ = -1;
   int out_ = -1;
   std::string port_;
+};
+
+// Any `fundledger` command that serves (serve, witness) as a child
+// process, ready once its first stdout line (JSON with "listen") appears.
+// The destructor kills it (SIGKILL) unless Kill or Terminate ran.
+class ListeningProcess {
+ public:
+  explicit ListeningProcess(const std::vector<std::string>& args);
+  ~ListeningProcess();
+  ListeningProcess(const ListeningProcess&) = delete;
+  ListeningProcess& operator=(const ListeningProcess&) = delete;
+  const std::string& port() const { return port_; }
+  const std::string& ready_line() const { return ready_; }
+  void Kill();      // SIGKILL: a crash, no goodbye
+  int Terminate();  // SIGTERM, then the exit status
+
+ private:
+  pid_t pid_ = -1;
+  int out_ = -1;
+  std::string port_, ready_;
 };
 
 }  // namespace fl::test

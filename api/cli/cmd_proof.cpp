@@ -1,11 +1,14 @@
 // Read-only views a verifier needs without the HTTP server: one entry, and
 // inclusion / consistency proofs in the JSON shapes of LEDGER.md 4.
 #include <cstdio>
+#include <filesystem>
 #include <optional>
 
 #include "api/cli/cli_args.h"
 #include "api/cli/cli_util.h"
 #include "api/cli/commands.h"
+#include "api/cli/witness_submitter.h"
+#include "crypto/cosignature.h"
 #include "crypto/encoding.h"
 #include "ledger/ledger.h"
 #include "ledger/proof_file.h"
@@ -26,6 +29,26 @@ std::uint64_t Number(const Args& args, const std::string& flag) {
     throw UsageError("--" + flag + " must be a non-negative integer");
   }
   return std::stoull(v);
+}
+
+// The checkpoint a proof file is made under: --checkpoint FILE, else the
+// witnessed checkpoint `serve --witness` keeps when it covers the entry,
+// else the newest (no cosignatures).
+std::string CheckpointFor(const Args& args, const Ledger& ledger,
+                          std::uint64_t seq) {
+  if (args.Has("checkpoint"))
+    return ReadFileOrThrow(args.Required("checkpoint"));
+  std::string path = WitnessedCheckpointFile(args.Required("data"));
+  std::error_code ec;
+  if (std::filesystem::exists(path, ec)) {
+    std::string note = ReadFileOrThrow(path);
+    auto verifier = ParseVerifierKey(ledger.Info().verifier_key);
+    if (verifier.ok()) {
+      auto cp = OpenCheckpoint(note, *verifier);
+      if (cp.ok() && cp->size > seq) return note;
+    }
+  }
+  return ledger.LatestCheckpoint();
 }
 
 }  // namespace
@@ -59,7 +82,9 @@ int Proof(const Args& args) {
            {"hashes", HexList(Take(ledger->InclusionProof(seq, size)))}};
   } else if (kind == "file") {
     // C2SP tlog-proof: printed as it is, not as JSON.
-    ProofFile p = Take(MakeProofFile(*ledger, Number(args, "seq"), true));
+    const std::uint64_t seq = Number(args, "seq");
+    ProofFile p = Take(MakeProofFileUnder(*ledger, seq, true,
+                                          CheckpointFor(args, *ledger, seq)));
     std::fputs(FormatProofFile(p).c_str(), stdout);
     return 0;
   } else if (kind == "consistency") {
@@ -84,17 +109,45 @@ int VerifyProof(const Args& args) {
       Take(ParseProofFile(ReadFileOrThrow(args.positional()[0])));
   std::optional<std::string> entry;
   if (args.Has("entry")) entry = ReadFileOrThrow(args.Required("entry"));
+  std::vector<Cosigner> witnesses;
+  if (args.Has("witness-key")) {
+    witnesses = Take(ParseCosignerKeys(args.Required("witness-key")));
+  }
+  std::size_t quorum = witnesses.size();
+  if (args.Has("quorum")) {
+    std::uint64_t q = Number(args, "quorum");
+    if (q == 0 || q > witnesses.size()) {
+      throw UsageError("--quorum must be 1.." +
+                       std::to_string(witnesses.size()) +
+                       " (the number of --witness-key keys)");
+    }
+    quorum = static_cast<std::size_t>(q);
+  }
   auto proven = VerifyProofFile(p, verifier, entry);
-  if (!proven.ok()) {
+  // tlog-proof step 3: the witnesses' cosignatures, k of the n trusted.
+  Status cosigned = Status::Ok();
+  if (proven.ok() && quorum > 0) {
+    cosigned = CheckQuorum(p.checkpoint, witnesses, quorum);
+  }
+  if (!proven.ok() || !cosigned.ok()) {
+    const Error& e = proven.ok() ? cosigned.error() : proven.error();
     std::fprintf(stderr, "fundledger verify-proof: FAILED: %s\n",
-                 proven.error().detail.c_str());
+                 e.detail.c_str());
     return 1;
   }
-  std::printf("ok: entry %llu is in the log %s of size %llu signed by %s\n",
+  std::printf("ok: entry %llu is in the log %s of size %llu signed by %s",
               static_cast<unsigned long long>(p.index),
               proven->checkpoint.origin.c_str(),
               static_cast<unsigned long long>(proven->checkpoint.size),
               args.Required("verifier-key").c_str());
+  if (quorum > 0) {
+    auto valid = VerifyCosignatures(p.checkpoint, witnesses);
+    std::string names;
+    for (const auto& v : *valid) names += (names.empty() ? "" : ", ") + v.name;
+    std::printf(", cosigned by %zu of %zu witnesses (quorum %zu: %s)",
+                valid->size(), witnesses.size(), quorum, names.c_str());
+  }
+  std::printf("\n");
   return 0;
 }
 

@@ -6,12 +6,15 @@
 
 #include <csignal>
 #include <cstdio>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "api/cli/cli_args.h"
 #include "api/cli/cli_util.h"
 #include "api/cli/commands.h"
+#include "api/cli/witness_submitter.h"
 #include "api/http/http_server.h"
 #include "api/http/tokens.h"
 #include "ledger/ledger.h"
@@ -64,6 +67,7 @@ int Serve(const Args& args) {
   options.append_threads = PositiveInt(args, "workers", 64);
   options.agency_rate = PositiveInt(args, "agency-rate", 0);
   if (!args.Has("quiet")) options.access_log = WriteLogLine;
+  std::optional<SubmitterOptions> witnessing = SubmitterOptionsFromArgs(args);
 
   // Signals are taken by sigwait below, never by a server thread: block
   // them before any thread starts (threads inherit the mask).
@@ -81,10 +85,19 @@ int Serve(const Args& args) {
       Take(replay::Projections::Open(*ledger, dir + "/projections"));
   projections->Start();
   options.projections = projections.get();
+  // Witnesses (issue 13): a background round per new checkpoint.
+  std::unique_ptr<WitnessSubmitter> submitter;
+  if (witnessing) {
+    witnessing->data_dir = dir;
+    witnessing->log = WriteLogLine;
+    submitter = std::make_unique<WitnessSubmitter>(*ledger, *witnessing);
+    options.witnessed = &submitter->witnessed();
+  }
   int signal = 0;
   {
     http::Server server(*ledger, options);
     Check(server.Start());
+    if (submitter) submitter->Start();
     std::string host = options.listen.substr(0, options.listen.rfind(':'));
     Json ready = {{"listen", host + ":" + std::to_string(server.port())},
                   {"tree_size", ledger->TreeSize()}};
@@ -94,6 +107,7 @@ int Serve(const Args& args) {
     WriteLogLine(Json{{"event", "stopping"}, {"signal", signal}}.dump());
     server.Stop();
   }
+  submitter.reset();    // before the ledger it reads closes
   projections->Stop();  // before the ledger it reads closes
   projections.reset();
   std::uint64_t size = ledger->TreeSize();

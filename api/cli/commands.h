@@ -24,6 +24,7 @@ int BenchProjections(const Args& args);
 int Serve(const Args& args);
 int Token(const Args& args);
 int Append(const Args& args);
-int Tiles(const Args& args);  // cmd_tiles.cpp
+int Tiles(const Args& args);       // cmd_tiles.cpp
+int WitnessCmd(const Args& args);  // cmd_witness.cpp
 
 }  // namespace fl::cli

@@ -12,6 +12,7 @@
 #include "api/http/metrics.h"
 #include "api/http/rate_limit.h"
 #include "api/http/tokens.h"
+#include "api/http/witnessed.h"
 #include "ledger/ledger.h"
 #include "ledger/limits.h"
 
@@ -34,6 +35,9 @@ struct ApiContext {
   replay::Projections* projections = nullptr;
   // How long a read with min_seq waits for the projections (API.md: 5 s).
   std::chrono::milliseconds projection_wait{limits::kMinSeqWait};
+  // With `serve --witness`: the newest checkpoint with a witness quorum;
+  // null: no witnesses configured.
+  const WitnessedCheckpoint* witnessed = nullptr;
 };
 
 // The bearer token of the request in `out`, or a 401 unauthenticated
@@ -62,6 +66,15 @@ HttpResponse HandleMetrics(ApiContext& ctx, const HttpRequest& req);
 // http_handlers_tiles.cpp
 HttpResponse HandleTileCheckpoint(ApiContext& ctx, const HttpRequest& req);
 HttpResponse HandleTile(ApiContext& ctx, const HttpRequest& req);
+
+// http_handlers_witness.cpp (serve --witness): says whether a checkpoint
+// carries the witness quorum.
+inline constexpr std::string_view kWitnessedHeader = "Fundledger-Witnessed";
+// The newest signed checkpoint. With witnesses: its cosigned text once it
+// has the quorum, and a Fundledger-Witnessed: true|false header on `r`.
+std::string NewestCheckpoint(const ApiContext& ctx, HttpResponse* r);
+// GET /v1/checkpoint/witnessed: the newest checkpoint with the quorum.
+HttpResponse HandleWitnessedCheckpoint(ApiContext& ctx, const HttpRequest& req);
 
 // http_handlers_projections.cpp
 HttpResponse HandleBalances(ApiContext& ctx, const HttpRequest& req);

@@ -38,12 +38,18 @@ std::optional<HttpResponse> RequireJson(const HttpRequest& req) {
                  "POST bodies must be Content-Type: application/json");
 }
 
-Json ReceiptJson(const Receipt& r) {
-  return {{"seq", r.seq},
-          {"event_id", r.event_id},
-          {"leaf_hash", HexEncode(AsBytes(r.leaf_hash))},
-          {"recorded_at", r.recorded_at},
-          {"checkpoint", r.checkpoint}};
+Json ReceiptJson(const ApiContext& ctx, const Receipt& r) {
+  Json out = {{"seq", r.seq},
+              {"event_id", r.event_id},
+              {"leaf_hash", HexEncode(AsBytes(r.leaf_hash))},
+              {"recorded_at", r.recorded_at},
+              {"checkpoint", r.checkpoint}};
+  // Only with witnesses (docs/spec-notes.md): whether a checkpoint that
+  // reached the quorum already covers this entry. Appends never wait for
+  // witnesses, so a new entry says false; GET /v1/proofs/file?seq=N later
+  // returns the witnessed checkpoint covering it.
+  if (ctx.witnessed) out["witnessed"] = ctx.witnessed->Get().size > r.seq;
+  return out;
 }
 
 HttpResponse RateLimited(int retry_after) {
@@ -128,7 +134,7 @@ HttpResponse HandleAppend(ApiContext& ctx, const HttpRequest& req) {
   if (ctx.rate) ctx.rate->Charge(later);
   const Receipt& receipt = result.receipts.front();
   ctx.metrics.Appended(receipt.repeat ? 0 : 1, receipt.repeat ? 1 : 0);
-  return JsonResponse(receipt.repeat ? 200 : 201, ReceiptJson(receipt));
+  return JsonResponse(receipt.repeat ? 200 : 201, ReceiptJson(ctx, receipt));
 }
 
 HttpResponse HandleBatch(ApiContext& ctx, const HttpRequest& req) {
@@ -201,7 +207,7 @@ HttpResponse HandleBatch(ApiContext& ctx, const HttpRequest& req) {
   Json receipts = Json::array();
   std::uint64_t appended = 0, repeats = 0;
   for (const Receipt& r : result.receipts) {
-    receipts.push_back(ReceiptJson(r));
+    receipts.push_back(ReceiptJson(ctx, r));
     (r.repeat ? repeats : appended) += 1;
   }
   ctx.metrics.Appended(appended, repeats);

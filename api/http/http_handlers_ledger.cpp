@@ -114,7 +114,7 @@ HttpResponse HandleLedger(ApiContext& ctx, const HttpRequest&) {
 HttpResponse HandleCheckpoint(ApiContext& ctx, const HttpRequest&) {
   HttpResponse r;
   r.content_type = "text/plain; charset=utf-8";
-  r.body = ctx.ledger.LatestCheckpoint();
+  r.body = NewestCheckpoint(ctx, &r);
   return r;
 }
 
@@ -155,9 +155,20 @@ HttpResponse HandleProofFile(ApiContext& ctx, const HttpRequest& req) {
     auto text = ctx.ledger.EntryAt(seq.value);
     if (text.ok()) with_entry = MaySee(ctx, token, Json::parse(*text));
   }
-  auto file = MakeProofFile(ctx.ledger, seq.value, with_entry);
+  // Under the witnessed checkpoint when one covers the entry: that is the
+  // file worth keeping. Otherwise the newest, which has no quorum yet.
+  std::optional<WitnessedCheckpoint::View> w;
+  if (ctx.witnessed) w = ctx.witnessed->Get();
+  const bool witnessed = w && w->size > seq.value;
+  auto file =
+      witnessed ? MakeProofFileUnder(ctx.ledger, seq.value, with_entry, w->note)
+                : MakeProofFile(ctx.ledger, seq.value, with_entry);
   if (!file.ok()) return Problem(file.error());
   HttpResponse r;
+  if (ctx.witnessed) {
+    r.headers.emplace_back(std::string(kWitnessedHeader),
+                           witnessed ? "true" : "false");
+  }
   r.content_type = "text/plain; charset=utf-8";
   r.body = FormatProofFile(*file);
   return r;

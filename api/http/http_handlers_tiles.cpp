@@ -53,7 +53,7 @@ std::optional<HttpResponse> MayReadBundle(ApiContext& ctx,
 HttpResponse HandleTileCheckpoint(ApiContext& ctx, const HttpRequest&) {
   HttpResponse r;
   r.content_type = "text/plain; charset=utf-8";
-  r.body = ctx.ledger.LatestCheckpoint();
+  r.body = NewestCheckpoint(ctx, &r);
   r.headers.emplace_back("Cache-Control", std::string(kChanging));
   return r;
 }

@@ -76,6 +76,8 @@ const std::vector<Route>& RouteTable() {
       {"POST", "/v1/events:batch", HandleBatch, Pool::kAppend},
       {"GET", "/v1/ledger", HandleLedger, Pool::kInline},
       {"GET", "/v1/checkpoint", HandleCheckpoint, Pool::kInline},
+      {"GET", "/v1/checkpoint/witnessed", HandleWitnessedCheckpoint,
+       Pool::kInline},
       {"GET", "/v1/proofs/inclusion", HandleInclusion, Pool::kRead},
       {"GET", "/v1/proofs/consistency", HandleConsistency, Pool::kRead},
       {"GET", "/v1/proofs/file", HandleProofFile, Pool::kRead},

@@ -21,6 +21,8 @@ class Projections;
 
 namespace fl::http {
 
+class WitnessedCheckpoint;
+
 struct ServerOptions {
   std::string listen = "127.0.0.1:8080";  // host:port; port 0 picks one
   std::string data_dir;     // checked by /healthz; empty: not checked
@@ -61,6 +63,9 @@ struct ServerOptions {
   // Tests only: runs on the read thread before each projection read (its
   // route template), e.g. to hold the read pool busy. Null otherwise.
   std::function<void(std::string_view route)> before_projection_read;
+  // With `serve --witness`: where the witnessed checkpoint is kept (owned
+  // by the caller, outlives the server); null: no witnesses.
+  const WitnessedCheckpoint* witnessed = nullptr;
 };
 
 class Server {

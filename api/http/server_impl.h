@@ -52,7 +52,8 @@ struct Server::Impl {
             rate.get(),
             options.data_dir,
             options.projections,
-            options.projection_wait},
+            options.projection_wait,
+            options.witnessed},
         acceptor(net::make_strand(ioc)),
         accept_retry(acceptor.get_executor()),
         append_pool(
