@@ -148,9 +148,8 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir,
   LedgerInfo& info = impl->info;
   info.name = *name;
   info.origin = OriginFor(info.name);
-  const PublicKey public_key = impl->mirror_key
-                                   ? impl->mirror_key->public_key
-                                   : impl->ledger_key.public_key();
+  const PublicKey public_key = impl->mirror_key ? impl->mirror_key->public_key
+                                                : impl->ledger_key.public_key();
   info.verifier_key = VerifierKeyString(info.origin, public_key);
   if (impl->mirror_key && info.origin != impl->mirror_key->name) {
     return DataLoss(dir + ": mirror of " + impl->mirror_key->name +
@@ -818,8 +817,8 @@ Status Ledger::AppendMirrored(const std::vector<std::string>& entries,
   }
   auto at = [&](std::size_t i, const Error& e) {
     Error out = e;
-    out.detail = "entry " + std::to_string(start + i) + ": " + e.reason +
-                 ": " + e.detail;
+    out.detail = "entry " + std::to_string(start + i) + ": " + e.reason + ": " +
+                 e.detail;
     return out;
   };
 
@@ -879,8 +878,8 @@ Status Ledger::AppendMirrored(const std::vector<std::string>& entries,
     if (rebuilt != entries[i]) {
       return at(i, DataLoss("entry is not in canonical form"));
     }
-    auto d = CheckAndApply(e, seq, view, /*check_signatures=*/true,
-                           m.info.origin);
+    auto d =
+        CheckAndApply(e, seq, view, /*check_signatures=*/true, m.info.origin);
     if (!d.ok()) return at(i, d.error());
     if (d->repeat) {
       return at(i, DataLoss("repeats the event of entry " +
@@ -890,9 +889,9 @@ Status Ledger::AppendMirrored(const std::vector<std::string>& entries,
     batch.Put(m.store->cf(Store::kEntries), EncodeSeq(seq), entries[i]);
     batch.Put(m.store->cf(Store::kIndex), EntryDivisionKey(seq), d->division);
     range.Append(leaf, [&](unsigned level, std::uint64_t index, const Hash& h) {
-      batch.Put(m.store->cf(Store::kTree), TreeKey(level, index),
-                rocksdb::Slice(reinterpret_cast<const char*>(h.data()),
-                               h.size()));
+      batch.Put(
+          m.store->cf(Store::kTree), TreeKey(level, index),
+          rocksdb::Slice(reinterpret_cast<const char*>(h.data()), h.size()));
     });
     prev = leaf;
     last_recorded_at = std::string(v.recorded_at);

@@ -7,9 +7,9 @@
 #include "crypto/key_file.h"
 #include "crypto/signed_note.h"
 #include "ledger/checkpoint.h"
-#include "ledger/mirror_key.h"
 #include "ledger/entry_checker.h"
 #include "ledger/merkle.h"
+#include "ledger/mirror_key.h"
 #include "ledger/store.h"
 
 namespace fl {

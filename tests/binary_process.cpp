@@ -46,10 +46,9 @@ ServeProcess::ServeProcess(const std::vector<std::string>& args,
   REQUIRE(pid_ >= 0);
   if (pid_ == 0) {
     ::dup2(fds[1], STDOUT_FILENO);
-    int err = stderr_file.empty()
-                  ? ::open("/dev/null", O_WRONLY)
-                  : ::open(stderr_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                           0600);
+    int err = stderr_file.empty() ? ::open("/dev/null", O_WRONLY)
+                                  : ::open(stderr_file.c_str(),
+                                           O_WRONLY | O_CREAT | O_TRUNC, 0600);
     ::dup2(err, STDERR_FILENO);
     ::execv(FL_BINARY, argv.data());
     ::_exit(127);

@@ -52,7 +52,8 @@ int WaitForUnhealthy(http::Client& c) {
   int status = 200;
   for (int i = 0; i < 600 && status == 200; ++i) {
     status = c.Get("/healthz").status;
-    if (status == 200) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (status == 200)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   return status;
 }
@@ -71,15 +72,14 @@ TEST_CASE("a mirror follows a served log, verifies and proves like it",
   // More events, signed now, posted to the running server later.
   std::vector<Json> later;
   for (int i = 0; i < 40; ++i) {
-    later.push_back(w.Envelope("later-" + std::to_string(i), "agency.registered",
-                               "admin",
-                               {{"agency", "late-" + std::to_string(i)},
-                                {"name", "late office"},
-                                {"kind", "auditor"},
-                                {"division_code", "530000"},
-                                {"public_key",
-                                 Base64Encode(AsBytes(
-                                     PrivateKey::Generate().public_key()))}}));
+    later.push_back(w.Envelope(
+        "later-" + std::to_string(i), "agency.registered", "admin",
+        {{"agency", "late-" + std::to_string(i)},
+         {"name", "late office"},
+         {"kind", "auditor"},
+         {"division_code", "530000"},
+         {"public_key",
+          Base64Encode(AsBytes(PrivateKey::Generate().public_key()))}}));
   }
   const std::uint64_t first_size = w.ledger().TreeSize();
   w.Close();
@@ -123,7 +123,8 @@ TEST_CASE("a mirror follows a served log, verifies and proves like it",
     if (!t.entries) CHECK(mc.Get(path).body == a.body);
   }
   const std::string mtoken = Token(mdir);
-  for (std::uint64_t seq : {0ull, 1ull, 255ull, 256ull, size - 1}) {
+  for (std::uint64_t seq :
+       std::vector<std::uint64_t>{0, 1, 255, 256, size - 1}) {
     const std::string q = "/v1/proofs/inclusion?seq=" + std::to_string(seq) +
                           "&tree_size=" + std::to_string(size);
     auto a = oc.Get(q, token), b = mc.Get(q, mtoken);
@@ -135,12 +136,10 @@ TEST_CASE("a mirror follows a served log, verifies and proves like it",
     CHECK(eb.status == 200);
     CHECK(ea.body == eb.body);
   }
-  auto ca = oc.Get("/v1/proofs/consistency?first=10&second=" +
-                       std::to_string(size),
-                   token);
-  auto cb = mc.Get("/v1/proofs/consistency?first=10&second=" +
-                       std::to_string(size),
-                   mtoken);
+  auto ca = oc.Get(
+      "/v1/proofs/consistency?first=10&second=" + std::to_string(size), token);
+  auto cb = mc.Get(
+      "/v1/proofs/consistency?first=10&second=" + std::to_string(size), mtoken);
   CHECK(cb.status == 200);
   CHECK(ca.body == cb.body);
 
@@ -183,10 +182,9 @@ TEST_CASE("a mirror catches a fork: same key, a second history", "[mirror]") {
   const std::string log = tmp.str() + "/mirror.log";
   {
     ServeProcess origin(a.dir());
-    auto r = RunBinary("mirror --once --from http://127.0.0.1:" +
-                       origin.port() + " --data '" + mdir +
-                       "' --verifier-key '" + vkey + "' --token " +
-                       Token(a.dir()));
+    auto r = RunBinary(
+        "mirror --once --from http://127.0.0.1:" + origin.port() + " --data '" +
+        mdir + "' --verifier-key '" + vkey + "' --token " + Token(a.dir()));
     INFO(r.err);
     REQUIRE(r.status == 0);
     CHECK(origin.Terminate() == 0);
@@ -221,8 +219,9 @@ TEST_CASE("a mirror catches a fork: same key, a second history", "[mirror]") {
   CHECK(ReadFile(log).find("fork_detected") != std::string::npos);
 
   // A restart does not follow again while the evidence is there.
-  auto again = RunBinary("mirror --once --from http://127.0.0.1:" +
-                         forked.port() + " --data '" + mdir + "'");
+  auto again =
+      RunBinary("mirror --once --from http://127.0.0.1:" + forked.port() +
+                " --data '" + mdir + "'");
   CHECK(again.status == 3);
   CHECK(RunBinary("checkpoint --data '" + mdir + "'").out == held);
   CHECK(RunBinary("verify --signatures --data '" + mdir + "'").status == 0);
@@ -277,11 +276,20 @@ TEST_CASE("a mirror refuses tampered tiles and stores nothing", "[mirror]") {
                      "in tile/0/000") != std::string::npos);
     CHECK(size_of(tmp.str() + "/m") == 0);
   }
-  SECTION("a changed hash tile does not give the signed root") {
-    FlipByte(site + "/tile/0/000", 40);
+  SECTION("a changed level-1 tile does not give the signed root") {
+    // 301 entries: the root's left half is the one hash of tile/1/000.p/1.
+    FlipByte(site + "/tile/1/000.p/1", 7);
     auto r = follow(site, tmp.str() + "/m");
     CHECK(r.status == 1);
     CHECK(r.err.find("hash tiles give root") != std::string::npos);
+    CHECK(size_of(tmp.str() + "/m") == 0);
+  }
+  SECTION("a changed leaf hash is named with its entry and tile") {
+    FlipByte(site + "/tile/0/000", 40);  // the hash of entry 1
+    auto r = follow(site, tmp.str() + "/m");
+    CHECK(r.status == 1);
+    CHECK(r.err.find("entry 1 in tile/entries/000 does not match its hash "
+                     "in tile/0/000") != std::string::npos);
     CHECK(size_of(tmp.str() + "/m") == 0);
   }
   SECTION("a checkpoint not signed by the pinned key is refused") {

@@ -60,9 +60,9 @@ std::unique_ptr<Ledger> OpenOrCreate(const std::string& dir,
   if (!key) throw std::runtime_error(dir + " is not a mirror directory");
   auto ledger = Take(Ledger::Open(dir));
   if (!pinned.empty() && pinned != ledger->Info().verifier_key) {
-    throw std::runtime_error("--verifier-key differs from the key " + dir +
-                             " was created with: " +
-                             ledger->Info().verifier_key);
+    throw std::runtime_error(
+        "--verifier-key differs from the key " + dir +
+        " was created with: " + ledger->Info().verifier_key);
   }
   return ledger;
 }
@@ -123,7 +123,8 @@ int Mirror(const Args& args) {
         LogText(std::string(line));
       };
     }
-    projections = Take(replay::Projections::Open(*ledger, dir + "/projections"));
+    projections =
+        Take(replay::Projections::Open(*ledger, dir + "/projections"));
     projections->Start();
     options.projections = projections.get();
     server = std::make_unique<http::Server>(*ledger, options);
@@ -143,7 +144,8 @@ int Mirror(const Args& args) {
   follower.progress = [&](std::uint64_t size, std::uint64_t target) {
     if (size - last_progress >= 65536 || size == target) {
       last_progress = size;
-      Log({{"event", "mirror_progress"}, {"tree_size", size},
+      Log({{"event", "mirror_progress"},
+           {"tree_size", size},
            {"checkpoint_size", target}});
     }
   };
@@ -155,8 +157,10 @@ int Mirror(const Args& args) {
       clock_gettime(CLOCK_MONOTONIC, &t1);
       if (!step.ok()) {
         const Error& e = step.error();
-        Log({{"event", "mirror_error"}, {"reason", e.reason},
-             {"detail", e.detail}, {"tree_size", ledger->TreeSize()}});
+        Log({{"event", "mirror_error"},
+             {"reason", e.reason},
+             {"detail", e.detail},
+             {"tree_size", ledger->TreeSize()}});
         if (once) {
           std::fprintf(stderr, "fundledger mirror: %s: %s\n", e.reason.c_str(),
                        e.detail.c_str());
@@ -165,7 +169,8 @@ int Mirror(const Args& args) {
         }
       } else if (step->fork) {
         forked = true;
-        Log({{"event", "fork_detected"}, {"detail", step->fork_reason},
+        Log({{"event", "fork_detected"},
+             {"detail", step->fork_reason},
              {"evidence", dir + "/" + kForkDir}});
         std::fprintf(stderr,
                      "fundledger mirror: FORK: %s; both checkpoints kept in "

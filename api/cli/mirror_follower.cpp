@@ -102,9 +102,9 @@ Result<std::unique_ptr<TileSource>> TileSource::Make(const std::string& from,
   }
   std::error_code ec;
   if (!fs::is_directory(from, ec)) {
-    return MakeError(Code::kInvalidArgument, "invalid_field",
-                     "--from must be an http:// URL or a directory of tiles: " +
-                         from);
+    return MakeError(
+        Code::kInvalidArgument, "invalid_field",
+        "--from must be an http:// URL or a directory of tiles: " + from);
   }
   return std::unique_ptr<TileSource>(std::make_unique<DirSource>(from));
 }
@@ -117,8 +117,7 @@ Follower::Follower(Ledger& ledger, std::string dir,
       source_name_(std::move(source_name)) {}
 
 Result<FollowResult> Follower::Fork(const std::string& new_note,
-                                    const std::string& reason,
-                                    FollowResult r) {
+                                    const std::string& reason, FollowResult r) {
   // Both notes are signed by the pinned key: together they prove the log
   // showed two histories. Written before anything else is said about it.
   const fs::path fork = fs::path(dir_) / kForkDir;
@@ -199,9 +198,10 @@ Result<FollowResult> Follower::Step() {
     auto tiles_old = RootAt(nodes, n);
     if (!tiles_old.ok()) return tiles_old.error();
     if (!VerifyConsistency(n, cp->size, *tiles_old, cp->root, *proof)) {
-      return Refused("the hash tiles are not consistent with themselves "
-                     "between sizes " +
-                     std::to_string(n) + " and " + std::to_string(cp->size));
+      return Refused(
+          "the hash tiles are not consistent with themselves "
+          "between sizes " +
+          std::to_string(n) + " and " + std::to_string(cp->size));
     }
     auto ours = ledger_.RootAt(n);
     if (!ours.ok()) return ours.error();

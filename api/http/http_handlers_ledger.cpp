@@ -232,8 +232,8 @@ HttpResponse HandleHealth(ApiContext& ctx, const HttpRequest&) {
   }
   // A mirror that caught a fork keeps serving what it held, but is not
   // healthy: DIR/fork/ holds the evidence (docs/transparency.md).
-  if (!ctx.data_dir.empty() && ::access((ctx.data_dir + "/fork").c_str(),
-                                        F_OK) == 0) {
+  if (!ctx.data_dir.empty() &&
+      ::access((ctx.data_dir + "/fork").c_str(), F_OK) == 0) {
     return Problem(503, "fork_detected",
                    "this mirror saw two signed histories of its log and "
                    "stopped following; evidence in its data directory's "

@@ -101,7 +101,7 @@ def ed25519_verify(public, msg, sig):
 
 # --- c2sp.org/signed-note and tlog-checkpoint --------------------------------
 def parse_verifier_key(vkey):
-    name, key_hash, key = vkey.split("+")
+    name, key_hash, key = vkey.split("+", 2)
     raw = base64.b64decode(key, validate=True)
     if raw[0] != 0x01 or len(raw) != 33:
         raise ValueError("not an Ed25519 verifier key")
