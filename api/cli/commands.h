@@ -25,6 +25,6 @@ int Serve(const Args& args);
 int Token(const Args& args);
 int Append(const Args& args);
 int Tiles(const Args& args);  // cmd_tiles.cpp
-int Mirror(const Args& args);  // cmd_mirror.cpp
+int Mirror(const Args& args);
 
 }  // namespace fl::cli
