@@ -99,6 +99,7 @@ TEST_CASE("a mirror follows a served log, verifies and proves like it",
   Json h = WaitForSize(mc, first_size);
   INFO(ReadFile(log));
   REQUIRE(h.value("tree_size", 0ull) == first_size);
+  CHECK(h.value("mirror_of", "") == "fundledger/test.example");
 
   // It keeps following: appends to the origin reach the mirror.
   for (const Json& e : later) {
