@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <mutex>
 #include <shared_mutex>
+#include <thread>
 #include <unordered_map>
 
 #include "crypto/check.h"
@@ -27,6 +28,7 @@
 #include "ledger/index_records.h"
 #include "ledger/limits.h"
 #include "ledger/merkle.h"
+#include "ledger/mirror_key.h"
 #include "ledger/node_store.h"
 #include "ledger/overlay.h"
 #include "ledger/store.h"
@@ -73,6 +75,8 @@ struct Ledger::Impl {
   std::unique_ptr<Store> store;
   LedgerOptions options;
   PrivateKey ledger_key;
+  // A mirror signs nothing: it checks the origin's notes with this key.
+  std::optional<NoteVerifier> mirror_key;
   LedgerInfo info;  // tree_size kept in `tree_size` below
 
   std::mutex queue_mu;
@@ -124,15 +128,22 @@ Ledger::~Ledger() = default;
 
 Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir,
                                              const LedgerOptions& options) {
-  auto key = ReadPrivateKeyFile(dir + "/ledger.pem");
-  if (!key.ok()) return key.error();
+  auto mirror_key = ReadMirrorKey(dir);
+  if (!mirror_key.ok()) return mirror_key.error();
+  std::optional<PrivateKey> key;
+  if (!*mirror_key) {
+    auto read = ReadPrivateKeyFile(dir + "/ledger.pem");
+    if (!read.ok()) return read.error();
+    key = *read;
+  }
   auto store = Store::Open(dir, options.read_only ? Store::Mode::kReadOnly
                                                   : Store::Mode::kReadWrite);
   if (!store.ok()) return store.error();
   auto impl = std::make_unique<Impl>();
   impl->store = std::move(*store);
   impl->options = options;
-  impl->ledger_key = *key;
+  if (key) impl->ledger_key = *key;
+  impl->mirror_key = *mirror_key;
   bool found = false;
   auto name = impl->store->Get(Store::kMeta, kMetaName, &found);
   if (!name.ok()) return name.error();
@@ -146,8 +157,13 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir,
   LedgerInfo& info = impl->info;
   info.name = *name;
   info.origin = OriginFor(info.name);
-  info.verifier_key =
-      VerifierKeyString(info.origin, impl->ledger_key.public_key());
+  const PublicKey public_key = impl->mirror_key ? impl->mirror_key->public_key
+                                                : impl->ledger_key.public_key();
+  info.verifier_key = VerifierKeyString(info.origin, public_key);
+  if (impl->mirror_key && info.origin != impl->mirror_key->name) {
+    return DataLoss(dir + ": mirror of " + impl->mirror_key->name +
+                    " holds ledger " + info.origin);
+  }
   info.admin_agency = *admin;
 
   StoredNodes nodes(*impl->store);
@@ -165,10 +181,10 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir,
     if (!found)
       return DataLoss("no checkpoint for tree size " + std::to_string(n));
     impl->checkpoint = *cp;
-  } else {
+  } else if (!impl->mirror_key) {
     impl->checkpoint = SignCheckpoint(Checkpoint{info.origin, 0, EmptyRoot()},
                                       impl->ledger_key);
-  }
+  }  // an empty mirror has no checkpoint until its first copy
   return std::make_unique<Ledger>(std::move(impl));
 }
 
@@ -315,6 +331,18 @@ std::vector<UnitResult> Ledger::Impl::Enqueue(
         refused[i].errors.push_back(
             {j, MakeError(Code::kFailedPrecondition, "read_only",
                           "ledger opened read-only: append refused")});
+      }
+    }
+    return refused;
+  }
+  if (mirror_key) {
+    std::vector<UnitResult> refused(units.size());
+    for (std::size_t i = 0; i < units.size(); ++i) {
+      for (std::size_t j = 0; j < units[i].size(); ++j) {
+        refused[i].errors.push_back(
+            {j, MakeError(Code::kPermissionDenied, "read_only_mirror",
+                          "this is a read-only mirror of " + info.origin +
+                              ": append to the origin ledger")});
       }
     }
     return refused;
@@ -741,6 +769,201 @@ Result<std::string> Ledger::Tile(const TileRef& tile) const {
   FL_CHECK(entries.size() == tile.width, "entry bundle ", TilePath(tile),
            " read ", entries.size(), " entries");
   return EncodeEntryBundle(entries);
+}
+
+}  // namespace fl
+
+// Mirrors (`fundledger mirror`): a ledger directory filled with another
+// log's entries, byte for byte, never re-signed.
+namespace fl {
+
+Result<std::unique_ptr<Ledger>> Ledger::CreateMirror(
+    const std::string& dir, const std::string& verifier_key) {
+  namespace fs = std::filesystem;
+  auto verifier = ParseVerifierKey(verifier_key);
+  if (!verifier.ok()) return verifier.error();
+  const std::string prefix = OriginFor("");
+  if (verifier->name.rfind(prefix, 0) != 0 ||
+      verifier->name.size() == prefix.size()) {
+    return MakeError(Code::kInvalidArgument, "invalid_field",
+                     "verifier key name " + verifier->name +
+                         " is not a fundledger origin (fundledger/<name>)");
+  }
+  std::error_code ec;
+  if (fs::exists(dir, ec) && !fs::is_empty(dir, ec)) {
+    return MakeError(Code::kInvalidArgument, "invalid_field",
+                     dir + " exists and is not empty");
+  }
+  fs::create_directories(dir, ec);
+  if (ec) return Internal("cannot create " + dir + ": " + ec.message());
+  // Same mode as a ledger: it will hold read tokens' hashes.
+  if (::chmod(dir.c_str(), 0700) != 0) {
+    return Internal("cannot chmod 0700 " + dir + ": " + std::strerror(errno));
+  }
+  FL_RETURN_IF_ERROR(WriteMirrorKey(dir, verifier_key));
+  {
+    auto store = Store::Open(dir, Store::Mode::kCreate);
+    if (!store.ok()) return store.error();
+    rocksdb::WriteBatch batch;
+    batch.Put((*store)->cf(Store::kMeta), std::string(kMetaName),
+              verifier->name.substr(prefix.size()));
+    batch.Put((*store)->cf(Store::kMeta), std::string(kMetaAdmin), "admin");
+    FL_RETURN_IF_ERROR((*store)->Write(&batch, true));
+  }
+  return Open(dir);
+}
+
+bool Ledger::IsMirror() const { return impl_->mirror_key.has_value(); }
+
+Status Ledger::AppendMirrored(const std::vector<std::string>& entries,
+                              const std::string& note) {
+  Impl& m = *impl_;
+  if (!m.mirror_key) {
+    return MakeError(Code::kFailedPrecondition, "not_a_mirror",
+                     "AppendMirrored on a ledger that is not a mirror");
+  }
+  if (m.options.read_only) {
+    return MakeError(Code::kFailedPrecondition, "read_only",
+                     "ledger opened read-only");
+  }
+  auto cp = OpenCheckpoint(note, *m.mirror_key);
+  if (!cp.ok()) return cp.error();
+  const std::uint64_t start = m.tree_size.load();
+  const std::uint64_t end = start + entries.size();
+  if (end > cp->size) {
+    return MakeError(Code::kInvalidArgument, "invalid_field",
+                     "entries up to seq " + std::to_string(end - 1) +
+                         " go past the checkpoint's size " +
+                         std::to_string(cp->size));
+  }
+  auto at = [&](std::size_t i, const Error& e) {
+    Error out = e;
+    out.detail = "entry " + std::to_string(start + i) + ": " + e.reason + ": " +
+                 e.detail;
+    return out;
+  };
+
+  // Parse and check signatures on every core; sequencing below is serial.
+  std::vector<PreparedEvent> prepared(entries.size());
+  std::vector<EntryView> views(entries.size());
+  std::vector<std::optional<Error>> scan_errors(entries.size());
+  {
+    unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+    std::vector<std::jthread> pool;
+    for (unsigned t = 0; t < threads; ++t) {
+      pool.emplace_back([&, t] {
+        for (std::size_t i = t; i < entries.size(); i += threads) {
+          auto view = ScanEntry(entries[i]);
+          if (!view.ok()) {
+            scan_errors[i] = view.error();
+            continue;
+          }
+          views[i] = *view;
+          std::string envelope = "{\"event\":";
+          envelope += view->event;
+          envelope += ",\"signature\":";
+          envelope += view->signature;
+          envelope += "}";
+          prepared[i] = Prepare(envelope);
+        }
+      });
+    }
+  }
+
+  Overlay view(*m.store, nullptr, &m.row_cache);
+  CompactRange range = m.range;
+  Hash prev = m.prev_leaf;
+  std::string last_recorded_at = m.last_recorded_at;
+  rocksdb::WriteBatch batch;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const std::uint64_t seq = start + i;
+    if (scan_errors[i]) return at(i, *scan_errors[i]);
+    const EntryView& v = views[i];
+    if (v.seq != seq) {
+      return at(i, DataLoss("carries seq " + std::to_string(v.seq)));
+    }
+    if (v.prev_hex != HexEncode(AsBytes(prev))) {
+      return at(i, MakeError(Code::kDataLoss, "prev_mismatch",
+                             "prev is not the hash of entry " +
+                                 std::to_string(seq - 1)));
+    }
+    if (v.recorded_at < last_recorded_at) {
+      return at(i, DataLoss("recorded_at goes backwards"));
+    }
+    const PreparedEvent& e = prepared[i];
+    if (e.error) return at(i, *e.error);
+    // Verbatim and canonical: rebuilt from its parts, the entry must be
+    // the same bytes (a re-serialised or altered entry is refused).
+    std::string rebuilt = BuildEntry(seq, prev, v.recorded_at,
+                                     e.canonical_event, e.canonical_signature);
+    if (rebuilt != entries[i]) {
+      return at(i, DataLoss("entry is not in canonical form"));
+    }
+    auto d =
+        CheckAndApply(e, seq, view, /*check_signatures=*/true, m.info.origin);
+    if (!d.ok()) return at(i, d.error());
+    if (d->repeat) {
+      return at(i, DataLoss("repeats the event of entry " +
+                            std::to_string(d->first_seq)));
+    }
+    Hash leaf = LeafHash(entries[i]);
+    batch.Put(m.store->cf(Store::kEntries), EncodeSeq(seq), entries[i]);
+    batch.Put(m.store->cf(Store::kIndex), EntryDivisionKey(seq), d->division);
+    range.Append(leaf, [&](unsigned level, std::uint64_t index, const Hash& h) {
+      batch.Put(
+          m.store->cf(Store::kTree), TreeKey(level, index),
+          rocksdb::Slice(reinterpret_cast<const char*>(h.data()), h.size()));
+    });
+    prev = leaf;
+    last_recorded_at = std::string(v.recorded_at);
+  }
+  const bool reached = end == cp->size;
+  if (reached && range.Root() != cp->root) {
+    return MakeError(Code::kDataLoss, "root_mismatch",
+                     "the entries up to seq " + std::to_string(end - 1) +
+                         " do not give the checkpoint's root");
+  }
+  for (const auto& [key, value] : view.rows()) {
+    batch.Put(m.store->cf(static_cast<Store::Family>(key.first)), key.second,
+              value);
+  }
+  batch.Put(m.store->cf(Store::kMeta), std::string(kMetaTreeSize),
+            EncodeSeq(end));
+  // Until a copy reaches the checkpoint's size the newest checkpoint stays
+  // the last one reached (the origin signed no note for the sizes between).
+  if (reached) {
+    batch.Put(m.store->cf(Store::kMeta), std::string(kMetaCheckpoint), note);
+    std::uint64_t held = 0;
+    {
+      std::shared_lock lock(m.checkpoint_mu);
+      if (!m.checkpoint.empty()) {
+        auto old = OpenCheckpoint(m.checkpoint, *m.mirror_key);
+        if (old.ok()) held = old->size;
+      }
+    }
+    if (held == 0 || end / kCheckpointEvery != held / kCheckpointEvery) {
+      batch.Put(m.store->cf(Store::kCheckpoints), EncodeSeq(end), note);
+    }
+  }
+  FL_RETURN_IF_ERROR(m.store->Write(&batch, /*sync=*/true));
+  for (const auto& [key, value] : view.rows()) {
+    if (key.first == Store::kIndex && IsCachedRow(key.second)) {
+      m.row_cache[key.second] = value;
+    }
+  }
+  m.range = std::move(range);
+  m.prev_leaf = prev;
+  m.last_recorded_at = last_recorded_at;
+  if (reached) {
+    std::unique_lock lock(m.checkpoint_mu);
+    m.checkpoint = note;
+  }
+  {
+    std::lock_guard g(m.growth_mu);
+    m.tree_size.store(end);
+  }
+  m.growth_cv.notify_all();
+  return Status::Ok();
 }
 
 }  // namespace fl

@@ -114,6 +114,23 @@ class Ledger {
                                  const InitOptions& options);
   static Result<std::unique_ptr<Ledger>> Open(
       const std::string& dir, const LedgerOptions& options = {});
+  // A mirror (`fundledger mirror`): DIR holds no private key, only the
+  // pinned verifier key of the log it copies (DIR/mirror.vkey); its entries
+  // come only through AppendMirrored and Append refuses every unit (403
+  // read_only_mirror). The ledger name is the origin's after "fundledger/".
+  static Result<std::unique_ptr<Ledger>> CreateMirror(
+      const std::string& dir, const std::string& verifier_key);
+  bool IsMirror() const;
+  // Mirror only: stores `entries` (the origin's bytes, seq TreeSize(),
+  // TreeSize()+1, ...) verbatim after every check an append makes (shape,
+  // canonical form, seq, prev, the agency's signature over the v2 prefix
+  // and origin, the validator's rows) in one synced write. `note` is the
+  // origin's signed checkpoint this copy is heading for: when the entries
+  // reach its size the recomputed root must equal its root, and it becomes
+  // the newest checkpoint. Nothing is stored on any error, which names
+  // the entry's seq.
+  Status AppendMirrored(const std::vector<std::string>& entries,
+                        const std::string& note);
   ~Ledger();
   Ledger(const Ledger&) = delete;
   Ledger& operator=(const Ledger&) = delete;

@@ -10,6 +10,7 @@
 #include "ledger/checkpoint.h"
 #include "ledger/entry_checker.h"
 #include "ledger/merkle.h"
+#include "ledger/mirror_key.h"
 #include "ledger/signature_pool.h"
 #include "ledger/store.h"
 
@@ -182,8 +183,17 @@ void Verifier::RunInOrder() {
 
 Result<VerifyReport> VerifyLedger(const std::string& dir,
                                   const VerifyOptions& options) {
-  auto key = ReadPrivateKeyFile(dir + "/ledger.pem");
-  if (!key.ok()) return key.error();
+  // A mirror holds the origin's verifier key instead of its private key.
+  auto mirror_key = ReadMirrorKey(dir);
+  if (!mirror_key.ok()) return mirror_key.error();
+  PublicKey public_key{};
+  if (*mirror_key) {
+    public_key = (*mirror_key)->public_key;
+  } else {
+    auto key = ReadPrivateKeyFile(dir + "/ledger.pem");
+    if (!key.ok()) return key.error();
+    public_key = key->public_key();
+  }
   auto store = Store::Open(dir, Store::Mode::kReadOnly);
   if (!store.ok()) return store.error();
   bool found = false;
@@ -191,7 +201,7 @@ Result<VerifyReport> VerifyLedger(const std::string& dir,
   if (!name.ok()) return name.error();
   if (!found) return Internal("not a fundledger ledger: " + dir);
   auto note_key =
-      ParseVerifierKey(VerifierKeyString(OriginFor(*name), key->public_key()));
+      ParseVerifierKey(VerifierKeyString(OriginFor(*name), public_key));
   if (!note_key.ok()) return note_key.error();
   Verifier v(**store, options, std::move(*note_key));
   return v.Run();

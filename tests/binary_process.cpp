@@ -30,17 +30,27 @@ CommandOutput RunBinary(const std::string& args) {
   return o;
 }
 
-ServeProcess::ServeProcess(const std::string& dir) {
+ServeProcess::ServeProcess(const std::string& dir)
+    : ServeProcess({"serve", "--data", dir, "--listen", "127.0.0.1:0"}, "") {}
+
+ServeProcess::ServeProcess(const std::vector<std::string>& args,
+                           const std::string& stderr_file) {
+  std::vector<std::string> argv_text = {"fundledger"};
+  argv_text.insert(argv_text.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : argv_text) argv.push_back(a.data());
+  argv.push_back(nullptr);
   int fds[2];
   REQUIRE(::pipe2(fds, O_CLOEXEC) == 0);
   pid_ = ::fork();
   REQUIRE(pid_ >= 0);
   if (pid_ == 0) {
     ::dup2(fds[1], STDOUT_FILENO);
-    int null = ::open("/dev/null", O_WRONLY);
-    ::dup2(null, STDERR_FILENO);
-    ::execl(FL_BINARY, "fundledger", "serve", "--data", dir.c_str(), "--listen",
-            "127.0.0.1:0", nullptr);
+    int err = stderr_file.empty() ? ::open("/dev/null", O_WRONLY)
+                                  : ::open(stderr_file.c_str(),
+                                           O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    ::dup2(err, STDERR_FILENO);
+    ::execv(FL_BINARY, argv.data());
     ::_exit(127);
   }
   ::close(fds[1]);

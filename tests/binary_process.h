@@ -23,6 +23,11 @@ CommandOutput RunBinary(const std::string& args);
 class ServeProcess {
  public:
   explicit ServeProcess(const std::string& dir);
+  // Any long-running command whose first stdout line is {"listen": ...}
+  // (`mirror --listen`): `args` after the program name; stderr goes to
+  // `stderr_file` when given, else /dev/null.
+  ServeProcess(const std::vector<std::string>& args,
+               const std::string& stderr_file);
   ~ServeProcess();
   ServeProcess(const ServeProcess&) = delete;
   ServeProcess& operator=(const ServeProcess&) = delete;

@@ -20,7 +20,8 @@ int Token(const Args& args) {
     file = args.Required("tokens");
   } else {
     std::string dir = args.Required("data");
-    if (!std::filesystem::exists(dir + "/ledger.pem")) {
+    if (!std::filesystem::exists(dir + "/ledger.pem") &&
+        !std::filesystem::exists(dir + "/mirror.vkey")) {
       throw std::runtime_error(dir + " is not a fundledger ledger");
     }
     file = DefaultTokensFile(dir);

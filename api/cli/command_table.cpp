@@ -130,6 +130,31 @@ const std::vector<Command>& Commands() {
        "",
        "Write the log as C2SP tlog-tiles static files for any web server.",
        Tiles},
+      {"mirror",
+       "",
+       {{"from", "URL", true,
+         "the log to follow: http://HOST:PORT of its serve, or a web server "
+         "or directory holding `fundledger tiles` output"},
+        {"data", "DIR", true, "mirror directory (created on first use)"},
+        {"verifier-key", "VKEY", false,
+         "the log's verifier key, obtained out of band (needed to create "
+         "DIR)"},
+        {"token", "TOKEN", false,
+         "auditor token of the origin that may see every entry (entry "
+         "bundles)"},
+        {"listen", "HOST:PORT", false,
+         "also serve the read API on DIR (appends refused)"},
+        {"tokens", "FILE", false,
+         "the mirror's own read tokens (default DIR/tokens.jsonl)"},
+        {"interval", "MS", false,
+         "poll the checkpoint every MS (default 2000)"},
+        {"once", nullptr, false, "catch up once and exit"},
+        {"quiet", nullptr, false, "no access log"}},
+       "",
+       "Follow a log through its tiles, check everything, store a copy; on "
+       "a fork\nstop following and keep both checkpoints in DIR/fork/ "
+       "(exit 3).",
+       Mirror},
       {"checkpoint",
        "",
        {{"data", "DIR", true, "ledger directory"}},

@@ -26,5 +26,6 @@ int Token(const Args& args);
 int Append(const Args& args);
 int Tiles(const Args& args);       // cmd_tiles.cpp
 int WitnessCmd(const Args& args);  // cmd_witness.cpp
+int Mirror(const Args& args);      // cmd_mirror.cpp
 
 }  // namespace fl::cli

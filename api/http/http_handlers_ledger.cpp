@@ -241,9 +241,19 @@ HttpResponse HandleHealth(ApiContext& ctx, const HttpRequest&) {
     return Problem(503, "storage_unavailable",
                    "the data directory is not writable");
   }
+  // A mirror that caught a fork keeps serving what it held, but is not
+  // healthy: DIR/fork/ holds the evidence (docs/transparency.md).
+  if (ctx.ledger.IsMirror() && !ctx.data_dir.empty() &&
+      ::access((ctx.data_dir + "/fork").c_str(), F_OK) == 0) {
+    return Problem(503, "fork_detected",
+                   "this mirror saw two signed histories of its log and "
+                   "stopped following; evidence in its data directory's "
+                   "fork/");
+  }
   Status storage = ctx.ledger.StorageHealth();
   if (!storage.ok()) return Problem(storage.error());
   Json body = {{"status", "ok"}, {"tree_size", ctx.ledger.TreeSize()}};
+  if (ctx.ledger.IsMirror()) body["mirror_of"] = ctx.ledger.Info().origin;
   // A projection worker that keeps failing does not stop appends or
   // proofs, so the server stays healthy, but says so (docs/spec-notes.md).
   if (ctx.projections) {
