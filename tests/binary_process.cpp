@@ -30,7 +30,14 @@ CommandOutput RunBinary(const std::string& args) {
   return o;
 }
 
-ServeProcess::ServeProcess(const std::string& dir) {
+ServeProcess::ServeProcess(const std::string& dir,
+                           const std::vector<std::string>& extra) {
+  std::vector<std::string> args = {"fundledger", "serve",    "--data",
+                                   dir,          "--listen", "127.0.0.1:0"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
   int fds[2];
   REQUIRE(::pipe2(fds, O_CLOEXEC) == 0);
   pid_ = ::fork();
@@ -39,8 +46,7 @@ ServeProcess::ServeProcess(const std::string& dir) {
     ::dup2(fds[1], STDOUT_FILENO);
     int null = ::open("/dev/null", O_WRONLY);
     ::dup2(null, STDERR_FILENO);
-    ::execl(FL_BINARY, "fundledger", "serve", "--data", dir.c_str(), "--listen",
-            "127.0.0.1:0", nullptr);
+    ::execv(FL_BINARY, argv.data());
     ::_exit(127);
   }
   ::close(fds[1]);
@@ -49,7 +55,8 @@ ServeProcess::ServeProcess(const std::string& dir) {
   char c;
   while (line.find('\n') == std::string::npos) {
     pollfd p{out_, POLLIN, 0};
-    REQUIRE(::poll(&p, 1, 10'000) == 1);
+    REQUIRE(::poll(&p, 1, 30'000) == 1);
+    // EOF here: serve refused its arguments and exited.
     REQUIRE(::read(out_, &c, 1) == 1);
     line += c;
   }
@@ -63,6 +70,15 @@ ServeProcess::~ServeProcess() {
     ::waitpid(pid_, nullptr, 0);
   }
   ::close(out_);
+}
+
+bool ServeProcess::Kill() {
+  if (pid_ <= 0) return false;
+  ::kill(pid_, SIGKILL);
+  int st = 0;
+  ::waitpid(pid_, &st, 0);
+  pid_ = -1;
+  return WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL;
 }
 
 int ServeProcess::Terminate() {
