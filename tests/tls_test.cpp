@@ -5,6 +5,7 @@
 // with the openssl command (a test CA, a server certificate for 127.0.0.1).
 #include <boost/asio/ip/address.hpp>
 #include <catch2/catch.hpp>
+#include <cstdio>
 #include <fstream>
 
 #include "api/client/http_client.h"
@@ -56,6 +57,17 @@ struct Pki {
   }
 };
 
+std::string ShellOutput(const std::string& cmd) {
+  std::string out;
+  FILE* p = ::popen(cmd.c_str(), "r");
+  REQUIRE(p != nullptr);
+  char buf[4096];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  ::pclose(p);
+  return out;
+}
+
 bool Refused(fl::http::Client& c) {
   try {
     c.Get("/v1/ledger");
@@ -106,6 +118,17 @@ TEST_CASE("serve --tls-cert speaks TLS to a client that verifies it",
   // The certificate's DNS name works as well as its IP address.
   fl::http::Client by_name("localhost", serve.port(), seconds(10), {true, ca});
   CHECK(by_name.Get("/v1/checkpoint").status == 200);
+
+  // TLS 1.2 is the floor: the server answers 1.1 with a protocol_version
+  // alert (OpenSSL's own client, so the refusal is the server's).
+  const std::string s_client =
+      "openssl s_client -connect 127.0.0.1:" + serve.port() + " -CAfile " + ca +
+      " </dev/null 2>&1";
+  std::string tls11 = ShellOutput(s_client + " -tls1_1");
+  CHECK(tls11.find("alert protocol version") != std::string::npos);
+  std::string tls12 = ShellOutput(s_client + " -tls1_2");
+  CHECK(tls12.find("Protocol  : TLSv1.2") != std::string::npos);
+  CHECK(tls12.find("Verify return code: 0 (ok)") != std::string::npos);
 
   // Another CA, or plain HTTP: no answer, and nothing stored.
   fl::http::Client wrong_ca("127.0.0.1", serve.port(), seconds(10),
@@ -179,7 +202,8 @@ TEST_CASE("serve refuses plain HTTP off loopback and bad TLS files", "[tls]") {
                               " --listen 127.0.0.1:0 --tls-cert " + cert +
                               " --tls-key " + key2);
   CHECK(mismatched.status != 0);
-  CHECK(mismatched.err.find("does not match") != std::string::npos);
+  CHECK(mismatched.err.find("cannot load TLS key") != std::string::npos);
+  CHECK(mismatched.err.find("mismatch") != std::string::npos);
 }
 
 TEST_CASE("plain HTTP is allowed on loopback, with TLS, or when insecure",
