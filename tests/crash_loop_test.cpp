@@ -2,9 +2,10 @@
 // clients append single events and batches to `fundledger serve`, which is
 // killed with SIGKILL at random moments and restarted. After each cycle
 // every receipt a client got (201 or 200) must be in the log with the same
-// leaf hash, `fundledger verify` must pass, every pre-crash checkpoint must
-// be consistent with the restarted server's, and the served projections
-// must equal a fresh `fundledger replay`.
+// leaf hash, `fundledger verify` must pass, the pre-crash checkpoints (the
+// newest and up to 16 others per cycle) must be consistent with the
+// restarted server's, and the served projections must equal a fresh
+// `fundledger replay`.
 //
 // FL_CRASHLOOP_CYCLES=N sets the number of kill/restart cycles (default 3,
 // a few seconds); the closing figure of issue 9 is N=100.
