@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 BUILD_DIR=${TSAN_BUILD_DIR:-build-tsan}
 cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFL_WERROR=ON \
   -DFL_TSAN=ON >/dev/null
-cmake --build "$BUILD_DIR" -j"$(nproc)" --target fl_tsan_tests
+cmake --build "$BUILD_DIR" -j"$(nproc)" --target fl_tsan_ledger_tests fl_tsan_tests
 # The concurrent tests, by name or tag (Catch2 test specs, comma = or).
 SPECS=(
   "concurrent producers: no lost or duplicate seq, all proofs hold"
@@ -27,5 +27,8 @@ tests_bin=$(find "$BUILD_DIR" -name fl_tsan_tests -type f -perm -u+x | head -n 1
 # RocksDB, Crypto++ and libstdc++ are not instrumented; report races in our
 # code and stop at the first one. Suppressions: scripts/tsan.supp (each with
 # its reason). setarch -R: TSan's fixed shadow layout wants no ASLR surprises.
-TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/scripts/tsan.supp ${TSAN_OPTIONS:-}" \
-  setarch "$(uname -m)" -R "$tests_bin" "$spec"
+export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/scripts/tsan.supp ${TSAN_OPTIONS:-}"
+# The group commit alone first (crypto and ledger only), then the rest.
+ledger_bin=$(find "$BUILD_DIR" -name fl_tsan_ledger_tests -type f -perm -u+x | head -n 1)
+setarch "$(uname -m)" -R "$ledger_bin"
+setarch "$(uname -m)" -R "$tests_bin" "$spec"
