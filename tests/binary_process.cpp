@@ -30,8 +30,16 @@ CommandOutput RunBinary(const std::string& args) {
   return o;
 }
 
-ServeProcess::ServeProcess(const std::string& dir)
-    : ServeProcess({"serve", "--data", dir, "--listen", "127.0.0.1:0"}, "") {}
+ServeProcess::ServeProcess(const std::string& dir,
+                           const std::vector<std::string>& extra)
+    : ServeProcess(
+          [&] {
+            std::vector<std::string> args = {"serve", "--data", dir,
+                                             "--listen", "127.0.0.1:0"};
+            args.insert(args.end(), extra.begin(), extra.end());
+            return args;
+          }(),
+          "") {}
 
 ServeProcess::ServeProcess(const std::vector<std::string>& args,
                            const std::string& stderr_file) {
@@ -59,7 +67,8 @@ ServeProcess::ServeProcess(const std::vector<std::string>& args,
   char c;
   while (line.find('\n') == std::string::npos) {
     pollfd p{out_, POLLIN, 0};
-    REQUIRE(::poll(&p, 1, 10'000) == 1);
+    REQUIRE(::poll(&p, 1, 30'000) == 1);
+    // EOF here: serve refused its arguments and exited.
     REQUIRE(::read(out_, &c, 1) == 1);
     line += c;
   }
@@ -73,6 +82,15 @@ ServeProcess::~ServeProcess() {
     ::waitpid(pid_, nullptr, 0);
   }
   ::close(out_);
+}
+
+bool ServeProcess::Kill() {
+  if (pid_ <= 0) return false;
+  ::kill(pid_, SIGKILL);
+  int st = 0;
+  ::waitpid(pid_, &st, 0);
+  pid_ = -1;
+  return WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL;
 }
 
 int ServeProcess::Terminate() {

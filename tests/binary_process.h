@@ -17,12 +17,13 @@ struct CommandOutput {
 // Runs FL_BINARY with `args` (shell words already quoted).
 CommandOutput RunBinary(const std::string& args);
 
-// `fundledger serve --data DIR --listen 127.0.0.1:0` as a child process,
-// ready once its first stdout line says where it listens. The destructor
-// kills it (SIGKILL) if Terminate was not called.
+// `fundledger serve --data DIR --listen 127.0.0.1:0 [extra...]` as a child
+// process, ready once its first stdout line says where it listens. The
+// destructor kills it (SIGKILL) if Terminate or Kill was not called.
 class ServeProcess {
  public:
-  explicit ServeProcess(const std::string& dir);
+  explicit ServeProcess(const std::string& dir,
+                        const std::vector<std::string>& extra = {});
   // Any long-running command whose first stdout line is {"listen": ...}
   // (`mirror --listen`): `args` after the program name; stderr goes to
   // `stderr_file` when given, else /dev/null.
@@ -34,6 +35,8 @@ class ServeProcess {
   const std::string& port() const { return port_; }
   // SIGTERM, then the exit status (or -1 if it did not exit normally).
   int Terminate();
+  // SIGKILL, as a crash; true if it was still running and died of it.
+  bool Kill();
 
  private:
   pid_t pid_ = -1;

@@ -116,7 +116,11 @@ int Append(const Args& args) {
     if (text.find_first_not_of(" \t\r") == std::string::npos) continue;
     lines.push_back({n, std::move(text)});
   }
-  http::Client client(url->host, url->port);
+  if (args.Has("ca") && !url->https) {
+    throw UsageError("--ca is for an https:// URL");
+  }
+  http::Client client(url->host, url->port, std::chrono::seconds(60),
+                      {url->https, args.Get("ca", "")});
   // Signatures bind the ledger's origin (LEDGER.md 2): ask the server.
   http::ClientResponse info = client.Get(url->base_path + "/v1/ledger");
   if (info.status != 200) {

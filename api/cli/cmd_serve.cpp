@@ -68,6 +68,11 @@ int Serve(const Args& args) {
   options.agency_rate = PositiveInt(args, "agency-rate", 0);
   if (!args.Has("quiet")) options.access_log = WriteLogLine;
   std::optional<SubmitterOptions> witnessing = SubmitterOptionsFromArgs(args);
+  // TLS (issue 9); Server::Start refuses plain HTTP on a non-loopback
+  // address without --insecure-http (docs/spec-notes.md).
+  options.tls_cert_file = args.Get("tls-cert", "");
+  options.tls_key_file = args.Get("tls-key", "");
+  options.insecure_http = args.Has("insecure-http");
 
   // Signals are taken by sigwait below, never by a server thread: block
   // them before any thread starts (threads inherit the mask).

@@ -3,9 +3,12 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <cctype>
+#include <optional>
 #include <stdexcept>
 
 namespace fl::http {
@@ -19,13 +22,17 @@ using tcp = net::ip::tcp;
 }  // namespace
 
 Result<Url> ParseUrl(std::string_view url) {
-  constexpr std::string_view kScheme = "http://";
-  if (!url.starts_with(kScheme)) {
-    return MakeError(Code::kInvalidArgument, "invalid_field",
-                     "URL must start with http://");
-  }
-  std::string_view rest = url.substr(kScheme.size());
   Url out;
+  std::string_view rest;
+  if (url.starts_with("http://")) {
+    rest = url.substr(7);
+  } else if (url.starts_with("https://")) {
+    rest = url.substr(8);
+    out.https = true;
+  } else {
+    return MakeError(Code::kInvalidArgument, "invalid_field",
+                     "URL must start with http:// or https://");
+  }
   std::size_t slash = rest.find('/');
   std::string_view authority = rest.substr(0, slash);
   if (slash != std::string_view::npos) {
@@ -42,7 +49,7 @@ Result<Url> ParseUrl(std::string_view url) {
     out.port = std::string(authority.substr(colon + 1));
   } else {
     out.host = std::string(authority);
-    out.port = "80";
+    out.port = out.https ? "443" : "80";
   }
   if (out.host.size() >= 2 && out.host.front() == '[') {
     out.host = out.host.substr(1, out.host.size() - 2);
@@ -59,8 +66,37 @@ Result<Url> ParseUrl(std::string_view url) {
 // private io_context, because only async operations honour tcp_stream's
 // timeouts.
 struct Client::Impl {
-  Impl(std::string h, std::string p, std::chrono::milliseconds t)
-      : host(std::move(h)), port(std::move(p)), timeout(t), stream(ioc) {}
+  Impl(std::string h, std::string p, std::chrono::milliseconds t,
+       ClientTls tls_options)
+      : host(std::move(h)), port(std::move(p)), timeout(t) {
+    if (!tls_options.enabled) return;
+    ssl_ctx.emplace(net::ssl::context::tls_client);
+    ::SSL_CTX_set_min_proto_version(ssl_ctx->native_handle(), TLS1_2_VERSION);
+    beast::error_code ec;
+    if (tls_options.ca_file.empty()) {
+      ssl_ctx->set_default_verify_paths(ec);
+    } else {
+      ssl_ctx->load_verify_file(tls_options.ca_file, ec);
+    }
+    if (ec) {
+      throw std::runtime_error("cannot load CA file " + tls_options.ca_file +
+                               ": " + ec.message());
+    }
+    ssl_ctx->set_verify_mode(net::ssl::verify_peer);
+  }
+
+  // The TCP stream (under TLS or not) and the one requests go through.
+  beast::tcp_stream& tcp_layer() {
+    return tls ? beast::get_lowest_layer(*tls) : *plain;
+  }
+  template <class F>
+  void WithStream(F&& f) {
+    if (tls) {
+      f(*tls);
+    } else {
+      f(*plain);
+    }
+  }
 
   void Connect() {
     tcp::resolver resolver(ioc);
@@ -68,15 +104,36 @@ struct Client::Impl {
     auto results = resolver.resolve(host, port, ec);
     if (ec)
       throw std::runtime_error("cannot resolve " + host + ": " + ec.message());
-    stream.expires_after(timeout);
-    stream.async_connect(
+    // A TLS stream is not reusable after a close: a new one per connection.
+    plain.reset();
+    tls.reset();
+    if (ssl_ctx) {
+      tls.emplace(ioc, *ssl_ctx);
+      // SNI, and the name (or IP address) the certificate must carry.
+      ::SSL_set_tlsext_host_name(tls->native_handle(), host.c_str());
+      tls->set_verify_callback(net::ssl::host_name_verification(host));
+    } else {
+      plain.emplace(ioc);
+    }
+    tcp_layer().expires_after(timeout);
+    tcp_layer().async_connect(
         results, [&](beast::error_code e, const tcp::endpoint&) { ec = e; });
     Run();
     if (ec) {
       throw std::runtime_error("cannot connect to " + host + ":" + port + ": " +
                                ec.message());
     }
-    stream.socket().set_option(tcp::no_delay(true), ec);
+    tcp_layer().socket().set_option(tcp::no_delay(true), ec);
+    if (tls) {
+      tls->async_handshake(net::ssl::stream_base::client,
+                           [&](beast::error_code e) { ec = e; });
+      Run();
+      if (ec) {
+        Disconnect();
+        throw std::runtime_error("TLS handshake with " + host + ":" + port +
+                                 " failed: " + ec.message());
+      }
+    }
     connected = true;
   }
 
@@ -89,9 +146,11 @@ struct Client::Impl {
   bool Exchange(bhttp::request<bhttp::string_body>& req, ClientResponse* out,
                 std::string* error) {
     beast::error_code ec;
-    stream.expires_after(timeout);
-    bhttp::async_write(stream, req,
-                       [&](beast::error_code e, std::size_t) { ec = e; });
+    tcp_layer().expires_after(timeout);
+    WithStream([&](auto& stream) {
+      bhttp::async_write(stream, req,
+                         [&](beast::error_code e, std::size_t) { ec = e; });
+    });
     Run();
     if (ec) {
       *error = "send: " + ec.message();
@@ -99,8 +158,10 @@ struct Client::Impl {
     }
     bhttp::response_parser<bhttp::string_body> parser;
     parser.body_limit(1ull << 30);
-    bhttp::async_read(stream, buffer, parser,
-                      [&](beast::error_code e, std::size_t) { ec = e; });
+    WithStream([&](auto& stream) {
+      bhttp::async_read(stream, buffer, parser,
+                        [&](beast::error_code e, std::size_t) { ec = e; });
+    });
     Run();
     if (ec) {
       *error = "receive: " + ec.message();
@@ -121,8 +182,12 @@ struct Client::Impl {
 
   void Disconnect() {
     beast::error_code ec;
-    stream.socket().shutdown(tcp::socket::shutdown_both, ec);
-    stream.close();
+    if (plain || tls) {
+      // No TLS close_notify: every answer is length-delimited, so nothing
+      // can be truncated unnoticed.
+      tcp_layer().socket().shutdown(tcp::socket::shutdown_both, ec);
+      tcp_layer().close();
+    }
     buffer.consume(buffer.size());
     connected = false;
   }
@@ -130,15 +195,17 @@ struct Client::Impl {
   std::string host, port;
   std::chrono::milliseconds timeout;
   net::io_context ioc;
-  beast::tcp_stream stream;
+  std::optional<net::ssl::context> ssl_ctx;  // set: https
+  std::optional<beast::tcp_stream> plain;
+  std::optional<beast::ssl_stream<beast::tcp_stream>> tls;
   beast::flat_buffer buffer;
   bool connected = false;
 };
 
 Client::Client(std::string host, std::string port,
-               std::chrono::milliseconds timeout)
-    : impl_(std::make_unique<Impl>(std::move(host), std::move(port), timeout)) {
-}
+               std::chrono::milliseconds timeout, ClientTls tls)
+    : impl_(std::make_unique<Impl>(std::move(host), std::move(port), timeout,
+                                   std::move(tls))) {}
 
 Client::~Client() = default;
 Client::Client(Client&&) noexcept = default;

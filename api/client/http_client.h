@@ -16,9 +16,17 @@ namespace fl::http {
 
 struct Url {
   std::string host, port, base_path;  // base_path: "" or "/prefix"
+  bool https = false;
 };
-// http://HOST[:PORT][/PATH]; https is not supported.
+// http://HOST[:PORT][/PATH] or https://HOST[:PORT][/PATH].
 Result<Url> ParseUrl(std::string_view url);
+
+// TLS for a Client: the server's certificate must chain to `ca_file` (PEM;
+// empty: the system's trusted roots) and name the host (DNS or IP SAN).
+struct ClientTls {
+  bool enabled = false;
+  std::string ca_file;
+};
 
 struct ClientResponse {
   int status = 0;
@@ -33,14 +41,16 @@ struct ClientResponse {
 class Client {
  public:
   Client(std::string host, std::string port,
-         std::chrono::milliseconds timeout = std::chrono::seconds(60));
+         std::chrono::milliseconds timeout = std::chrono::seconds(60),
+         ClientTls tls = {});
   ~Client();
   Client(Client&&) noexcept;
   Client& operator=(Client&&) noexcept;
 
   // One request on the kept-alive connection. If a reused connection turns
   // out closed before any answer, reconnects and sends once more (appends
-  // are idempotent by event id). Throws std::runtime_error otherwise.
+  // are idempotent by event id). Throws std::runtime_error otherwise, also
+  // when a TLS server's certificate does not verify.
   ClientResponse Request(
       std::string_view method, std::string_view target,
       std::string_view body = {},

@@ -11,6 +11,7 @@
 #include "api/http/http_problem.h"
 #include "api/http/http_session.h"
 #include "api/http/server_impl.h"
+#include "api/http/tls_context.h"
 
 namespace fl::http {
 namespace {
@@ -139,6 +140,16 @@ Status Server::Start() {
   if (s.started) return Internal("server already started");
   auto endpoint = ParseListen(s.options.listen);
   if (!endpoint.ok()) return endpoint.error();
+  if (!s.options.tls_cert_file.empty() || !s.options.tls_key_file.empty()) {
+    auto tls = MakeTlsContext(s.options.tls_cert_file, s.options.tls_key_file);
+    if (!tls.ok()) return tls.error();
+    s.tls = std::move(*tls);
+  }
+  if (Status plain = CheckPlainHttpAllowed(
+          endpoint->address(), s.tls != nullptr, s.options.insecure_http);
+      !plain.ok()) {
+    return plain;
+  }
   beast::error_code ec;
   s.acceptor.open(endpoint->protocol(), ec);
   if (!ec) s.acceptor.set_option(net::socket_base::reuse_address(true), ec);

@@ -27,7 +27,13 @@ struct ServerOptions {
   std::string listen = "127.0.0.1:8080";  // host:port; port 0 picks one
   std::string data_dir;     // checked by /healthz; empty: not checked
   std::string tokens_file;  // read tokens; empty or absent: none valid
-  int io_threads = 0;       // 0: one per core
+  // PEM certificate chain and private key: every connection is TLS 1.2 or
+  // newer. Both empty: plain HTTP.
+  std::string tls_cert_file, tls_key_file;
+  // Plain HTTP on a non-loopback address: Start refuses it unless this is
+  // set (a TLS-terminating proxy in front; docs/spec-notes.md).
+  bool insecure_http = false;
+  int io_threads = 0;  // 0: one per core
   // Enough that many appends wait in the same group commit.
   int append_threads = 64;
   // Projection reads (flags, balances, historic as_of: they may take

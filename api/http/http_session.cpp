@@ -44,11 +44,14 @@ std::string AccessLogLine(const std::string& method, const std::string& path,
 }  // namespace
 
 Session::Session(Server::Impl& server, tcp::socket&& socket)
-    : server_(server),
-      stream_(std::move(socket)),
-      wait_timer_(stream_.get_executor()) {
+    : server_(server), wait_timer_(socket.get_executor()) {
+  if (server.tls) {
+    tls_.emplace(std::move(socket), *server.tls);
+  } else {
+    plain_.emplace(std::move(socket));
+  }
   beast::error_code ec;
-  auto peer = stream_.socket().remote_endpoint(ec);
+  auto peer = tcp_layer().socket().remote_endpoint(ec);
   if (!ec) {
     loopback_ = IsLoopback(peer.address());
     remote_ = peer.address().to_string();
@@ -56,9 +59,29 @@ Session::Session(Server::Impl& server, tcp::socket&& socket)
 }
 
 void Session::Start() {
-  net::dispatch(
-      stream_.get_executor(),
-      beast::bind_front_handler(&Session::WaitForRequest, shared_from_this()));
+  if (!tls_) {
+    net::dispatch(tcp_layer().get_executor(),
+                  beast::bind_front_handler(&Session::WaitForRequest,
+                                            shared_from_this()));
+    return;
+  }
+  // The handshake is part of the first request: it must be done within
+  // the first-request deadline too (API.md amended 2026-12).
+  net::dispatch(tcp_layer().get_executor(), [self = shared_from_this()] {
+    if (self->stopping_ || self->state_ == State::kClosed) return self->Close();
+    self->state_ = State::kReading;
+    self->ExpireForRequest(self->opt().first_request_timeout);
+    self->tls_->async_handshake(
+        net::ssl::stream_base::server,
+        beast::bind_front_handler(&Session::OnHandshake, self));
+  });
+}
+
+void Session::OnHandshake(beast::error_code ec) {
+  // A failed handshake (wrong protocol version, plain HTTP, timeout) just
+  // closes: there is no channel to answer on.
+  if (ec || state_ == State::kClosed) return Close();
+  WaitForRequest();
 }
 
 void Session::Shutdown() {
@@ -85,7 +108,7 @@ void Session::ExpireForRequest(std::chrono::milliseconds from_now) {
   if (!served_any_) {
     deadline = std::min(deadline, accepted_ + opt().first_request_timeout);
   }
-  stream_.expires_at(deadline);
+  tcp_layer().expires_at(deadline);
 }
 
 void Session::WaitForRequest() {
@@ -95,9 +118,11 @@ void Session::WaitForRequest() {
   // Idle keep-alive: the next request's first byte within 60 s.
   ExpireForRequest(opt().idle_timeout);
   idle_keep_alive_ = served_any_;
-  stream_.async_read_some(
-      buffer_.prepare(4096),
-      beast::bind_front_handler(&Session::OnFirstBytes, shared_from_this()));
+  WithStream([&](auto& stream) {
+    stream.async_read_some(
+        buffer_.prepare(4096),
+        beast::bind_front_handler(&Session::OnFirstBytes, shared_from_this()));
+  });
 }
 
 void Session::OnFirstBytes(beast::error_code ec, std::size_t n) {
@@ -116,9 +141,11 @@ void Session::ReadHeader() {
   parser_->body_limit(opt().body_limit);
   // The whole request within 10 s of its first byte, which is here.
   ExpireForRequest(opt().request_timeout);
-  bhttp::async_read_header(
-      stream_, buffer_, *parser_,
-      beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
+  WithStream([&](auto& stream) {
+    bhttp::async_read_header(
+        stream, buffer_, *parser_,
+        beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
+  });
 }
 
 void Session::OnHeader(beast::error_code ec, std::size_t) {
@@ -140,28 +167,33 @@ void Session::OnHeader(beast::error_code ec, std::size_t) {
     // curl and others wait for this before sending a body.
     auto cont = std::make_shared<bhttp::response<bhttp::empty_body>>(
         bhttp::status::continue_, req.version());
-    bhttp::async_write(
-        stream_, *cont,
-        [self = shared_from_this(), cont](beast::error_code wec, std::size_t) {
-          if (wec || self->state_ == State::kClosed) return self->Close();
-          self->ReadBody();
-        });
+    WithStream([&](auto& stream) {
+      bhttp::async_write(stream, *cont,
+                         [self = shared_from_this(), cont](
+                             beast::error_code wec, std::size_t) {
+                           if (wec || self->state_ == State::kClosed)
+                             return self->Close();
+                           self->ReadBody();
+                         });
+    });
     return;
   }
   ReadBody();
 }
 
 void Session::ReadBody() {
-  bhttp::async_read(
-      stream_, buffer_, *parser_,
-      beast::bind_front_handler(&Session::OnRequest, shared_from_this()));
+  WithStream([&](auto& stream) {
+    bhttp::async_read(
+        stream, buffer_, *parser_,
+        beast::bind_front_handler(&Session::OnRequest, shared_from_this()));
+  });
 }
 
 void Session::OnRequest(beast::error_code ec, std::size_t) {
   if (state_ == State::kClosed) return;  // see OnHeader
   if (ec == bhttp::error::body_limit) return RespondTooLarge();
   if (ec) return Close();
-  stream_.expires_never();  // handling time is ours, not the client's
+  tcp_layer().expires_never();  // handling time is ours, not the client's
   state_ = State::kHandling;
   served_any_ = true;
   started_ = Clock::now();
@@ -233,7 +265,7 @@ void Session::Dispatch(const Route* route, HttpRequest req, bool again) {
       if (hook) hook(route->path);
     }
     HttpResponse res = Run(self->server_.ctx, *route, req);
-    net::post(self->stream_.get_executor(),
+    net::post(self->tcp_layer().get_executor(),
               [self, route, req = std::move(req), res = std::move(res),
                again]() mutable {
                 self->Finish(route, std::move(req), std::move(res), again);
@@ -296,13 +328,15 @@ void Session::Write(HttpResponse res, bool close) {
   out->body() = std::move(res.body);
   out->keep_alive(keep_alive_ && !close && !stopping_);
   out->prepare_payload();
-  stream_.expires_after(opt().write_timeout);
-  bhttp::async_write(stream_, *out,
-                     [self = shared_from_this(), out, close](
-                         beast::error_code ec, std::size_t) {
-                       self->OnWrite(ec, out->body().size(), out->keep_alive(),
-                                     close);
-                     });
+  tcp_layer().expires_after(opt().write_timeout);
+  WithStream([&](auto& stream) {
+    bhttp::async_write(stream, *out,
+                       [self = shared_from_this(), out, close](
+                           beast::error_code ec, std::size_t) {
+                         self->OnWrite(ec, out->body().size(),
+                                       out->keep_alive(), close);
+                       });
+  });
 }
 
 void Session::OnWrite(beast::error_code ec, std::size_t bytes, bool keep_alive,
@@ -343,14 +377,17 @@ void Session::Linger() {
   if (stopping_) return Close();
   state_ = State::kLinger;
   beast::error_code ec;
-  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-  stream_.expires_after(kLingerTime);
+  // Under TLS this cuts the stream without close_notify: the answer was
+  // complete (Content-Length), so the client loses nothing.
+  tcp_layer().socket().shutdown(tcp::socket::shutdown_send, ec);
+  tcp_layer().expires_after(kLingerTime);
   DrainSome();
 }
 
 void Session::DrainSome() {
   buffer_.consume(buffer_.size());
-  stream_.async_read_some(
+  // Raw bytes: after our shutdown_send TLS records are only discarded.
+  tcp_layer().async_read_some(
       buffer_.prepare(64 * 1024),
       [self = shared_from_this()](beast::error_code ec, std::size_t n) {
         self->drained_ += n;
@@ -364,8 +401,8 @@ void Session::Close() {
   state_ = State::kClosed;
   idle_keep_alive_ = false;
   beast::error_code ec;
-  stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-  stream_.close();
+  tcp_layer().socket().shutdown(tcp::socket::shutdown_both, ec);
+  tcp_layer().close();
 }
 
 }  // namespace fl::http

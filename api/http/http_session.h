@@ -5,6 +5,7 @@
 #pragma once
 
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <memory>
 #include <optional>
 #include <string>
@@ -19,10 +20,11 @@ namespace bhttp = boost::beast::http;
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
+  // Over TLS when the server has a TLS context (serve --tls-cert).
   Session(Server::Impl& server, tcp::socket&& socket);
   ~Session() { server_.RemoveConnection(this, remote_, evicted_.load()); }
 
-  net::any_io_executor executor() { return stream_.get_executor(); }
+  net::any_io_executor executor() { return tcp_layer().get_executor(); }
   // The client's address (per-address connection cap); "" if unknown.
   const std::string& address() const { return remote_; }
 
@@ -45,6 +47,21 @@ class Session : public std::enable_shared_from_this<Session> {
 
   const ServerOptions& opt() const { return server_.options; }
 
+  // The TCP stream under TLS (deadlines, shutdown) or the plain one.
+  beast::tcp_stream& tcp_layer() {
+    return tls_ ? beast::get_lowest_layer(*tls_) : *plain_;
+  }
+  // Runs `f` with the stream requests and responses go through.
+  template <class F>
+  void WithStream(F&& f) {
+    if (tls_) {
+      f(*tls_);
+    } else {
+      f(*plain_);
+    }
+  }
+
+  void OnHandshake(beast::error_code ec);
   void WaitForRequest();
   void OnFirstBytes(beast::error_code ec, std::size_t n);
   void ReadHeader();
@@ -77,7 +94,9 @@ class Session : public std::enable_shared_from_this<Session> {
   // Until the first request has been read: accept + first_request_timeout.
   void ExpireForRequest(std::chrono::milliseconds from_now);
   Server::Impl& server_;
-  beast::tcp_stream stream_;
+  // Exactly one is set.
+  std::optional<beast::tcp_stream> plain_;
+  std::optional<beast::ssl_stream<beast::tcp_stream>> tls_;
   net::steady_timer wait_timer_;  // a read held for min_seq
   const Route* held_route_ = nullptr;
   HttpRequest held_req_;

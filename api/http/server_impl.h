@@ -7,6 +7,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
@@ -84,6 +85,8 @@ struct Server::Impl {
   EntryScope scope;
   std::unique_ptr<RateLimiter> rate;
   ApiContext ctx;
+  // Set by Start when options.tls_cert_file is: every session is TLS.
+  std::unique_ptr<net::ssl::context> tls;
 
   // Declared before ioc: sessions destroyed with ioc's pending handlers
   // still unregister here.
