@@ -34,8 +34,8 @@ ServeProcess::ServeProcess(const std::string& dir,
                            const std::vector<std::string>& extra)
     : ServeProcess(
           [&] {
-            std::vector<std::string> args = {"serve", "--data", dir,
-                                             "--listen", "127.0.0.1:0"};
+            std::vector<std::string> args = {"serve", "--data", dir, "--listen",
+                                             "127.0.0.1:0"};
             args.insert(args.end(), extra.begin(), extra.end());
             return args;
           }(),
