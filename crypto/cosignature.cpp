@@ -13,7 +13,6 @@ namespace fl {
 namespace {
 
 constexpr std::string_view kSigPrefix = "\xe2\x80\x94 ";  // "— "
-constexpr std::uint8_t kAlgCosignatureV1 = 0x04;
 // As for the log's own notes: bounds the work one note costs.
 constexpr int kMaxSignatures = 100;
 constexpr std::uint64_t kMaxTimestamp = (std::uint64_t{1} << 63) - 1;
@@ -44,56 +43,18 @@ std::uint64_t FromBe64(std::string_view b) {
 
 std::array<std::uint8_t, 4> CosignerKeyId(std::string_view name,
                                           const PublicKey& key) {
-  Sha256Hasher h;
-  h.Update(name);
-  const char sep[2] = {'\n', static_cast<char>(kAlgCosignatureV1)};
-  h.Update(std::string_view(sep, 2));
-  h.Update(AsBytes(key));
-  Hash full = h.Final();
-  return {full[0], full[1], full[2], full[3]};
+  return NoteKeyHash(name, key, kNoteAlgCosignatureV1);
 }
 
 std::string CosignerKeyString(std::string_view name, const PublicKey& key) {
-  auto id = CosignerKeyId(name, key);
-  std::string typed(1, static_cast<char>(kAlgCosignatureV1));
-  typed.append(AsBytes(key));
-  std::string out(name);
-  out.append("+").append(HexEncode(Chars(id.data(), id.size())));
-  out.append("+").append(Base64Encode(typed));
-  return out;
+  return NoteKeyString(name, key, kNoteAlgCosignatureV1);
 }
 
 Result<Cosigner> ParseCosignerKey(std::string_view text) {
-  auto bad = [](std::string detail) {
-    return MakeError(Code::kInvalidArgument, "invalid_key",
-                     "witness key: " + detail);
-  };
-  // The base64 part may itself hold '+', so split at the first two only.
-  std::size_t p1 = text.find('+');
-  std::size_t p2 = p1 == text.npos ? text.npos : text.find('+', p1 + 1);
-  if (p2 == text.npos) return bad("expected name+keyid+key");
-  Cosigner c;
-  c.name = std::string(text.substr(0, p1));
-  if (!IsValidKeyName(c.name)) return bad("invalid key name");
-  auto id = HexDecode(text.substr(p1 + 1, p2 - p1 - 1));
-  if (!id || id->size() != 4)
-    return bad("key id is not 8 lowercase hex digits");
-  auto raw = Base64Decode(text.substr(p2 + 1));
-  if (!raw || raw->size() != 33 ||
-      static_cast<std::uint8_t>((*raw)[0]) != kAlgCosignatureV1) {
-    return bad(
-        "key is not base64 of 0x04 and a 32-byte Ed25519 key (a cosignature/v1 "
-        "vkey)");
-  }
-  std::memcpy(c.public_key.data(), raw->data() + 1, 32);
-  if (!IsAcceptablePublicKey(c.public_key)) {
-    return bad("not an acceptable Ed25519 public key");
-  }
-  c.key_id = CosignerKeyId(c.name, c.public_key);
-  if (std::memcmp(c.key_id.data(), id->data(), 4) != 0) {
-    return bad("key id does not match name and key");
-  }
-  return c;
+  auto key = ParseNoteKey(text, kNoteAlgCosignatureV1,
+                          "witness key (a cosignature/v1 vkey)");
+  if (!key.ok()) return key.error();
+  return Cosigner{std::move(key->name), key->key_hash, key->public_key};
 }
 
 Result<std::vector<Cosigner>> ParseCosignerKeys(std::string_view list) {

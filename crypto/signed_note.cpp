@@ -1,5 +1,6 @@
 #include "crypto/signed_note.h"
 
+#include <cstdio>
 #include <cstring>
 #include <stdexcept>
 
@@ -9,7 +10,6 @@ namespace fl {
 namespace {
 
 constexpr std::string_view kSigPrefix = "\xe2\x80\x94 ";  // "— "
-constexpr std::uint8_t kAlgEd25519 = 0x01;
 // As in Go's golang.org/x/mod/sumdb/note: bounds the work one note costs.
 constexpr int kMaxSignatures = 100;
 
@@ -85,19 +85,21 @@ Error Malformed(std::string detail) {
 bool IsValidKeyName(std::string_view name) { return IsValidName(name); }
 
 std::array<std::uint8_t, 4> NoteKeyHash(std::string_view name,
-                                        const PublicKey& key) {
+                                        const PublicKey& key,
+                                        std::uint8_t alg) {
   Sha256Hasher h;
   h.Update(name);
-  const char sep[2] = {'\n', static_cast<char>(kAlgEd25519)};
+  const char sep[2] = {'\n', static_cast<char>(alg)};
   h.Update(std::string_view(sep, 2));
   h.Update(AsBytes(key));
   Hash full = h.Final();
   return {full[0], full[1], full[2], full[3]};
 }
 
-std::string VerifierKeyString(std::string_view name, const PublicKey& key) {
-  auto hash = NoteKeyHash(name, key);
-  std::string alg_key(1, static_cast<char>(kAlgEd25519));
+std::string NoteKeyString(std::string_view name, const PublicKey& key,
+                          std::uint8_t alg) {
+  auto hash = NoteKeyHash(name, key, alg);
+  std::string alg_key(1, static_cast<char>(alg));
   alg_key.append(AsBytes(key));
   std::string out(name);
   out.append("+").append(HexEncode(Chars(hash.data(), hash.size())));
@@ -105,10 +107,11 @@ std::string VerifierKeyString(std::string_view name, const PublicKey& key) {
   return out;
 }
 
-Result<NoteVerifier> ParseVerifierKey(std::string_view text) {
-  auto bad = [](std::string detail) {
+Result<NoteVerifier> ParseNoteKey(std::string_view text, std::uint8_t alg,
+                                  std::string_view what) {
+  auto bad = [&](std::string detail) {
     return MakeError(Code::kInvalidArgument, "invalid_key",
-                     "verifier key: " + detail);
+                     std::string(what) + ": " + detail);
   };
   // The base64 part may itself hold '+', so split at the first two only.
   std::size_t p1 = text.find('+');
@@ -123,18 +126,29 @@ Result<NoteVerifier> ParseVerifierKey(std::string_view text) {
   }
   auto raw = Base64Decode(text.substr(p2 + 1));
   if (!raw || raw->size() != 33 ||
-      static_cast<std::uint8_t>((*raw)[0]) != kAlgEd25519) {
-    return bad("key is not base64 of 0x01 and a 32-byte Ed25519 key");
+      static_cast<std::uint8_t>((*raw)[0]) != alg) {
+    char type[8];
+    std::snprintf(type, sizeof type, "0x%02x", alg);
+    return bad(std::string("key is not base64 of ") + type +
+               " and a 32-byte Ed25519 key");
   }
   std::memcpy(v.public_key.data(), raw->data() + 1, 32);
   if (!IsAcceptablePublicKey(v.public_key)) {
     return bad("not an acceptable Ed25519 public key");
   }
-  v.key_hash = NoteKeyHash(v.name, v.public_key);
+  v.key_hash = NoteKeyHash(v.name, v.public_key, alg);
   if (std::memcmp(v.key_hash.data(), hash->data(), 4) != 0) {
     return bad("key hash does not match name and key");
   }
   return v;
+}
+
+std::string VerifierKeyString(std::string_view name, const PublicKey& key) {
+  return NoteKeyString(name, key, kNoteAlgEd25519);
+}
+
+Result<NoteVerifier> ParseVerifierKey(std::string_view text) {
+  return ParseNoteKey(text, kNoteAlgEd25519, "verifier key");
 }
 
 std::string SignNote(std::string_view body, std::string_view name,

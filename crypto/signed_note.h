@@ -22,11 +22,24 @@ struct NoteVerifier {
 // (control characters refused too). Cosigner names follow the same rule.
 bool IsValidKeyName(std::string_view name);
 
-// key hash = first 4 bytes of SHA-256(name || "\n" || 0x01 || public key).
-std::array<std::uint8_t, 4> NoteKeyHash(std::string_view name,
-                                        const PublicKey& key);
+// Signed-note key types over Ed25519 keys: a note signer's, and a
+// witness's timestamped cosignature (c2sp.org/tlog-cosignature).
+inline constexpr std::uint8_t kNoteAlgEd25519 = 0x01;
+inline constexpr std::uint8_t kNoteAlgCosignatureV1 = 0x04;
 
-// "<name>+<hex key hash>+<base64(0x01 || public key)>"
+// key hash = first 4 bytes of SHA-256(name || "\n" || alg || public key).
+std::array<std::uint8_t, 4> NoteKeyHash(std::string_view name,
+                                        const PublicKey& key,
+                                        std::uint8_t alg = kNoteAlgEd25519);
+
+// "<name>+<hex key hash>+<base64(alg || public key)>", and its parse, which
+// checks the name, the type byte, the key and the hash; errors say `what`.
+std::string NoteKeyString(std::string_view name, const PublicKey& key,
+                          std::uint8_t alg);
+Result<NoteVerifier> ParseNoteKey(std::string_view text, std::uint8_t alg,
+                                  std::string_view what);
+
+// The same for type 0x01, the note signer's (verifier) key.
 std::string VerifierKeyString(std::string_view name, const PublicKey& key);
 Result<NoteVerifier> ParseVerifierKey(std::string_view text);
 
