@@ -16,6 +16,7 @@
 #include "api/cli/cli_args.h"
 #include "api/cli/cli_util.h"
 #include "api/cli/commands.h"
+#include "api/cli/log_line.h"
 #include "api/cli/mirror_follower.h"
 #include "api/http/http_server.h"
 #include "api/http/tokens.h"
@@ -30,19 +31,7 @@ namespace fs = std::filesystem;
 
 constexpr int kExitFork = 3;
 
-void LogText(std::string out) {
-  out += '\n';
-  static std::mutex mu;
-  std::lock_guard lock(mu);
-  std::size_t done = 0;
-  while (done < out.size()) {
-    ssize_t n = ::write(STDERR_FILENO, out.data() + done, out.size() - done);
-    if (n <= 0) return;
-    done += static_cast<std::size_t>(n);
-  }
-}
-
-void Log(const Json& line) { LogText(line.dump()); }
+void Log(const Json& line) { WriteLogLine(line.dump()); }
 
 std::unique_ptr<Ledger> OpenOrCreate(const std::string& dir,
                                      const std::string& pinned) {
@@ -119,9 +108,7 @@ int Mirror(const Args& args) {
     options.data_dir = dir;
     options.tokens_file = args.Get("tokens", DefaultTokensFile(dir));
     if (!args.Has("quiet")) {
-      options.access_log = [](std::string_view line) {
-        LogText(std::string(line));
-      };
+      options.access_log = [](std::string_view line) { WriteLogLine(line); };
     }
     projections =
         Take(replay::Projections::Open(*ledger, dir + "/projections"));

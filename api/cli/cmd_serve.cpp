@@ -14,6 +14,7 @@
 #include "api/cli/cli_args.h"
 #include "api/cli/cli_util.h"
 #include "api/cli/commands.h"
+#include "api/cli/log_line.h"
 #include "api/cli/witness_submitter.h"
 #include "api/http/http_server.h"
 #include "api/http/tokens.h"
@@ -32,20 +33,6 @@ int PositiveInt(const Args& args, const std::string& flag, int fallback) {
     throw UsageError("--" + flag + " must be a positive integer");
   }
   return std::stoi(v);
-}
-
-void WriteLogLine(std::string_view line) {
-  // One write(2) per line so lines from several threads never interleave.
-  std::string out(line);
-  out += '\n';
-  static std::mutex mu;
-  std::lock_guard lock(mu);
-  std::size_t done = 0;
-  while (done < out.size()) {
-    ssize_t n = ::write(STDERR_FILENO, out.data() + done, out.size() - done);
-    if (n <= 0) return;
-    done += static_cast<std::size_t>(n);
-  }
 }
 
 }  // namespace
