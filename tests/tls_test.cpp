@@ -3,6 +3,8 @@
 // plain HTTP is refused at start-up on a non-loopback address unless
 // --insecure-http says a TLS proxy is in front. Certificates are made here
 // with the openssl command (a test CA, a server certificate for 127.0.0.1).
+#include <netdb.h>
+
 #include <boost/asio/ip/address.hpp>
 #include <catch2/catch.hpp>
 #include <cstdio>
@@ -19,6 +21,13 @@ using fl::test::RunBinary;
 using fl::test::ServeProcess;
 
 namespace {
+
+bool LocalhostResolves() {
+  addrinfo* res = nullptr;
+  const int rc = ::getaddrinfo("localhost", nullptr, nullptr, &res);
+  if (res != nullptr) ::freeaddrinfo(res);
+  return rc == 0;
+}
 
 void Shell(const std::string& cmd) {
   INFO(cmd);
@@ -115,9 +124,15 @@ TEST_CASE("serve --tls-cert speaks TLS to a client that verifies it",
                                       {"doc_no", "doc 1"}})
                               .dump());
   CHECK(posted.status == 201);
-  // The certificate's DNS name works as well as its IP address.
-  fl::http::Client by_name("localhost", serve.port(), seconds(10), {true, ca});
-  CHECK(by_name.Get("/v1/checkpoint").status == 200);
+  // The certificate's DNS name works as well as its IP address, where the
+  // name resolves (a bare chroot has no /etc/hosts; a Debian machine does).
+  if (LocalhostResolves()) {
+    fl::http::Client by_name("localhost", serve.port(), seconds(10),
+                             {true, ca});
+    CHECK(by_name.Get("/v1/checkpoint").status == 200);
+  } else {
+    WARN("localhost does not resolve here: the by-name check is skipped");
+  }
 
   // TLS 1.2 is the floor: the server answers 1.1 with a protocol_version
   // alert (OpenSSL's own client, so the refusal is the server's).
