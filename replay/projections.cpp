@@ -51,7 +51,6 @@ Result<Day> ParseAsOf(const std::string& text) {
   return *d;
 }
 
-// Decodes entries [from, to) into `events` (cleared first).
 // Decodes entries [from, to) into `events`, whose Events (and their
 // buffers) are reused from the previous batch.
 Status DecodeRange(const Ledger& ledger, std::uint64_t from, std::uint64_t to,
