@@ -70,20 +70,25 @@ BenchWorld MakeWorld(const std::string& dir, bool check_signatures) {
   return w;
 }
 
+Json BudgetEvent(const std::string& agency, const std::string& n) {
+  return {{"id", "b-" + n},
+          {"type", "budget.appropriated"},
+          {"agency", agency},
+          {"occurred_at", "2024-03-31T08:00:00Z"},
+          {"data",
+           {{"allocation_id", "lot-" + n},
+            {"fiscal_year", 2024},
+            {"fund", "lottery.provincial"},
+            {"division_code", "530000"},
+            {"program", "SWS.OPS"},
+            {"amount_fen", 1000000},
+            {"doc_no", "云财社〔2024〕" + n + "号"}}}};
+}
+
 std::string BudgetEnvelope(const BenchWorld& w, const std::string& n) {
-  Json event = {{"id", "b-" + n},
-                {"type", "budget.appropriated"},
-                {"agency", "cz-530000"},
-                {"occurred_at", "2024-03-31T08:00:00Z"},
-                {"data",
-                 {{"allocation_id", "lot-" + n},
-                  {"fiscal_year", 2024},
-                  {"fund", "lottery.provincial"},
-                  {"division_code", "530000"},
-                  {"program", "SWS.OPS"},
-                  {"amount_fen", 1000000},
-                  {"doc_no", "云财社〔2024〕" + n + "号"}}}};
-  return SignEnvelope(event, w.finance, w.ledger->Info().origin).dump();
+  return SignEnvelope(BudgetEvent("cz-530000", n), w.finance,
+                      w.ledger->Info().origin)
+      .dump();
 }
 
 std::vector<std::string> PreSign(const BenchWorld& w, const std::string& tag,

@@ -33,6 +33,9 @@ struct BenchWorld {
 // A new ledger in `dir` (removed first) with the finance agency registered.
 BenchWorld MakeWorld(const std::string& dir, bool check_signatures);
 
+// A budget.appropriated event of 10,000 yuan with id "b-" + n and lot
+// "lot-" + n by `agency` (a finance agency of 530000), unsigned.
+Json BudgetEvent(const std::string& agency, const std::string& n);
 // A budget.appropriated envelope with id "b-" + n signed by w's finance
 // agency for w's ledger, as JSON text.
 std::string BudgetEnvelope(const BenchWorld& w, const std::string& n);

@@ -243,18 +243,7 @@ int BenchProjections(const Args& args) {
         std::vector<std::vector<PreparedEvent>> units;
         for (int k = 0; k < 10; ++k, ++i) {
           const std::string n = std::to_string(i);
-          Json event = {{"id", "bench-b-" + n},
-                        {"type", "budget.appropriated"},
-                        {"agency", "bench-fin"},
-                        {"occurred_at", "2024-03-31T08:00:00Z"},
-                        {"data",
-                         {{"allocation_id", "bench-lot-" + n},
-                          {"fiscal_year", 2024},
-                          {"fund", "lottery.provincial"},
-                          {"division_code", "530000"},
-                          {"program", "SWS.OPS"},
-                          {"amount_fen", 1000000},
-                          {"doc_no", "云财社〔2024〕" + n + "号"}}}};
+          Json event = BudgetEvent("bench-fin", "bench-" + n);
           units.emplace_back().push_back(
               ledger->PrepareParsed(SignEnvelope(event, fin, origin)));
         }
