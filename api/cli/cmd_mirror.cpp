@@ -18,6 +18,7 @@
 #include "api/cli/commands.h"
 #include "api/cli/log_line.h"
 #include "api/cli/mirror_follower.h"
+#include "api/cli/stop_signals.h"
 #include "api/http/http_server.h"
 #include "api/http/tokens.h"
 #include "ledger/ledger.h"
@@ -81,12 +82,7 @@ int Mirror(const Args& args) {
     throw UsageError("--once and --listen do not go together");
   }
 
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-  std::signal(SIGPIPE, SIG_IGN);
+  const sigset_t stop_signals = BlockStopSignals();
   RaiseFileLimit();
 
   auto ledger = OpenOrCreate(dir, args.Get("verifier-key", ""));

@@ -15,6 +15,7 @@
 #include "api/cli/cli_util.h"
 #include "api/cli/commands.h"
 #include "api/cli/log_line.h"
+#include "api/cli/stop_signals.h"
 #include "api/cli/witness_submitter.h"
 #include "api/http/http_server.h"
 #include "api/http/tokens.h"
@@ -61,14 +62,7 @@ int Serve(const Args& args) {
   options.tls_key_file = args.Get("tls-key", "");
   options.insecure_http = args.Has("insecure-http");
 
-  // Signals are taken by sigwait below, never by a server thread: block
-  // them before any thread starts (threads inherit the mask).
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-  std::signal(SIGPIPE, SIG_IGN);
+  const sigset_t stop_signals = BlockStopSignals();
   RaiseFileLimit();
 
   auto ledger = Take(Ledger::Open(dir));

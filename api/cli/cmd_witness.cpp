@@ -11,6 +11,7 @@
 #include "api/cli/cli_args.h"
 #include "api/cli/cli_util.h"
 #include "api/cli/commands.h"
+#include "api/cli/stop_signals.h"
 #include "api/http/witness_server.h"
 #include "crypto/signed_note.h"
 #include "ledger/canonical_json.h"
@@ -52,12 +53,7 @@ int WitnessCmd(const Args& args) {
         "--log-key is required: the verifier keys of the logs "
         "this witness cosigns");
   }
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-  std::signal(SIGPIPE, SIG_IGN);
+  const sigset_t stop_signals = BlockStopSignals();
 
   auto witness = Take(Witness::Open(dir, LogKeys(args.Required("log-key"))));
   http::WitnessServerOptions options;
