@@ -16,11 +16,10 @@ REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true \
 if [ "${FL_SKIP_FUZZ:-0}" != 1 ]; then
   scripts/fuzz.sh "${FL_FUZZ_RUNS:-20000}"
 fi
-# ThreadSanitizer over the concurrent tests (scripts/tsan.sh builds only
-# the concurrent tests' files in build-tsan). Opt-in for now: only the
-# group commit part has run clean; the server part has not been run or
-# timed against CI's 40-minute budget (docs/security.md, Open).
-if [ "${FL_TSAN:-0}" = 1 ]; then
+# ThreadSanitizer over the concurrent tests: group commit, the HTTP server
+# and the projection worker (scripts/tsan.sh builds only those tests' files
+# in build-tsan).
+if [ "${FL_SKIP_TSAN:-0}" != 1 ]; then
   scripts/tsan.sh
 fi
 if [ "${FL_SKIP_SANITIZERS:-0}" != 1 ]; then

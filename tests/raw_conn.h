@@ -9,8 +9,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <catch2/catch.hpp>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
@@ -20,20 +22,22 @@ namespace fl::test {
 // different client to the server, on the same machine).
 class RawConn {
  public:
+  // Throws instead of asserting: tests open these from worker threads,
+  // and Catch2 v2 assertions are not thread-safe (TSan reports them).
   explicit RawConn(unsigned short port, const char* from = "127.0.0.1") {
     fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    REQUIRE(fd_ >= 0);
+    if (fd_ < 0) Fail("socket");
     sockaddr_in local{};
     local.sin_family = AF_INET;
-    REQUIRE(::inet_pton(AF_INET, from, &local.sin_addr) == 1);
-    REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&local), sizeof local) ==
-            0);
+    if (::inet_pton(AF_INET, from, &local.sin_addr) != 1) Fail("inet_pton");
+    if (::bind(fd_, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0)
+      Fail("bind");
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(port);
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) ==
-            0);
+    if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
+      Fail("connect");
   }
   ~RawConn() {
     if (fd_ >= 0) ::close(fd_);
@@ -70,7 +74,8 @@ class RawConn {
   // One GET on a kept-alive connection: reads until the blank line after
   // the headers and the Content-Length body; the connection stays open.
   std::string Get(const std::string& target) {
-    REQUIRE(Send("GET " + target + " HTTP/1.1\r\nHost: x\r\n\r\n"));
+    if (!Send("GET " + target + " HTTP/1.1\r\nHost: x\r\n\r\n"))
+      throw std::runtime_error("RawConn: send failed");
     std::string got;
     char buf[4096];
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
@@ -92,6 +97,14 @@ class RawConn {
   }
 
  private:
+  [[noreturn]] void Fail(const char* what) {
+    int err = errno;
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+    throw std::runtime_error(std::string("RawConn: ") + what + ": " +
+                             std::strerror(err));
+  }
+
   int fd_ = -1;
 };
 

@@ -179,9 +179,8 @@ int BenchProjections(const Args& args) {
                                "533400"};
   std::vector<std::string> targets;
   for (int r = 1; r <= 18; ++r) {
-    char rule[8];
-    std::snprintf(rule, sizeof rule, "R%02d", r);
-    targets.push_back(std::string("/v1/flags?rule=") + rule);
+    targets.push_back(std::string("/v1/flags?rule=R") + (r < 10 ? "0" : "") +
+                      std::to_string(r));
   }
   for (const char* p : prefectures)
     targets.push_back(std::string("/v1/flags?division_code=") + p);
