@@ -18,8 +18,10 @@ if [ "${FL_SKIP_FUZZ:-0}" != 1 ]; then
 fi
 # ThreadSanitizer over the concurrent tests: group commit, the HTTP server
 # and the projection worker (scripts/tsan.sh builds only those tests' files
-# in build-tsan).
-if [ "${FL_SKIP_TSAN:-0}" != 1 ]; then
+# in build-tsan). It runs clean, but adds ~10 min (build and run) to a test
+# command that took 39.5 of CI's 40 minutes before the faster ASan pass
+# below; until a full run shows it fits, it is opt-in: FL_TSAN=1.
+if [ "${FL_TSAN:-0}" = 1 ]; then
   scripts/tsan.sh
 fi
 if [ "${FL_SKIP_SANITIZERS:-0}" != 1 ]; then

@@ -2,7 +2,7 @@
 # ThreadSanitizer over the concurrent parts: group commit with many
 # producers and with failing groups, the HTTP server with concurrent
 # clients and its limits, the projection worker beside appends and
-# readers. Called by scripts/test.sh (FL_SKIP_TSAN=1 skips it); exits
+# readers. Called by scripts/test.sh with FL_TSAN=1 (opt-in); exits
 # non-zero on any reported race (halt_on_error) or failed test.
 # Only fl_tsan_ledger_tests and fl_tsan_tests (the files with those tests,
 # tests/CMakeLists.txt) are built with -fsanitize=thread, in their own
