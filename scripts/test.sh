@@ -26,5 +26,8 @@ if [ "${FL_TSAN:-0}" = 1 ]; then
 fi
 if [ "${FL_SKIP_SANITIZERS:-0}" != 1 ]; then
   FL_TARGETS=all BUILD_DIR=build-asan CMAKE_ARGS="-DFL_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug" scripts/setup.sh
-  (cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j2 --timeout 900)
+  # Without the source checks and the slow external clients (labels in
+  # tests/CMakeLists.txt say why): they ran above against the release build.
+  (cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j2 --timeout 900 \
+     -LE 'source_check|slow_client')
 fi
