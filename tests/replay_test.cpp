@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <thread>
+#include <vector>
 
 #include "http_fixture.h"
 #include "random_world.h"
@@ -40,7 +41,13 @@ Json LiveBalances(const replay::Projections& p, const std::string& as_of) {
 }  // namespace
 
 TEST_CASE("replay equals the live worker on random streams", "[replay]") {
-  for (std::uint32_t seed : {7u, 2024u}) {
+  // Under TSan (kTsanShrink) one seed and shorter streams: the worker
+  // still runs beside the appends and is restarted midway.
+  const std::vector<std::uint32_t> seeds =
+      kTsanShrink == 1 ? std::vector<std::uint32_t>{7u, 2024u}
+                       : std::vector<std::uint32_t>{7u};
+  const int half = 6000 / kTsanShrink;
+  for (std::uint32_t seed : seeds) {
     RuleWorld w;
     TempDir scratch;
     // The live worker runs while events arrive, and is restarted midway.
@@ -48,14 +55,14 @@ TEST_CASE("replay equals the live worker on random streams", "[replay]") {
                                           w.world().dir() + "/projections");
     REQUIRE(live.ok());
     (*live)->Start();
-    AppendRandomWorld(w, seed, 6000);
+    AppendRandomWorld(w, seed, half);
     (*live)->Stop();
     live->reset();
     live = replay::Projections::Open(w.world().ledger(),
                                      w.world().dir() + "/projections");
     REQUIRE(live.ok());
     (*live)->Start();
-    AppendRandomWorld(w, seed + 1, 6000);
+    AppendRandomWorld(w, seed + 1, half);
     const std::uint64_t last = w.world().ledger().TreeSize() - 1;
     REQUIRE((*live)->WaitApplied(last, 20000));
     INFO("seed " << seed << ", " << last + 1 << " entries");
@@ -79,8 +86,8 @@ TEST_CASE("replay equals the live worker on random streams", "[replay]") {
       CHECK((*r)["until_seq"] == last);
       for (const auto& [rule, n] : summary.flags_by_rule) rules[rule] += n;
     }
-    // The stream is rich enough to exercise most rules.
-    CHECK(rules.size() >= 14);
+    // The full stream is rich enough to exercise most rules.
+    if (kTsanShrink == 1) CHECK(rules.size() >= 14);
     (*live)->Stop();
   }
 }
