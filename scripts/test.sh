@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # The README's second command and what .ci/run calls: install what is
-# missing, build, and run every test once, each where it checks most:
+# missing, build, and run every test, each in the build where it checks most:
 #   1. release build (the shipped binary): the external clients (Python,
 #      browser) and the source checks (ctest labels in tests/CMakeLists.txt);
 #   2. libFuzzer: every target for a short fixed count (clang);
 #   3. ThreadSanitizer: the concurrent tests (group commit, HTTP server,
-#      projection worker);
+#      projection worker; step 4 runs them too);
 #   4. ASan+UBSan (clang): every other test, fl_tests' unit and
 #      integration tests and the Python HTTP client.
 # Each pass can be skipped: FL_SKIP_FUZZ=1, FL_SKIP_TSAN=1,
