@@ -15,8 +15,8 @@ cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFL_WERROR=ON \
 cmake --build "$BUILD_DIR" -j"$(nproc)" --target fl_tsan_tests
 # The concurrent tests, by name (Catch2 test specs: a comma means "or", so
 # names with commas end in *). The single-client [http] tests (status table,
-# headers, read filters) add no concurrency and are left to the release and
-# ASan passes, to keep CI within its 40 minutes.
+# headers, read filters) add no concurrency and are left to the ASan pass,
+# to keep CI within its 40 minutes.
 SPECS=(
   "concurrent producers: no lost or duplicate seq*"
   "a failing group write refuses its callers and the next succeeds"
