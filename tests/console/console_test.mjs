@@ -243,7 +243,9 @@ try {
   assert.equal(lastRows.length, longLot.seqs.length - 50 * (flowPages - 1));
   await open('#/flow?division=530100', 'flow');
   await page.waitForSelector('#sankey canvas');
-  assert.ok(await page.$$eval('#balance-table tr', (x) => x.length) > 1);
+  const kmBalances = (await api('/v1/balances?division_code=530100')).balances;
+  assert.equal(await page.$$eval('#balance-table tr', (x) => x.length - 1), Math.min(50, kmBalances.length));
+  assert.equal(!!(await page.$('#balance-next')), kmBalances.length > 50);
   await shot('07-flow-sankey');
 
   // Lists of lots and contracts: rows against the API, CSV, keyboard.
@@ -349,8 +351,19 @@ try {
   // Caps.
   await open('#/caps?fiscal_year=2024', 'caps');
   const caps = await api('/v1/reports/caps?fiscal_year=2024');
-  assert.equal(await page.$$eval('#caps-table tr', (x) => x.length - 1), 2 * Math.min(500, caps.counties.length));
+  assert.equal(await page.$$eval('#caps-table tr', (x) => x.length - 1), 2 * Math.min(50, caps.counties.length));
   await page.waitForSelector('#caps-chart canvas');
+  // The table pages by 50 county-years; the second page starts at the 51st.
+  assert.ok(caps.counties.length > 50, `the fixture has more than a page of county-years (${caps.counties.length})`);
+  await page.evaluate(() => document.querySelector('main').removeAttribute('data-ready'));
+  await page.click('#caps-next');
+  await ready_('caps');
+  assert.match(page.url(), /offset=50/);
+  assert.equal(await page.$$eval('#caps-table tr', (x) => x.length - 1), 2 * Math.min(50, caps.counties.length - 50));
+  const second = await page.$$eval('#caps-table tr', (x) => x[1].cells[0].textContent);
+  assert.ok(second.includes(caps.counties[50].division_code), `${second} is county-year 51 (${caps.counties[50].division_code})`);
+  assert.ok(await page.$('#caps-prev'));
+  await open('#/caps?fiscal_year=2024', 'caps');
   await shot('08-caps');
 
   // Verify in the browser, then a tampered proof must fail.

@@ -13,7 +13,7 @@
       signin: '登录', token: '只读令牌', signinHelp: '粘贴由管理员用 fundledger token create 生成的只读令牌。令牌只保存在本标签页的会话中。',
       role: '角色', scope: '范围', national: '全国', auditor: '审计', finance: '财政', agency: '机构',
       rule: '规则', severity: '严重程度', division: '行政区划', status: '状态', asOf: '截至日期', amount: '金额（元）',
-      subject: '对象', evidence: '证据条目', any: '全部', filter: '筛选', next: '下一页', first: '第一页', csv: '下载 CSV',
+      subject: '对象', evidence: '证据条目', any: '全部', filter: '筛选', next: '下一页', prev: '上一页', first: '第一页', csv: '下载 CSV',
       total: '合计', count: '数量', bySeverity: '按严重程度', byStatus: '按状态', byRuleDivision: '按规则与区划的疑点数',
       checkpoint: '最新签名检查点', treeSize: '日志条目数', lag: '投影延迟', seconds: '秒', applied: '已应用',
       noFlags: '没有符合条件的疑点。', open: '待处理', confirmed: '已确认', dismissed: '已排除', remediated: '已整改',
@@ -24,7 +24,7 @@
       numerator: '分子（元）', base: '基数（元）', limit: '上限（元）', headroom: '余量（元）', baseMissing: '基数缺失',
       over: '超限', county: '县', entry: '条目', verifyBtn: '验证', verifyHelp: '在浏览器中用 SHA-256 和 Ed25519 验证条目的包含证明与签名检查点。',
       verified: (n, m, k) => `条目 ${n} 在大小为 ${m} 的日志中，由 ${k} 签名。`,
-      failed: '验证失败', reviewHistory: '复核记录', ruleText: '规则说明', drill: '点击单元格下钻', print: '打印',
+      failed: '验证失败', reviewHistory: '复核记录', ruleText: '规则说明', drill: '点击单元格下钻', drillNode: '点击节点下钻', print: '打印',
       reportTitle: (d, y) => `${d} ${y} 年度审计报告`, notFound: '未找到', withheld: '超出令牌范围，未显示',
       leafHash: '叶哈希', root: '根哈希', keyName: '签名密钥', loading: '加载中…', error: '错误',
       lots: '资金批次', contracts: '合同', entries: '条', newestFirst: '',
@@ -40,7 +40,7 @@
       signin: 'Sign in', token: 'Read token', signinHelp: 'Paste a read token made by an administrator with fundledger token create. It is kept only in this tab\'s session.',
       role: 'Role', scope: 'Scope', national: 'national', auditor: 'auditor', finance: 'finance', agency: 'agency',
       rule: 'Rule', severity: 'Severity', division: 'Division', status: 'Status', asOf: 'As of', amount: 'Amount (yuan)',
-      subject: 'Subject', evidence: 'Evidence entries', any: 'any', filter: 'Filter', next: 'Next page', first: 'First page', csv: 'Download CSV',
+      subject: 'Subject', evidence: 'Evidence entries', any: 'any', filter: 'Filter', next: 'Next page', prev: 'Previous page', first: 'First page', csv: 'Download CSV',
       total: 'Total', count: 'Count', bySeverity: 'By severity', byStatus: 'By status', byRuleDivision: 'Flags by rule and division',
       checkpoint: 'Newest signed checkpoint', treeSize: 'Log size', lag: 'Projection lag', seconds: 's', applied: 'applied',
       noFlags: 'No flags match.', open: 'open', confirmed: 'confirmed', dismissed: 'dismissed', remediated: 'remediated',
@@ -51,7 +51,7 @@
       numerator: 'Numerator (yuan)', base: 'Base (yuan)', limit: 'Limit (yuan)', headroom: 'Headroom (yuan)', baseMissing: 'base missing',
       over: 'over', county: 'County', entry: 'Entry', verifyBtn: 'Verify', verifyHelp: 'Checks the entry\'s inclusion proof and the signed checkpoint in this browser (SHA-256, Ed25519).',
       verified: (n, m, k) => `Entry ${n} is in the log of size ${m} signed by ${k}.`,
-      failed: 'Verification failed', reviewHistory: 'Review history', ruleText: 'The rule', drill: 'click a cell to drill down', print: 'Print',
+      failed: 'Verification failed', reviewHistory: 'Review history', ruleText: 'The rule', drill: 'click a cell to drill down', drillNode: 'click a node to drill down', print: 'Print',
       reportTitle: (d, y) => `Audit report: ${d}, ${y}`, notFound: 'not found', withheld: 'outside the token\'s scope, withheld',
       leafHash: 'Leaf hash', root: 'Root hash', keyName: 'Signed by', loading: 'Loading…', error: 'Error',
       lots: 'Lots', contracts: 'Contracts', entries: 'entries', newestFirst: '',
@@ -139,6 +139,20 @@
     const a = document.createElement('a');
     a.href = URL.createObjectURL(blob); a.download = name; document.body.appendChild(a); a.click();
     setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+  }
+  // Pages of a list the API answers whole (balances, caps), kept in the
+  // URL's offset so a page can be shared. At 1M entries a table of every
+  // county-year was 0.3 s of layout before anything else could draw.
+  const TABLE_PAGE = 50;
+  function tablePage(list, q, page, id) {
+    const last = Math.max(0, list.length - 1);
+    const from = Math.min(Math.max(0, Math.floor(Number(q.get('offset')) || 0)), last - (last % TABLE_PAGE));
+    const to = Math.min(list.length, from + TABLE_PAGE);
+    const link = (o) => { const s = new URLSearchParams(q); if (o) s.set('offset', o); else s.delete('offset'); return `#/${page}?${s}`; };
+    const nav = list.length <= TABLE_PAGE ? '' : `<p class="pager noprint" id="${id}-pager"><span class="muted">${from + 1}–${to} / ${list.length}</span>
+      ${from > 0 ? `<a class="button" id="${id}-prev" href="${link(from - TABLE_PAGE)}">← ${esc(t('prev'))}</a>` : ''}
+      ${to < list.length ? `<a class="button" id="${id}-next" href="${link(to)}">${esc(t('next'))} →</a>` : ''}</p>`;
+    return { rows: list.slice(from, to), nav };
   }
   // The charts' script (0.6 MB) is loaded only by pages that draw, and in
   // parallel with their API reads (route() starts it), so pages without
@@ -407,6 +421,7 @@
   // ---- money flow ----
   // Entries per page of a lot's or contract's flow: one request each.
   const FLOW_PAGE = 50;
+  const SANKEY_NODES = 60;  // divisions a Sankey labels readably at 14 px each
   function lotDelta(ev, lot) {
     const d = ev.data || {}; const a = BigInt(d.amount_fen || 0);
     switch (ev.type) {
@@ -475,12 +490,18 @@
       const s = new URLSearchParams(); if (division) s.set('division_code', division);
       if (q.get('fund')) s.set('fund', q.get('fund')); if (q.get('year')) s.set('fiscal_year', q.get('year'));
       const b = await api('/v1/balances?' + s);
+      const table = tablePage(b.balances, q, 'flow', 'balance');
       // Sum received per division, then link each division to its parent
       // level. Two levels below the division shown (province -> prefecture
       // -> county; a county's townships and village rooms when a county is
-      // shown): a province's 20,000 stations would be no chart at all.
+      // shown) while that is at most SANKEY_NODES divisions, else one: a
+      // province's 20,000 stations would be no chart at all, and its 129
+      // counties were a 2,000 px chart that took 0.3 s more to draw on a
+      // cold load at 1M entries. A node drills down; the table lists all.
       const level = (c) => c.length === 12 ? 4 : c.length === 9 ? 3 : c.endsWith('0000') ? 0 : c.endsWith('00') ? 1 : 2;
-      const deepest = (division ? level(division) : -1) + 2;
+      const shown = division ? level(division) : -1;
+      const within = (d) => new Set(b.balances.map((r) => r.division_code).filter((c) => level(c) > shown && level(c) <= d)).size;
+      const deepest = within(shown + 2) <= SANKEY_NODES ? shown + 2 : shown + 1;
       const recv = {};
       for (const r of b.balances) {
         if (level(r.division_code) <= deepest) recv[r.division_code] = (recv[r.division_code] || 0n) + BigInt(r.received);
@@ -495,9 +516,9 @@
         const p = parentOf(c); if (!p || v === 0n) continue;
         nodes.add(p); nodes.add(c); links.push({ source: divName(p) || p, target: divName(c) || c, value: Number(v / 100n) });
       }
-      main.innerHTML = `<h1>${esc(t('flow'))}</h1>${form}<div class="card"><h2>${esc(t('treeTitle'))}</h2><div id="sankey" class="chart" style="height:${Math.max(400, nodes.size * 14)}px"></div></div>
+      main.innerHTML = `<h1>${esc(t('flow'))}</h1>${form}<div class="card"><h2>${esc(t('treeTitle'))} <span class="muted">(${esc(t('drillNode'))})</span></h2><div id="sankey" class="chart" style="height:${Math.max(400, nodes.size * 14)}px"></div></div>
         <table id="balance-table"><tr><th>${esc(t('division'))}</th><th>${esc(t('fund'))}</th><th>${esc(t('year'))}</th><th class="num">${esc(t('received'))}</th><th class="num">${esc(t('paid'))}</th><th class="num">${esc(t('balance'))}</th></tr>
-        ${b.balances.slice(0, 300).map((r) => `<tr><td>${divLabel(r.division_code)}</td><td>${esc(r.fund)}<br><span class="muted">${esc(r.program)}</span></td><td>${esc(r.fiscal_year)}</td><td class="num">${yuan(r.received)}</td><td class="num">${yuan(r.paid)}</td><td class="num">${yuan(r.balance)}</td></tr>`).join('')}</table>
+        ${table.rows.map((r) => `<tr><td>${divLabel(r.division_code)}</td><td>${esc(r.fund)}<br><span class="muted">${esc(r.program)}</span></td><td>${esc(r.fiscal_year)}</td><td class="num">${yuan(r.received)}</td><td class="num">${yuan(r.paid)}</td><td class="num">${yuan(r.balance)}</td></tr>`).join('')}</table>${table.nav}
         <button type="button" id="balances-csv">${esc(t('csv'))}</button>`;
       $('#balances-csv').onclick = () => { const c = new URLSearchParams(s); c.set('format', 'csv'); download('/v1/balances?' + c, 'balances.csv'); };
       // The chart's values are whole yuan for drawing only; the table keeps fen.
@@ -514,16 +535,16 @@
   async function caps(q) {
     const s = new URLSearchParams(); if (q.get('division_code')) s.set('division_code', q.get('division_code')); if (q.get('fiscal_year')) s.set('fiscal_year', q.get('fiscal_year'));
     const c = await api('/v1/reports/caps?' + s);
-    const rows = c.counties.slice(0, 500);
+    const { rows, nav } = tablePage(c.counties, q, 'caps', 'caps');
     main.innerHTML = `<h1>${esc(t('caps'))} <span class="muted">${esc(t('asOf'))} ${esc(c.as_of)}</span></h1>
       <form class="filters" id="caps-form"><label>${esc(t('division'))}<input name="division_code" value="${esc(q.get('division_code') || '')}"></label>
       <label>${esc(t('year'))}<input name="fiscal_year" value="${esc(q.get('fiscal_year') || '')}" size="6"></label><button class="primary" type="submit">${esc(t('filter'))}</button>
       <button type="button" id="caps-csv">${esc(t('csv'))}</button></form>
-      <div class="card"><h2>${esc(t('capsTop'))}</h2><div id="caps-chart" class="chart" style="height:${Math.max(300, Math.min(rows.length, CAPS_CHARTED) * 22 + 60)}px"></div></div>
+      <div class="card"><h2>${esc(t('capsTop'))}</h2><div id="caps-chart" class="chart" style="height:${Math.max(300, Math.min(c.counties.length, CAPS_CHARTED) * 22 + 60)}px"></div></div>
       <table id="caps-table"><tr><th>${esc(t('county'))}</th><th>${esc(t('year'))}</th><th>${esc(t('rule'))}</th><th class="num">${esc(t('numerator'))}</th><th class="num">${esc(t('base'))}</th><th class="num">${esc(t('limit'))}</th><th class="num">${esc(t('headroom'))}</th></tr>
       ${rows.map((r) => ['R07', 'R08'].map((k) => `<tr><td>${divLabel(r.division_code)}</td><td>${esc(r.fiscal_year)}</td><td>${k}</td><td class="num">${yuan(r[k].numerator)}</td>
         <td class="num">${r[k].base_missing ? `<span class="bad">${esc(t('baseMissing'))}</span>` : yuan(r[k].base)}</td><td class="num">${yuan(r[k].limit)}</td>
-        <td class="num${r[k].over ? ' bad' : ''}">${yuan(r[k].headroom)}${r[k].over ? ' ' + esc(t('over')) : ''}${r[k].provisional ? ' <span class="muted">(' + esc(t('provisional')) + ')</span>' : ''}</td></tr>`).join('')).join('')}</table>`;
+        <td class="num${r[k].over ? ' bad' : ''}">${yuan(r[k].headroom)}${r[k].over ? ' ' + esc(t('over')) : ''}${r[k].provisional ? ' <span class="muted">(' + esc(t('provisional')) + ')</span>' : ''}</td></tr>`).join('')).join('')}</table>${nav}`;
     $('#caps-form').onsubmit = (e) => { e.preventDefault(); go('caps', Object.fromEntries(new FormData(e.target))); };
     $('#caps-csv').onclick = () => { const x = new URLSearchParams(s); x.set('format', 'csv'); download('/v1/reports/caps?' + x, 'caps.csv'); };
     // Bars in basis points of the limit used (numerator / limit), integer math.
@@ -531,7 +552,7 @@
     // The counties nearest their limits (or over them) are charted; the
     // table lists them all. A chart of every county at 1M entries was a
     // canvas thousands of pixels high.
-    const charted = rows.map((r) => [r, Math.max(used(r.R07) || 0, used(r.R08) || 0)])
+    const charted = c.counties.map((r) => [r, Math.max(used(r.R07) || 0, used(r.R08) || 0)])
       .sort((a, b) => b[1] - a[1]).slice(0, CAPS_CHARTED).map(([r]) => r).reverse();
     await chart($('#caps-chart'), {
       tooltip: {}, legend: { data: ['R07 %', 'R08 %'] }, grid: { left: 140, right: 30 },
@@ -651,6 +672,10 @@
     try { await (PAGES[page] || overview)(q); } catch (err) {
       if (err.message !== '401') main.innerHTML = `<p class="error" id="page-error">${esc(t('error'))}: ${esc(err.message)}</p>`;
     }
+    // Drawn means painted: wait for the frame that shows the page, then
+    // mark the time (tests/console/page_timings.mjs reads the mark).
+    await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+    performance.mark('fl-ready:' + page);
     main.setAttribute('data-ready', page);
   }
   $('#lang').onclick = () => { lang = lang === 'zh' ? 'en' : 'zh'; localStorage.setItem('fl.lang', lang); route(); };
