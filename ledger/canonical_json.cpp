@@ -236,25 +236,6 @@ char32_t NextCodePoint(std::string_view s, std::size_t& i) {
   return cp;
 }
 
-// RFC 8785 3.2.3 orders keys by UTF-16 code units. UTF-8 byte order equals
-// code point order, which differs from UTF-16 order only between U+E000..
-// U+FFFF and supplementary characters (surrogates sort below U+E000).
-bool Utf16Less(std::string_view a, std::string_view b) {
-  std::size_t i = 0, j = 0;
-  while (i < a.size() && j < b.size()) {
-    char32_t ca = NextCodePoint(a, i);
-    char32_t cb = NextCodePoint(b, j);
-    if (ca == cb) continue;
-    auto lead = [](char32_t c) -> char32_t {
-      return c < 0x10000 ? c : 0xd800 + ((c - 0x10000) >> 10);
-    };
-    char32_t la = lead(ca), lb = lead(cb);
-    // Equal leads means both are supplementary; then code point order is
-    // the order of their trail surrogates.
-    return la != lb ? la < lb : ca < cb;
-  }
-  return a.size() - i < b.size() - j;
-}
 
 bool HasSupplementary(std::string_view s) {
   for (char c : s) {
@@ -433,6 +414,26 @@ void AppendValue(std::string& out, const Json& v) {
 }
 
 }  // namespace
+
+// UTF-8 byte order equals code point order, which differs from UTF-16
+// order only between U+E000..U+FFFF and supplementary characters
+// (surrogates sort below U+E000).
+bool Utf16Less(std::string_view a, std::string_view b) {
+  std::size_t i = 0, j = 0;
+  while (i < a.size() && j < b.size()) {
+    char32_t ca = NextCodePoint(a, i);
+    char32_t cb = NextCodePoint(b, j);
+    if (ca == cb) continue;
+    auto lead = [](char32_t c) -> char32_t {
+      return c < 0x10000 ? c : 0xd800 + ((c - 0x10000) >> 10);
+    };
+    char32_t la = lead(ca), lb = lead(cb);
+    // Equal leads means both are supplementary; then code point order is
+    // the order of their trail surrogates.
+    return la != lb ? la < lb : ca < cb;
+  }
+  return a.size() - i < b.size() - j;
+}
 
 Result<Json> ParseStrict(std::string_view text, const JsonLimits& limits) {
   if (text.size() > limits.max_bytes) {

@@ -33,4 +33,8 @@ Result<Json> ParseStrict(std::string_view text, const JsonLimits& limits = {});
 // integers in decimal. Input must hold only integer numbers.
 std::string Canonicalize(const Json& value);
 
+// RFC 8785 3.2.3 key order: a before b by UTF-16 code units. Both must be
+// valid UTF-8.
+bool Utf16Less(std::string_view a, std::string_view b);
+
 }  // namespace fl

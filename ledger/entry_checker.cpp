@@ -4,6 +4,7 @@
 
 #include "crypto/encoding.h"
 #include "ledger/canonical_json.h"
+#include "ledger/canonical_scan.h"
 #include "ledger/entry.h"
 #include "ledger/limits.h"
 #include "ledger/merkle.h"
@@ -28,12 +29,19 @@ bool HexEquals(std::string_view hex, const Hash& h) {
   return true;
 }
 
-std::string Str(const Json& object, const char* key) {
-  auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
+// A string member of canonical object text; "" when missing or not a
+// string.
+std::string Str(std::string_view object, std::string_view key) {
+  auto value = CanonicalMember(object, key);
+  if (!value) return "";
+  auto s = CanonicalString(*value);
+  return s ? std::move(*s) : "";
+}
+bool IsObject(std::optional<std::string_view> value) {
+  return value && !value->empty() && value->front() == '{';
 }
 
-bool DecodeKey(const Json& data, PublicKey* out) {
+bool DecodeKey(std::string_view data, PublicKey* out) {
   auto raw = Base64Decode(Str(data, "public_key"));
   if (!raw || raw->size() != out->size()) return false;
   std::memcpy(out->data(), raw->data(), out->size());
@@ -43,9 +51,6 @@ bool DecodeKey(const Json& data, PublicKey* out) {
 }  // namespace
 
 Status RunDeferredCheck(const DeferredCheck& c) {
-  if (Canonicalize(c.parsed) != c.entry) {
-    return Bad("not_canonical", "entry is not in canonical (JCS) form");
-  }
   if (!Ed25519Verify(c.key, c.message, c.sig)) {
     return Bad("bad_signature", "signature does not verify");
   }
@@ -67,36 +72,42 @@ Result<Hash> EntryChecker::Check(std::string_view entry) {
                         : "prev does not match the hash of entry " +
                               std::to_string(seq - 1));
   }
-  if (signatures_) FL_RETURN_IF_ERROR(CheckSignature(entry, view->event));
+  if (signatures_) FL_RETURN_IF_ERROR(CheckSignature(entry, *view));
   prev_ = LeafHash(entry);
   ++next_seq_;
   return prev_;
 }
 
 Status EntryChecker::CheckSignature(std::string_view bytes,
-                                    std::string_view event_text) {
+                                    const EntryView& view) {
+  const std::string_view event_text = view.event;
   const std::uint64_t seq = next_seq_;
   JsonLimits json_limits;
   json_limits.max_depth = limits::kMaxEntryDepth;
   json_limits.max_bytes = limits::kMaxEntryBytes;
-  auto entry = ParseStrict(bytes, json_limits);
-  if (!entry.ok()) {
-    return Bad("not_canonical",
-               "entry is not strict JSON: " + entry.error().detail);
-  }
-  if (!defer_ && Canonicalize(*entry) != bytes) {
+  if (!IsCanonicalJson(bytes, json_limits)) {
+    // Rare: the parser names what is wrong.
+    auto entry = ParseStrict(bytes, json_limits);
+    if (!entry.ok()) {
+      return Bad("not_canonical",
+                 "entry is not strict JSON: " + entry.error().detail);
+    }
     return Bad("not_canonical", "entry is not in canonical (JCS) form");
   }
-  const Json& event = (*entry)["event"];
-  const Json& sig = (*entry)["signature"];
-  if (!event.is_object() || !sig.is_object() || !event.contains("data") ||
-      !event["data"].is_object() || Str(sig, "alg") != "Ed25519") {
+  // ScanEntry found the two objects; the text is canonical, so they are
+  // what a parser would find.
+  const std::optional<std::string_view> event = view.event;
+  const std::optional<std::string_view> sig = view.signature;
+  const auto data_member = IsObject(event) ? CanonicalMember(*event, "data")
+                                           : std::nullopt;
+  if (!IsObject(event) || !IsObject(sig) || !IsObject(data_member) ||
+      Str(*sig, "alg") != "Ed25519") {
     return Bad("corrupt_entry", "entry lacks event or signature fields");
   }
-  const std::string key_id = Str(sig, "key_id");
-  const std::string agency = Str(event, "agency");
-  const std::string type = Str(event, "type");
-  const Json& data = event["data"];
+  const std::string key_id = Str(*sig, "key_id");
+  const std::string agency = Str(*event, "agency");
+  const std::string type = Str(*event, "type");
+  const std::string_view data = *data_member;
   PublicKey key{};
   if (seq == 0) {
     if (type != "agency.registered" || Str(data, "kind") != "admin" ||
@@ -118,7 +129,7 @@ Status EntryChecker::CheckSignature(std::string_view bytes,
   if (KeyId(key) != key_id) {
     return Bad("unknown_key", "key_id does not match the key");
   }
-  auto raw_sig = Base64Decode(Str(sig, "sig"));
+  auto raw_sig = Base64Decode(Str(*sig, "sig"));
   if (!raw_sig) return Bad("bad_signature", "signature does not verify");
   if (!defer_ &&
       !Ed25519Verify(key, SignedMessage(origin_, event_text), *raw_sig)) {
@@ -145,9 +156,7 @@ Status EntryChecker::CheckSignature(std::string_view bytes,
     if (it->second.revoked_at == UINT64_MAX) it->second.revoked_at = seq;
   }
   if (defer_) {
-    // Last: `event`, `data` and `sig` above point into *entry.
-    defer_(DeferredCheck{seq, std::string(bytes), std::move(*entry), key,
-                         SignedMessage(origin_, event_text),
+    defer_(DeferredCheck{seq, key, SignedMessage(origin_, event_text),
                          std::move(*raw_sig)});
   }
   return Status::Ok();

@@ -13,17 +13,17 @@
 #include "crypto/sha256.h"
 #include "crypto/status.h"
 #include "ledger/canonical_json.h"
+#include "ledger/entry.h"
 
 namespace fl {
 
 // The costly part of one entry's signature check, which `verify` runs on
-// the other cores (ledger/signature_pool.h): the entry's canonical form and
-// the Ed25519 arithmetic. Everything that depends on the entries before
-// (seq, prev, which keys are valid) stays in EntryChecker, in order.
+// the other cores (ledger/signature_pool.h): the Ed25519 arithmetic.
+// Everything that depends on the entries before (seq, prev, which keys are
+// valid) and the entry's canonical form (one pass, ledger/canonical_scan.h)
+// stay in EntryChecker, in order.
 struct DeferredCheck {
   std::uint64_t seq = 0;
-  std::string entry;  // the stored bytes
-  Json parsed;        // ParseStrict(entry)
   PublicKey key{};
   std::string message;  // SignedMessage(origin, event text)
   std::string sig;      // the decoded signature (a wrong length fails)
@@ -71,7 +71,7 @@ class EntryChecker {
     std::uint64_t revoked_at = UINT64_MAX;
   };
 
-  Status CheckSignature(std::string_view entry, std::string_view event_text);
+  Status CheckSignature(std::string_view entry, const EntryView& view);
 
   bool signatures_;
   std::string origin_;

@@ -1,19 +1,25 @@
 // libFuzzer: the strict JSON parser never crashes, and what it accepts
 // canonicalises to text it accepts again with the same meaning (JCS is a
-// fixed point).
+// fixed point). The one-pass canonical check (ledger/canonical_scan.h)
+// says yes exactly when parsing and canonicalising gives the text back.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
 
 #include "ledger/canonical_json.h"
+#include "ledger/canonical_scan.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
                                       std::size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
   auto parsed = fl::ParseStrict(text);
+  const bool canonical_text =
+      parsed.ok() && fl::Canonicalize(*parsed) == text;
+  if (fl::IsCanonicalJson(text) != canonical_text) std::abort();
   if (!parsed.ok()) return 0;
   std::string canonical = fl::Canonicalize(*parsed);
+  if (!fl::IsCanonicalJson(canonical)) std::abort();
   auto again = fl::ParseStrict(canonical);
   if (!again.ok() || *again != *parsed ||
       fl::Canonicalize(*again) != canonical) {
