@@ -208,6 +208,13 @@ Status ProjectionStore::Recover() {
   return CheckRocks(db_->Resume(), "projections resume");
 }
 
+void ForgetChanges(State& s) {
+  VisitTables(s, [](std::string_view, auto& table) { table.ForgetChanges(); });
+  VisitIndexes(s, [](std::string_view, MultiIndex& index) {
+    index.ForgetChanges();
+  });
+}
+
 Status ProjectionStore::Commit(State& s) {
   rocksdb::WriteBatch batch;
   std::size_t rows = 0;

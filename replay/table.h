@@ -64,6 +64,7 @@ class Table {
   }
   // Loading does not mark rows changed.
   V& LoadRow(std::string id) { return rows_[std::move(id)]; }
+  void ForgetChanges() { dirty_.clear(); }
 
  private:
   // Rows are never erased, and unordered_map nodes never move, so the
@@ -91,6 +92,7 @@ class MultiIndex {
   void Flush(std::string_view prefix, const RowSink& sink);
   // Rows come back in key order, so members arrive in index order.
   void LoadRow(std::string_view key_and_index, std::string member);
+  void ForgetChanges() { added_.clear(); }
 
  private:
   StringMap<std::vector<std::string>> rows_;
