@@ -236,7 +236,6 @@ char32_t NextCodePoint(std::string_view s, std::size_t& i) {
   return cp;
 }
 
-
 bool HasSupplementary(std::string_view s) {
   for (char c : s) {
     if (static_cast<unsigned char>(c) >= 0xf0) return true;

@@ -226,24 +226,6 @@ class Scanner {
   std::size_t i_ = 0;
 };
 
-// Index of the quote closing the string that opens at s[open], or npos.
-// memchr to each quote; a quote after an odd run of backslashes is
-// escaped.
-std::size_t StringEnd(std::string_view s, std::size_t open) {
-  for (std::size_t i = open + 1; i < s.size();) {
-    const void* q = std::memchr(s.data() + i, '"', s.size() - i);
-    if (q == nullptr) return std::string_view::npos;
-    const std::size_t at = static_cast<std::size_t>(
-        static_cast<const char*>(q) - s.data());
-    std::size_t backslashes = 0;
-    while (at - backslashes > open + 1 && s[at - backslashes - 1] == '\\')
-      ++backslashes;
-    if (backslashes % 2 == 0) return at;
-    i = at + 1;
-  }
-  return std::string_view::npos;
-}
-
 // End of the value (or key) starting at s[i] in canonical text: the index
 // of the ',', ':', '}' or ']' after it at its own level, or s.size(); npos
 // for an unterminated string or container. Brackets inside strings do not
@@ -253,7 +235,7 @@ std::size_t SkipValue(std::string_view s, std::size_t i) {
   for (; i < s.size(); ++i) {
     const char c = s[i];
     if (c == '"') {
-      i = StringEnd(s, i);
+      i = JsonStringEnd(s, i);
       if (i == std::string_view::npos) return i;
     } else if (c == '{' || c == '[') {
       ++depth;
@@ -268,6 +250,21 @@ std::size_t SkipValue(std::string_view s, std::size_t i) {
 }
 
 }  // namespace
+
+std::size_t JsonStringEnd(std::string_view s, std::size_t open) {
+  for (std::size_t i = open + 1; i < s.size();) {
+    const void* q = std::memchr(s.data() + i, '"', s.size() - i);
+    if (q == nullptr) return std::string_view::npos;
+    const std::size_t at =
+        static_cast<std::size_t>(static_cast<const char*>(q) - s.data());
+    std::size_t backslashes = 0;
+    while (at - backslashes > open + 1 && s[at - backslashes - 1] == '\\')
+      ++backslashes;
+    if (backslashes % 2 == 0) return at;
+    i = at + 1;
+  }
+  return std::string_view::npos;
+}
 
 bool IsCanonicalJson(std::string_view text, const JsonLimits& limits) {
   if (text.size() > limits.max_bytes) return false;
@@ -310,11 +307,21 @@ std::optional<std::string> CanonicalString(std::string_view value) {
     }
     if (++i >= value.size()) return std::nullopt;
     switch (value[i]) {
-      case 'b': out += '\b'; break;
-      case 'f': out += '\f'; break;
-      case 'n': out += '\n'; break;
-      case 'r': out += '\r'; break;
-      case 't': out += '\t'; break;
+      case 'b':
+        out += '\b';
+        break;
+      case 'f':
+        out += '\f';
+        break;
+      case 'n':
+        out += '\n';
+        break;
+      case 'r':
+        out += '\r';
+        break;
+      case 't':
+        out += '\t';
+        break;
       case 'u': {
         if (i + 4 >= value.size()) return std::nullopt;
         const int hi = LowerHex(value[i + 3]), lo = LowerHex(value[i + 4]);
@@ -324,7 +331,8 @@ std::optional<std::string> CanonicalString(std::string_view value) {
         i += 4;
         break;
       }
-      default: out += value[i];  // '"' or '\\'
+      default:
+        out += value[i];  // '"' or '\\'
     }
   }
   return out;

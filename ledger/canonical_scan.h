@@ -4,6 +4,7 @@
 // entry took (docs/PERFORMANCE.md), one pass over the bytes costs ~1 us.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,6 +24,11 @@ bool IsCanonicalJson(std::string_view text, const JsonLimits& limits = {});
 // such member.
 std::optional<std::string_view> CanonicalMember(std::string_view object,
                                                 std::string_view key);
+// Index of the quote closing the JSON string whose opening quote is at
+// s[open], or npos: the first quote after it preceded by an even number of
+// backslashes (each pair is one escaped backslash).
+std::size_t JsonStringEnd(std::string_view s, std::size_t open);
+
 // The decoded value of a canonical JSON string ("..." with its quotes), or
 // nullopt when `value` is not a string.
 std::optional<std::string> CanonicalString(std::string_view value);

@@ -5,30 +5,13 @@
 #include <cstring>
 
 #include "crypto/encoding.h"
+#include "ledger/canonical_scan.h"
 
 namespace fl {
 namespace {
 
 Error Malformed(std::string detail) {
   return MakeError(Code::kDataLoss, "corrupt_entry", std::move(detail));
-}
-
-// The index of the quote that closes the string opening at `open`, or
-// npos: the first quote after it preceded by an even number of
-// backslashes (each pair is one escaped backslash).
-std::size_t StringEnd(std::string_view s, std::size_t open) {
-  for (std::size_t from = open + 1; from < s.size();) {
-    const void* q = std::memchr(s.data() + from, '"', s.size() - from);
-    if (q == nullptr) return std::string_view::npos;
-    const std::size_t k =
-        static_cast<std::size_t>(static_cast<const char*>(q) - s.data());
-    std::size_t backslashes = 0;
-    while (k - backslashes > open + 1 && s[k - backslashes - 1] == '\\')
-      ++backslashes;
-    if (backslashes % 2 == 0) return k;
-    from = k + 1;
-  }
-  return std::string_view::npos;
 }
 
 // Returns the end of the JSON object or array starting at `pos`, or npos.
@@ -41,7 +24,7 @@ std::size_t SkipContainer(std::string_view s, std::size_t pos) {
     if (c == '"') {
       // Most of an entry is string text (much of it Chinese): jump to the
       // closing quote with memchr instead of a branch per byte.
-      i = StringEnd(s, i);
+      i = JsonStringEnd(s, i);
       if (i == std::string_view::npos) return i;
     } else if (c == '{' || c == '[') {
       ++depth;

@@ -98,8 +98,8 @@ Status EntryChecker::CheckSignature(std::string_view bytes,
   // what a parser would find.
   const std::optional<std::string_view> event = view.event;
   const std::optional<std::string_view> sig = view.signature;
-  const auto data_member = IsObject(event) ? CanonicalMember(*event, "data")
-                                           : std::nullopt;
+  const auto data_member =
+      IsObject(event) ? CanonicalMember(*event, "data") : std::nullopt;
   if (!IsObject(event) || !IsObject(sig) || !IsObject(data_member) ||
       Str(*sig, "alg") != "Ed25519") {
     return Bad("corrupt_entry", "entry lacks event or signature fields");

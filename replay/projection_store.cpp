@@ -210,9 +210,8 @@ Status ProjectionStore::Recover() {
 
 void ForgetChanges(State& s) {
   VisitTables(s, [](std::string_view, auto& table) { table.ForgetChanges(); });
-  VisitIndexes(s, [](std::string_view, MultiIndex& index) {
-    index.ForgetChanges();
-  });
+  VisitIndexes(
+      s, [](std::string_view, MultiIndex& index) { index.ForgetChanges(); });
 }
 
 Status ProjectionStore::Commit(State& s) {

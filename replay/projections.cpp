@@ -85,9 +85,9 @@ Status Fold(const Ledger& ledger, State& s, std::uint64_t to,
   while (s.next_seq < to) {
     const std::uint64_t end = std::min(to, s.next_seq + batch);
     while (s.next_seq < end) {
-      FL_RETURN_IF_ERROR(DecodeRange(
-          ledger, s.next_seq, std::min(end, s.next_seq + kDecodeBatch),
-          events));
+      FL_RETURN_IF_ERROR(DecodeRange(ledger, s.next_seq,
+                                     std::min(end, s.next_seq + kDecodeBatch),
+                                     events));
       for (const Event& e : events) Apply(s, e);
     }
     if (store) {

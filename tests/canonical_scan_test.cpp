@@ -36,11 +36,32 @@ TEST_CASE("IsCanonicalJson: what Canonicalize writes and nothing else",
           "-9007199254740991", "\"a/b\"", "\"\x7f\"", "\"\xe6\x98\x86\"",
           "[[],{}]"})
       Expect(yes, true);
-    for (const char* no :
-         {"", " {}", "{} ", "{ }", "[1, 2]", "{\"a\": 1}", "-0", "01", "1.0",
-          "1e2", "1E2", "+1", "9007199254740992", "-9007199254740992",
-          "12345678901234567890", "tru", "nul", "[1,]", "{\"a\":1,}", "[",
-          "{\"a\"}", "{\"a\":}", "\"", "{1:2}", "[1]]", "\xef\xbb\xbf{}"})
+    for (const char* no : {"",
+                           " {}",
+                           "{} ",
+                           "{ }",
+                           "[1, 2]",
+                           "{\"a\": 1}",
+                           "-0",
+                           "01",
+                           "1.0",
+                           "1e2",
+                           "1E2",
+                           "+1",
+                           "9007199254740992",
+                           "-9007199254740992",
+                           "12345678901234567890",
+                           "tru",
+                           "nul",
+                           "[1,]",
+                           "{\"a\":1,}",
+                           "[",
+                           "{\"a\"}",
+                           "{\"a\":}",
+                           "\"",
+                           "{1:2}",
+                           "[1]]",
+                           "\xef\xbb\xbf{}"})
       Expect(no, false);
   }
   SECTION("string escapes: only the ones Canonicalize writes") {
@@ -58,11 +79,11 @@ TEST_CASE("IsCanonicalJson: what Canonicalize writes and nothing else",
     Expect(std::string("\"a\0b\"", 5), false);
   }
   SECTION("UTF-8 as the parser takes it") {
-    Expect("\"\xf0\x9f\x98\x80\"", true);  // U+1F600
-    Expect("\"\xf4\x8f\xbf\xbf\"", true);  // U+10FFFF
-    Expect("\"\xc0\x80\"", false);         // overlong NUL
-    Expect("\"\xe0\x80\xaf\"", false);     // overlong '/'
-    Expect("\"\xed\xa0\x80\"", false);     // a surrogate
+    Expect("\"\xf0\x9f\x98\x80\"", true);   // U+1F600
+    Expect("\"\xf4\x8f\xbf\xbf\"", true);   // U+10FFFF
+    Expect("\"\xc0\x80\"", false);          // overlong NUL
+    Expect("\"\xe0\x80\xaf\"", false);      // overlong '/'
+    Expect("\"\xed\xa0\x80\"", false);      // a surrogate
     Expect("\"\xf4\x90\x80\x80\"", false);  // past U+10FFFF
     Expect("\"\xf5\x80\x80\x80\"", false);
     Expect("\"\x80\"", false);
@@ -98,9 +119,10 @@ TEST_CASE("IsCanonicalJson: what Canonicalize writes and nothing else",
   }
 }
 
-TEST_CASE("IsCanonicalJson agrees with the parser on the JCS vectors and "
-          "on thousands of mutations of them",
-          "[json]") {
+TEST_CASE(
+    "IsCanonicalJson agrees with the parser on the JCS vectors and "
+    "on thousands of mutations of them",
+    "[json]") {
   const fs::path dir = test::VectorsDir() / "jcs" / "cyberphone-testdata";
   std::vector<std::string> seeds;
   for (const auto& entry : fs::directory_iterator(dir / "input")) {
@@ -132,10 +154,18 @@ TEST_CASE("IsCanonicalJson agrees with the parser on the JCS vectors and "
     if (s.empty()) continue;
     const std::size_t at = rng() % s.size();
     switch (rng() % 4) {
-      case 0: s[at] = alphabet[rng() % alphabet.size()]; break;
-      case 1: s.erase(at, 1); break;
-      case 2: s.insert(at, 1, s[at]); break;
-      default: std::swap(s[at], s[rng() % s.size()]); break;
+      case 0:
+        s[at] = alphabet[rng() % alphabet.size()];
+        break;
+      case 1:
+        s.erase(at, 1);
+        break;
+      case 2:
+        s.insert(at, 1, s[at]);
+        break;
+      default:
+        std::swap(s[at], s[rng() % s.size()]);
+        break;
     }
     const bool want = Oracle(s);
     if (IsCanonicalJson(s) != want) {

@@ -14,8 +14,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
                                       std::size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
   auto parsed = fl::ParseStrict(text);
-  const bool canonical_text =
-      parsed.ok() && fl::Canonicalize(*parsed) == text;
+  const bool canonical_text = parsed.ok() && fl::Canonicalize(*parsed) == text;
   if (fl::IsCanonicalJson(text) != canonical_text) std::abort();
   if (!parsed.ok()) return 0;
   std::string canonical = fl::Canonicalize(*parsed);
