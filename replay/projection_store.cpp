@@ -97,22 +97,6 @@ void VisitIndexes(State& s, Visitor&& v) {
 
 }  // namespace
 
-void MultiIndex::Flush(std::string_view prefix, const RowSink& sink) {
-  std::string key;
-  for (const auto& [k, i] : added_) {
-    key.assign(prefix).append(*k).push_back('\x1f');
-    for (int b = 3; b >= 0; --b)
-      key.push_back(static_cast<char>((i >> (8 * b)) & 0xff));
-    sink(key, &rows_.find(*k)->second[i]);
-  }
-  added_.clear();
-}
-
-void MultiIndex::LoadRow(std::string_view key_and_index, std::string member) {
-  std::string key(key_and_index.substr(0, key_and_index.size() - 5));
-  rows_[key].push_back(std::move(member));
-}
-
 ProjectionStore::ProjectionStore(PrivateTag) {}
 ProjectionStore::~ProjectionStore() = default;
 

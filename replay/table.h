@@ -2,6 +2,8 @@
 // persist only the changed rows together with its applied seq.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -74,29 +76,80 @@ class Table {
 };
 
 // key -> ordered list of members, append-only. Persisted as one row per
-// member (key \x1f index), so long lists are never rewritten.
+// member (key \x1f index), so long lists are never rewritten. Members
+// live in one arena per index, each a record of its next member, its
+// length and its bytes, not a std::string each: at 1M entries the indexes
+// hold ~4M members, and a vector of heap strings per key cost ~120 bytes
+// a member where a record costs ~32 (heaptrack, docs/PERFORMANCE.md).
 class MultiIndex {
  public:
-  void Add(std::string_view key, std::string member) {
-    auto it = rows_.find(key);
-    if (it == rows_.end()) it = rows_.try_emplace(std::string(key)).first;
-    it->second.push_back(std::move(member));
-    added_.emplace_back(&it->first, it->second.size() - 1);
-  }
-  const std::vector<std::string>& Get(std::string_view key) const {
-    static const std::vector<std::string> kEmpty;
-    auto it = rows_.find(key);
-    return it == rows_.end() ? kEmpty : it->second;
-  }
-  const StringMap<std::vector<std::string>>& rows() const { return rows_; }
+  class Members;
+
+  void Add(std::string_view key, std::string_view member);
+  // The members of `key` in the order they were added (none if absent).
+  // Valid until the index is destroyed; Add does not move members.
+  Members Get(std::string_view key) const;
   void Flush(std::string_view prefix, const RowSink& sink);
   // Rows come back in key order, so members arrive in index order.
-  void LoadRow(std::string_view key_and_index, std::string member);
+  void LoadRow(std::string_view key_and_index, std::string_view member);
   void ForgetChanges() { added_.clear(); }
 
  private:
-  StringMap<std::vector<std::string>> rows_;
-  std::vector<std::pair<const std::string*, std::size_t>> added_;
+  static constexpr std::uint32_t kNone = UINT32_MAX;
+  // Arena addresses are 8-byte units: 2^32 of them is 32 GiB per index.
+  static constexpr std::size_t kUnit = 8;
+  static constexpr std::size_t kBlockBytes = std::size_t{1} << 20;
+  struct Row {
+    std::uint32_t head = kNone, tail = kNone, count = 0;
+  };
+  struct Added {
+    const std::string* key;  // rows_ nodes never move
+    std::uint32_t index, unit;
+  };
+
+  StringMap<Row>::iterator RowFor(std::string_view key);
+  std::uint32_t Append(Row& row, std::string_view member);
+  const char* At(std::uint32_t unit) const {
+    return blocks_[unit / (kBlockBytes / kUnit)].data() +
+           (unit % (kBlockBytes / kUnit)) * kUnit;
+  }
+  std::uint32_t NextOf(std::uint32_t unit) const;
+  std::string_view MemberAt(std::uint32_t unit) const;
+
+  StringMap<Row> rows_;
+  std::vector<std::vector<char>> blocks_;  // kBlockBytes each
+  std::size_t used_ = kBlockBytes;         // bytes taken in blocks_.back()
+  std::vector<Added> added_;
+};
+
+// A view of one key's members; iterates std::string_view.
+class MultiIndex::Members {
+ public:
+  class iterator {
+   public:
+    iterator(const MultiIndex* index, std::uint32_t unit)
+        : index_(index), unit_(unit) {}
+    std::string_view operator*() const { return index_->MemberAt(unit_); }
+    iterator& operator++() {
+      unit_ = index_->NextOf(unit_);
+      return *this;
+    }
+    bool operator==(const iterator& o) const { return unit_ == o.unit_; }
+
+   private:
+    const MultiIndex* index_;
+    std::uint32_t unit_;
+  };
+  Members(const MultiIndex* index, std::uint32_t head, std::uint32_t count)
+      : index_(index), head_(head), count_(count) {}
+  iterator begin() const { return iterator(index_, head_); }
+  iterator end() const { return iterator(index_, kNone); }
+  std::size_t size() const { return count_; }
+  bool empty() const { return count_ == 0; }
+
+ private:
+  const MultiIndex* index_;
+  std::uint32_t head_, count_;
 };
 
 }  // namespace fl::replay

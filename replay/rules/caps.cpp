@@ -1,6 +1,7 @@
 #include "replay/rules/caps.h"
 
 #include <algorithm>
+#include <charconv>
 
 #include "ledger/division.h"
 #include "replay/money.h"
@@ -67,8 +68,10 @@ CapFigures CapFor(const State& s, const std::string& key, Day as_of) {
   f.r08_over = f.r08_num > 0 && OverPct(f.r08_num, f.r08_base, f.r08_pct);
 
   for (const auto& c : s.close_list.Get("")) {
-    auto b = c.find('|');
-    if (std::atoi(c.c_str() + b + 1) != f.year) continue;
+    const auto b = c.find('|');  // "division|year"
+    int year = 0;
+    std::from_chars(c.data() + b + 1, c.data() + c.size(), year);
+    if (year != f.year) continue;
     if (!DivisionWithin(f.county, c.substr(0, b))) continue;
     const Declared* d = s.closes.Find(c);
     if (!d) continue;

@@ -35,7 +35,8 @@ void OnPayment(State& s, const Payment& p, const Lot& lot, std::int64_t sign) {
 }
 
 void AtAsOf(const State& s, Day /*as_of*/, Findings& out) {
-  for (const auto& key : s.close_list.Get("")) {
+  for (const std::string_view member : s.close_list.Get("")) {
+    const std::string key(member);  // "division|year"
     auto bar = key.find('|');
     const std::string division = key.substr(0, bar);
     const int year = std::atoi(key.c_str() + bar + 1);

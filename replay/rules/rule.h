@@ -89,6 +89,6 @@ std::string PaymentDivision(const State& s, const Payment& p);
 // program.defined); nullopt-like empty + false when the program is unknown.
 bool CategoryAllowed(const State& s, const std::string& program,
                      std::string_view category, bool* known);
-std::uint64_t ParseSeq(const std::string& decimal);
+std::uint64_t ParseSeq(std::string_view decimal);
 
 }  // namespace fl::replay

@@ -138,7 +138,7 @@ std::vector<std::string> AmountGroupKeysNear(std::string_view payee,
   return out;
 }
 
-std::uint64_t ParseSeq(const std::string& decimal) {
+std::uint64_t ParseSeq(std::string_view decimal) {
   std::uint64_t v = 0;
   std::from_chars(decimal.data(), decimal.data() + decimal.size(), v);
   return v;
