@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -21,7 +22,7 @@ TEST_CASE("MultiIndex keeps each key's members in order, across blocks",
   // ~300k members of 1-40 bytes (several 1 MiB arena blocks), one empty,
   // one of 64 KB, spread over 1000 keys.
   for (int i = 0; i < 300000; ++i) {
-    std::string key = "k" + std::to_string(i * 7919 % 1000);
+    std::string key = "k" + std::to_string(std::int64_t{i} * 7919 % 1000);
     std::string member(static_cast<std::size_t>(i % 41), 'a' + i % 26);
     member += std::to_string(i);
     if (i == 12345) member.clear();
