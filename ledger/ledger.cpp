@@ -681,8 +681,9 @@ Status Ledger::ForEachEntry(
     const std::function<bool(std::uint64_t, std::string_view)>& fn) const {
   end = std::min(end, TreeSize());
   if (start >= end) return Status::Ok();
-  auto it = end - start > 4096 ? impl_->store->NewScanIterator(Store::kEntries)
-                               : impl_->store->NewIterator(Store::kEntries);
+  auto it = end - start > kScanEntries
+                ? impl_->store->NewScanIterator(Store::kEntries)
+                : impl_->store->NewIterator(Store::kEntries);
   std::uint64_t want = start;
   for (it->Seek(EncodeSeq(start)); it->Valid() && want < end; it->Next()) {
     auto key = it->key();

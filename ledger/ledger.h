@@ -158,6 +158,9 @@ class Ledger {
   Result<std::string> EntryAt(std::uint64_t seq) const;
   // Calls fn(seq, entry) for seq in [start, end) in order with one iterator;
   // fn returns false to stop early. Bytes are only valid during the call.
+  // Ranges longer than kScanEntries are read as a scan (large readahead,
+  // no block-cache fill), shorter ones through the block cache.
+  static constexpr std::uint64_t kScanEntries = 4096;
   Status ForEachEntry(
       std::uint64_t start, std::uint64_t end,
       const std::function<bool(std::uint64_t, std::string_view)>& fn) const;
