@@ -1,11 +1,15 @@
 #include "ledger/entry.h"
 
+#include <bit>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 
 #include "crypto/encoding.h"
-#include "ledger/canonical_scan.h"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace fl {
 namespace {
@@ -14,23 +18,73 @@ Error Malformed(std::string detail) {
   return MakeError(Code::kDataLoss, "corrupt_entry", std::move(detail));
 }
 
+// The bytes SkipContainer acts on; everything else is skipped in bulk.
+bool Structural(char c) {
+  return c == '"' || c == '\\' || c == '{' || c == '}' || c == '[' || c == ']';
+}
+
+// Bit k set when s[at + k] is Structural, for the 16 bytes at `at`.
+std::uint32_t StructuralMask(const char* p) {
+#if defined(__SSE2__)
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  __m128i m = _mm_cmpeq_epi8(v, _mm_set1_epi8('"'));
+  m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
+  m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('{')));
+  m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('}')));
+  m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('[')));
+  m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8(']')));
+  return static_cast<std::uint32_t>(_mm_movemask_epi8(m));
+#else
+  std::uint32_t m = 0;
+  for (int k = 0; k < 16; ++k)
+    m |= static_cast<std::uint32_t>(Structural(p[k])) << k;
+  return m;
+#endif
+}
+
 // Returns the end of the JSON object or array starting at `pos`, or npos.
 // Tracks strings and escapes only; validity of the contents is the
-// signature check's business (verify --signatures).
+// signature check's business (verify --signatures). Every entry read by
+// verify and replay passes here, and most of an entry is short strings:
+// looking at 16 bytes at a time for the six bytes that matter was ~3x
+// faster than a memchr per string (perf of verify, issue 10).
 std::size_t SkipContainer(std::string_view s, std::size_t pos) {
   int depth = 0;
-  for (std::size_t i = pos; i < s.size(); ++i) {
-    char c = s[i];
+  bool in_string = false;
+  std::size_t next = pos;  // bytes before this were consumed (escapes)
+  // Returns true when the container closed at `at`.
+  auto step = [&](std::size_t at) {
+    if (at < next) return false;  // the character after a backslash
+    const char c = s[at];
+    next = at + 1;
+    if (in_string) {
+      if (c == '\\') {
+        next = at + 2;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      return false;
+    }
     if (c == '"') {
-      // Most of an entry is string text (much of it Chinese): jump to the
-      // closing quote with memchr instead of a branch per byte.
-      i = JsonStringEnd(s, i);
-      if (i == std::string_view::npos) return i;
+      in_string = true;
     } else if (c == '{' || c == '[') {
       ++depth;
     } else if (c == '}' || c == ']') {
-      if (--depth == 0) return i + 1;
+      return --depth == 0;
     }
+    return false;
+  };
+  std::size_t chunk = pos;
+  for (; chunk + 16 <= s.size(); chunk += 16) {
+    for (std::uint32_t m = StructuralMask(s.data() + chunk); m != 0;
+         m &= m - 1) {
+      const std::size_t at =
+          chunk + static_cast<std::size_t>(std::countr_zero(m));
+      if (step(at)) return at + 1;
+    }
+  }
+  for (std::size_t at = chunk; at < s.size(); ++at) {
+    if (Structural(s[at]) && step(at)) return at + 1;
   }
   return std::string_view::npos;
 }
