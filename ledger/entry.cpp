@@ -46,8 +46,9 @@ std::uint32_t StructuralMask(const char* p) {
 // Tracks strings and escapes only; validity of the contents is the
 // signature check's business (verify --signatures). Every entry read by
 // verify and replay passes here, and most of an entry is short strings:
-// looking at 16 bytes at a time for the six bytes that matter was ~3x
-// faster than a memchr per string (perf of verify, issue 10).
+// looking at 16 bytes at a time for the six bytes that matter, instead of
+// a memchr call per string, took ScanEntry from 13% to 11% of verify
+// (perf, issue 10).
 std::size_t SkipContainer(std::string_view s, std::size_t pos) {
   int depth = 0;
   bool in_string = false;
