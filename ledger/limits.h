@@ -40,6 +40,10 @@ inline constexpr std::chrono::seconds kMinSeqWait{5};  // projection reads
 // Amended 2026-12: projection reads waiting for a read thread, beyond
 // those running (default, configurable); more are 503 overloaded.
 inline constexpr int kMaxQueuedProjectionReads = 64;
+// Historic as_of reads (a fold of the log each, one at a time) wait in a
+// lane of their own, so the reads above never queue behind them.
+inline constexpr int kHistoricReadThreads = 2;
+inline constexpr int kMaxQueuedHistoricReads = 16;
 
 // API.md routes.
 inline constexpr std::size_t kMaxBatchEvents = 1000;    // POST /v1/events:batch

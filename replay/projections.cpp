@@ -8,11 +8,14 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <thread>
 
 #include "ledger/division.h"
 #include "ledger/limits.h"
+#include "replay/day_blocks.h"
+#include "replay/entry_range.h"
 #include "replay/event.h"
 #include "replay/flags.h"
 #include "replay/projection_store.h"
@@ -57,27 +60,6 @@ Result<Day> ParseAsOf(const std::string& text) {
   return *d;
 }
 
-// Decodes entries [from, to) into `events`, whose Events (and their
-// buffers) are reused from the previous batch.
-Status DecodeRange(const Ledger& ledger, std::uint64_t from, std::uint64_t to,
-                   std::vector<Event>& events) {
-  events.resize(to - from);
-  std::size_t n = 0;
-  Status failed;
-  FL_RETURN_IF_ERROR(
-      ledger.ForEachEntry(from, to, [&](std::uint64_t, std::string_view bytes) {
-        Status s = DecodeEntryInto(bytes, events[n]);
-        if (!s.ok()) {
-          failed = s;
-          return false;
-        }
-        ++n;
-        return true;
-      }));
-  events.resize(n);
-  return failed;
-}
-
 // Applies entries [s.next_seq, to) of the ledger to `s`, committing every
 // `batch` entries when a store is given.
 Status Fold(const Ledger& ledger, State& s, std::uint64_t to,
@@ -86,9 +68,9 @@ Status Fold(const Ledger& ledger, State& s, std::uint64_t to,
   while (s.next_seq < to) {
     const std::uint64_t end = std::min(to, s.next_seq + batch);
     while (s.next_seq < end) {
-      FL_RETURN_IF_ERROR(DecodeRange(ledger, s.next_seq,
-                                     std::min(end, s.next_seq + kDecodeBatch),
-                                     events));
+      FL_RETURN_IF_ERROR(DecodeEntries(ledger, s.next_seq,
+                                       std::min(end, s.next_seq + kDecodeBatch),
+                                       events));
       for (const Event& e : events) Apply(s, e);
     }
     if (store) {
@@ -143,6 +125,10 @@ struct Projections::Impl {
   mutable LiveFlags asked_flags;  // judged by a read, for another as_of
   std::chrono::steady_clock::time_point last_flags_refresh{};  // apply_mu
   mutable std::vector<Historic> historic;
+  // Where a historic fold may stop (day_blocks.h); learned by the applier.
+  mutable DayBlocks days;
+  mutable std::atomic<std::uint64_t> historic_folds{0}, historic_folded{0},
+      historic_reuses{0};
 
   explicit Impl(const Ledger& l) : ledger(l) {}
 
@@ -152,7 +138,8 @@ struct Projections::Impl {
       std::uint64_t from = applied.load();
       std::uint64_t end = std::min(to, from + kBatch);
       std::vector<Event> events;
-      FL_RETURN_IF_ERROR(DecodeRange(ledger, from, end, events));
+      FL_RETURN_IF_ERROR(DecodeEntries(ledger, from, end, events));
+      days.Note(events);
       {
         std::unique_lock lock(mu);
         for (const Event& e : events) Apply(state, e);
@@ -305,23 +292,71 @@ struct Projections::Impl {
     return fn(*h->state, as_of, &*h);
   }
 
+  // The state at (at, as_of): from the cache; else a cached state at the
+  // same as_of and an earlier applied seq, when every entry appended since
+  // is dated after as_of (it would change nothing: a live log's appends are
+  // mostly today's, so an append need not cost the next historic read a
+  // whole fold); else a fold of the log, stopped after the last block
+  // holding an entry dated on or before as_of.
   Result<Historic> HistoricAt(std::uint64_t at, Day as_of) const {
-    std::lock_guard one(historic_mu);
-    {
+    auto cached = [&](std::uint64_t upto) -> std::optional<Historic> {
       std::lock_guard g(cache_mu);
       for (const auto& h : historic)
-        if (h.applied == at && h.as_of == as_of) return h;
+        if (h.applied == upto && h.as_of == as_of) return h;
+      return std::nullopt;
+    };
+    if (auto h = cached(at)) return *h;
+    std::lock_guard one(historic_mu);
+    if (auto h = cached(at)) return *h;  // folded while we waited
+    std::optional<Historic> base;
+    {
+      std::lock_guard g(cache_mu);
+      for (const auto& h : historic) {
+        if (h.as_of == as_of && h.applied < at &&
+            (!base || h.applied > base->applied)) {
+          base = h;
+        }
+      }
     }
-    auto s = std::make_shared<State>();
-    s->filter_as_of = as_of;
-    FL_RETURN_IF_ERROR(Fold(ledger, *s, at, nullptr));
-    Historic h{
-        at, as_of, s,
-        std::make_shared<const std::vector<Flag>>(EvaluateFlags(*s, as_of))};
+    Historic h{at, as_of, nullptr, nullptr};
+    if (base) {
+      auto unchanged = days.AllAfter(ledger, base->applied, at, as_of);
+      if (!unchanged.ok()) return unchanged.error();
+      if (*unchanged) {
+        h.state = base->state;
+        h.flags = base->flags;
+        ++historic_reuses;
+      }
+    }
+    if (!h.state) {
+      auto end = days.FoldEnd(ledger, at, as_of);
+      if (!end.ok()) return end.error();
+      auto s = std::make_shared<State>();
+      s->filter_as_of = as_of;
+      FL_RETURN_IF_ERROR(Fold(ledger, *s, *end, nullptr));
+      h.flags =
+          std::make_shared<const std::vector<Flag>>(EvaluateFlags(*s, as_of));
+      h.state = std::move(s);
+      ++historic_folds;
+      historic_folded += *end;
+    }
     std::lock_guard g(cache_mu);
+    // The state it was extended from is now older than any read wants.
+    std::erase_if(historic, [&](const Historic& old) {
+      return base && old.as_of == as_of && old.applied == base->applied;
+    });
     if (historic.size() >= kHistoricCache) historic.erase(historic.begin());
     historic.push_back(h);
     return h;
+  }
+
+  // An as_of before the newest date in the log (a valid one): WithView
+  // answers it from a historic state, which may take a whole fold.
+  bool IsHistoric(const std::string& as_of_text) const {
+    auto d = ParseAsOf(as_of_text);
+    if (!d.ok()) return false;
+    std::shared_lock lock(mu);
+    return state.newest_day != kNoDay && *d < state.newest_day;
   }
 
   // Caller holds `mu` shared when `h` is null.
@@ -429,6 +464,15 @@ Json Projections::StatusJson() const {
     list.push_back(std::move(j));
   }
   return Json{{"projections", list}};
+}
+
+bool Projections::IsHistoric(const std::string& as_of) const {
+  return !as_of.empty() && impl_->IsHistoric(as_of);
+}
+
+Projections::HistoricStats Projections::historic_stats() const {
+  return {impl_->historic_folds.load(), impl_->historic_folded.load(),
+          impl_->historic_reuses.load(), impl_->days.known_blocks()};
 }
 
 Result<Json> Projections::Flags(const FlagQuery& q) const {

@@ -3,7 +3,9 @@
 // State and commits the changed rows with the applied seq (see
 // projection_store.h). Reads take a shared lock; flags are evaluated once
 // per (applied seq, as_of) and cached. An as_of before the newest date in
-// the log is answered by a fresh replay that ignores later-dated events.
+// the log is answered from a historic state: a fold that ignores
+// later-dated events, kept for later reads of that as_of while the
+// entries appended since are all dated after it.
 #pragma once
 
 #include <cstdint>
@@ -66,6 +68,19 @@ class Projections {
 
   std::vector<ProjectionStatus> Statuses() const;
   Json StatusJson() const;
+
+  // True when `as_of` is a valid date before the newest in the log. Such a
+  // read is answered from a historic state, which may cost a fold of the
+  // log (seconds at 1M entries), so the HTTP edge gives it its own lane.
+  bool IsHistoric(const std::string& as_of) const;
+  // Historic states folded from the log (and the entries those folds
+  // read), and reused after appends dated later than their as_of; blocks
+  // whose earliest date is known.
+  struct HistoricStats {
+    std::uint64_t folds = 0, folded_entries = 0, reuses = 0;
+    std::size_t dated_blocks = 0;
+  };
+  HistoricStats historic_stats() const;
 
   // API.md reads. Errors carry API.md reasons (invalid as_of, out of scope,
   // not_found id). Each read answers with the applied seq it saw.

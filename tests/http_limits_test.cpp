@@ -248,7 +248,7 @@ TEST_CASE(
   HttpWorld w([&gate](fl::http::ServerOptions& o) {
     o.read_threads = 2;
     o.read_queue_depth = 2;
-    o.before_projection_read = [&gate](std::string_view) { gate.Pass(); };
+    o.before_projection_read = [&gate](std::string_view, bool) { gate.Pass(); };
   });
   for (int i = 0; i < 3; ++i) {
     w.world().MustAppend(
@@ -310,6 +310,84 @@ TEST_CASE(
   w.RequireUnchanged(before);
   CHECK(w.server().queued_projection_reads() == 0);
   CHECK(probe.Get("/v1/flags", token).status == 200);
+}
+
+TEST_CASE(
+    "historic as_of reads wait in their own lane; current reads never queue "
+    "behind them",
+    "[http][limits]") {
+  Gate gate;
+  HttpWorld w([&gate](fl::http::ServerOptions& o) {
+    o.read_threads = 1;
+    o.read_queue_depth = 1;
+    o.historic_read_threads = 1;
+    o.historic_queue_depth = 1;
+    // Only historic reads are held: they fill their lane and its queue.
+    o.before_projection_read = [&gate](std::string_view, bool historic) {
+      if (historic) gate.Pass();
+    };
+  });
+  const char* dates[] = {"2024-01-10T08:00:00Z", "2024-03-10T08:00:00Z",
+                         "2024-06-10T08:00:00Z"};
+  for (int i = 0; i < 3; ++i) {
+    w.world().MustAppend(w.world().Envelope(
+        "b-" + std::to_string(i), "budget.appropriated", "cz-530000",
+        Budget("lot-" + std::to_string(i), "530000"), dates[i]));
+  }
+  auto before = w.Take();
+  const std::string token = w.auditor();
+  const unsigned short port = w.port();
+  auto read = [port, token](const std::string& target) {
+    fl::http::Client c("127.0.0.1", std::to_string(port),
+                       std::chrono::seconds(30));
+    return c.Get(target, token).status;
+  };
+  std::vector<std::future<int>> held;
+  struct ReleaseOnExit {
+    Gate& gate;
+    ~ReleaseOnExit() { gate.Release(); }
+  } release_on_exit{gate};
+  // The lane is chosen against the newest date the worker has applied.
+  const std::string last = std::to_string(w.ledger().TreeSize() - 1);
+  REQUIRE(w.Get("/v1/flags?min_seq=" + last, token).status == 200);
+  held.push_back(
+      std::async(std::launch::async, read, "/v1/flags?as_of=2024-02-01"));
+  REQUIRE(gate.WaitEntered(1));
+  held.push_back(
+      std::async(std::launch::async, read, "/v1/balances?as_of=2024-04-01"));
+  for (int i = 0; i < 500 && w.server().queued_historic_reads() < 1; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  REQUIRE(w.server().queued_historic_reads() == 1);
+
+  fl::http::Client probe("127.0.0.1", std::to_string(port),
+                         std::chrono::seconds(5));
+  // The lane and its queue are full: one more historic read is refused.
+  auto over = probe.Get("/v1/lots?as_of=2024-03-01", token);
+  CHECK(over.status == 503);
+  CHECK(ProblemCode(over) == "overloaded");
+  CHECK(over.body.find("historic") != std::string::npos);
+  CHECK(std::stoi(over.header("retry-after")) >= 1);
+  // Reads at the current date, or at or after the newest date, or with a
+  // bad as_of, go on in the other lane, one after another (its queue of
+  // one is never needed: each is answered before the next is sent).
+  for (int i = 0; i < 5; ++i) {
+    CHECK(probe.Get("/v1/flags", token).status == 200);
+    CHECK(probe.Get("/v1/balances?division_code=530000", token).status == 200);
+    CHECK(probe.Get("/v1/flags?as_of=2024-06-10", token).status == 200);
+    CHECK(probe.Get("/v1/lots?as_of=2025-01-01", token).status == 200);
+    auto bad = probe.Get("/v1/flags?as_of=2024-02-30", token);
+    CHECK(bad.status == 400);
+  }
+  CHECK(w.server().queued_projection_reads() == 0);
+  CHECK(gate.Entered() == 1);  // the queued historic read is still waiting
+
+  gate.Release();
+  for (auto& f : held) CHECK(f.get() == 200);
+  w.RequireUnchanged(before);
+  CHECK(w.server().queued_historic_reads() == 0);
+  CHECK(gate.Entered() == 2);
+  CHECK(probe.Get("/v1/lots?as_of=2024-03-01", token).status == 200);
 }
 
 TEST_CASE("a page of GET /v1/entries stops at 4 MiB of entries",

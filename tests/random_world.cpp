@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <stdexcept>
 
+#include "replay/date.h"
 #include "replay/flags.h"
 
 namespace fl::test {
@@ -28,9 +29,10 @@ const char* kCounties[] = {"530102", "530302", "530402", "532621", "530100"};
 
 class Gen {
  public:
-  Gen(World& w, std::uint32_t seed)
+  Gen(World& w, std::uint32_t seed, bool dates_in_order)
       : w_(w),
         rng_(seed),
+        in_order_(dates_in_order),
         tag_(std::string("s").append(std::to_string(seed)) + "-") {
     payees_ = {RuleWorld::kProvider, RuleWorld::kProvider2,
                MakeUscc("11530102MB0000003"), MakeUscc("52530900MJ0000004")};
@@ -79,6 +81,13 @@ class Gen {
     return std::uniform_int_distribution<std::int64_t>(lo, hi)(rng_);
   }
   std::string Date() {
+    if (in_order_) {
+      // Days after the 28th become the 28th: still in order, and a year
+      // added to a date (a contract's end) stays a real date.
+      std::string d = replay::FormatDay(replay::DayOf(2023, 1, 1) + n_ / 5);
+      if (d.compare(8, 2, "28") > 0) d.replace(8, 2, "28");
+      return d;
+    }
     // 2023-01-01 .. 2025-06-30, as day offsets.
     int y = 2023 + Pick(3), m = 1 + Pick(12), d = 1 + Pick(28);
     if (y == 2025 && m > 6) m -= 6;
@@ -303,6 +312,7 @@ class Gen {
 
   World& w_;
   std::mt19937 rng_;
+  bool in_order_;
   std::string tag_;  // keeps ids of two streams in one ledger apart
   int n_ = 0;
   std::vector<std::string> lots_, issued_, stations_, contracts_, payments_,
@@ -311,8 +321,9 @@ class Gen {
 
 }  // namespace
 
-void AppendRandomWorld(World& w, std::uint32_t seed, int events, int batch) {
-  Gen(w, seed).Run(events, batch);
+void AppendRandomWorld(World& w, std::uint32_t seed, int events, int batch,
+                       bool dates_in_order) {
+  Gen(w, seed, dates_in_order).Run(events, batch);
 }
 
 }  // namespace fl::test

@@ -1,6 +1,7 @@
 // Replay from scratch equals the live worker, byte for byte, on random
 // event streams, for several as_of dates; and the worker's state survives
 // restarts without applying an entry twice.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <fstream>
@@ -155,6 +156,72 @@ TEST_CASE("a restarted worker resumes at its stored seq", "[replay]") {
   // Loaded, not re-applied: already at the end before any CatchUp.
   CHECK((*p)->Statuses().front().applied == w.world().ledger().TreeSize());
   CHECK(Canonicalize(LiveFlags(**p, "2024-12-31")) == Canonicalize(before));
+}
+
+// A historic as_of read folds only as far as the last block holding an
+// entry dated on or before it, keeps its state while later-dated entries
+// arrive, and folds again after a backdated one; every answer equals a
+// replay from scratch at that as_of.
+TEST_CASE("historic reads stop early and survive later-dated appends",
+          "[replay]") {
+  RuleWorld w;
+  // ~1,200 days from 2023-01-01, in order, as a live log grows.
+  AppendRandomWorld(w, 17, 6000 / kTsanShrink, 500, /*dates_in_order=*/true);
+  auto p =
+      replay::Projections::Open(w.world().ledger(), w.world().dir() + "/hist");
+  REQUIRE(p.ok());
+  REQUIRE((*p)->CatchUp().ok());
+  const std::uint64_t size = w.world().ledger().TreeSize();
+  // The worker dated every whole block it applied.
+  CHECK((*p)->historic_stats().dated_blocks == size / 1024);
+
+  auto same_as_replay = [&](const std::string& as_of) {
+    replay::ReplayOptions o;
+    o.as_of = as_of;
+    auto r = replay::ReplayLedger(w.world().ledger(), o, nullptr);
+    REQUIRE(r.ok());
+    Json live = LiveBalances(**p, as_of);
+    CHECK(Canonicalize((*r)["flags"]) == Canonicalize(LiveFlags(**p, as_of)));
+    CHECK(Canonicalize((*r)["balances"]) == Canonicalize(live));
+    return live;
+  };
+  // 2023-06-30 is ~900 events in: the fold reads the first block only.
+  same_as_replay("2023-06-30");
+  auto st = (*p)->historic_stats();
+  CHECK(st.folds == 1);
+  CHECK(st.folded_entries == 1024);
+  Json before = same_as_replay("2023-12-31");
+  st = (*p)->historic_stats();
+  CHECK(st.folds == 2);
+  // 2023-12-31 is ~1,830 events in: two blocks, or the whole of a shorter
+  // log (TSan).
+  CHECK(st.folded_entries == 1024 + std::min<std::uint64_t>(size, 2048));
+
+  // Appends dated after 2023-12-31 change nothing at that as_of: the state
+  // is reused, not folded again.
+  w.Budget("late-1", "general_budget", "SWS.OPS", "530102", 500'000,
+           "2026-06-01", 2026);
+  w.Budget("late-2", "general_budget", "SWS.OPS", "530102", 700'000,
+           "2026-06-02", 2026);
+  REQUIRE((*p)->CatchUp().ok());
+  CHECK(Canonicalize(same_as_replay("2023-12-31")) == Canonicalize(before));
+  st = (*p)->historic_stats();
+  CHECK(st.folds == 2);
+  CHECK(st.reuses == 1);
+
+  // A backdated append does change it: folded again, and it shows.
+  w.Budget("back-1", "general_budget", "SWS.OPS", "530102", 900'000,
+           "2023-11-30", 2023);
+  REQUIRE((*p)->CatchUp().ok());
+  CHECK(Canonicalize(same_as_replay("2023-12-31")) != Canonicalize(before));
+  st = (*p)->historic_stats();
+  CHECK(st.folds == 3);
+  CHECK(st.reuses == 1);
+  // The newest date is 2026-06-02 now; at or after it, the live state.
+  CHECK((*p)->IsHistoric("2026-06-01"));
+  CHECK(!(*p)->IsHistoric("2026-06-02"));
+  CHECK(!(*p)->IsHistoric("2026-13-01"));  // invalid: the read says so
+  CHECK(!(*p)->IsHistoric(""));
 }
 
 }  // namespace fl::test

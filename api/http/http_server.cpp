@@ -194,6 +194,10 @@ int Server::queued_projection_reads() const {
   return impl_->projection_queued.load();
 }
 
+int Server::queued_historic_reads() const {
+  return impl_->historic_queued.load();
+}
+
 void Server::Stop() {
   Impl& s = *impl_;
   std::vector<std::shared_ptr<Session>> live;
@@ -229,6 +233,7 @@ void Server::Stop() {
   s.append_pool.join();
   s.read_pool.join();
   s.projection_pool.join();
+  s.historic_pool.join();
 }
 
 }  // namespace fl::http

@@ -41,6 +41,11 @@ struct ServerOptions {
   // beyond that 503 overloaded (API.md amended 2026-12).
   int read_threads = 4;
   int read_queue_depth = limits::kMaxQueuedProjectionReads;
+  // Reads with an as_of before the newest date in the log fold the log
+  // (seconds at 1M entries): they run in their own lane, so the reads
+  // above never wait behind them; beyond its queue, 503 overloaded too.
+  int historic_read_threads = limits::kHistoricReadThreads;
+  int historic_queue_depth = limits::kMaxQueuedHistoricReads;
   // Entries and proofs (short RocksDB reads) have their own pool, so they
   // never wait behind projection reads.
   int ledger_read_threads = 2;
@@ -67,8 +72,10 @@ struct ServerOptions {
   // One JSON line per request (no trailing newline); null: no log.
   std::function<void(std::string_view)> access_log;
   // Tests only: runs on the read thread before each projection read (its
-  // route template), e.g. to hold the read pool busy. Null otherwise.
-  std::function<void(std::string_view route)> before_projection_read;
+  // route template; whether it went to the historic lane), e.g. to hold
+  // the read pool busy. Null otherwise.
+  std::function<void(std::string_view route, bool historic)>
+      before_projection_read;
   // With `serve --witness`: where the witnessed checkpoint is kept (owned
   // by the caller, outlives the server); null: no witnesses.
   const WitnessedCheckpoint* witnessed = nullptr;
@@ -88,6 +95,8 @@ class Server {
   int open_connections() const;
   // Projection reads waiting for a read thread (not yet running).
   int queued_projection_reads() const;
+  // Historic as_of reads waiting for a thread of their lane.
+  int queued_historic_reads() const;
 
   // Graceful: stops accepting, closes idle connections, lets requests
   // already read finish (appends included) and answers them with

@@ -7,6 +7,7 @@
 #include "api/http/console_http.h"
 #include "api/http/http_problem.h"
 #include "ledger/entry.h"  // NowTimestamp
+#include "replay/projections.h"
 
 namespace fl::http {
 namespace {
@@ -236,33 +237,50 @@ void Session::OnRequest(beast::error_code ec, std::size_t) {
   Dispatch(route, std::move(req), /*again=*/false);
 }
 
+bool Session::IsHistoricRead(const HttpRequest& req) const {
+  const replay::Projections* p = server_.ctx.projections;
+  auto it = req.query.find("as_of");
+  return p && it != req.query.end() && p->IsHistoric(it->second);
+}
+
 void Session::Dispatch(const Route* route, HttpRequest req, bool again) {
   if (route->pool == Pool::kInline) {
     HttpResponse res = Run(server_.ctx, *route, req);
     return Finish(route, std::move(req), std::move(res), again);
   }
   const bool projection = route->pool == Pool::kProjection;
+  // A read at an earlier as_of may fold the whole log: it waits in its own
+  // lane, so flags and balances at the current date never queue behind it.
+  const bool historic = projection && IsHistoricRead(req);
   if (projection) {
     // API.md (amended 2026-12): a bounded queue. Refusing at once costs
     // nothing and keeps memory and waiting times bounded.
-    if (server_.projection_queued.fetch_add(1) >= opt().read_queue_depth) {
-      server_.projection_queued.fetch_sub(1);
-      HttpResponse res = Problem(503, "overloaded",
-                                 "too many projection reads waiting (" +
-                                     std::to_string(opt().read_queue_depth) +
-                                     "); retry shortly");
+    auto& queued =
+        historic ? server_.historic_queued : server_.projection_queued;
+    const int depth =
+        historic ? opt().historic_queue_depth : opt().read_queue_depth;
+    if (queued.fetch_add(1) >= depth) {
+      queued.fetch_sub(1);
+      HttpResponse res = Problem(
+          503, "overloaded",
+          std::string(historic ? "too many historic as_of reads waiting ("
+                               : "too many projection reads waiting (") +
+              std::to_string(depth) + "); retry shortly");
       return Write(std::move(res));
     }
   }
   auto& pool = route->pool == Pool::kAppend ? server_.append_pool
+               : historic                   ? server_.historic_pool
                : projection                 ? server_.projection_pool
                                             : server_.read_pool;
   net::post(pool, [self = shared_from_this(), route, req = std::move(req),
-                   again, projection]() mutable {
+                   again, projection, historic]() mutable {
     if (projection) {
-      self->server_.projection_queued.fetch_sub(1);
+      (historic ? self->server_.historic_queued
+                : self->server_.projection_queued)
+          .fetch_sub(1);
       const auto& hook = self->opt().before_projection_read;
-      if (hook) hook(route->path);
+      if (hook) hook(route->path, historic);
     }
     HttpResponse res = Run(self->server_.ctx, *route, req);
     net::post(self->tcp_layer().get_executor(),

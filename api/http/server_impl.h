@@ -62,7 +62,9 @@ struct Server::Impl {
         read_pool(
             static_cast<std::size_t>(std::max(1, options.ledger_read_threads))),
         projection_pool(
-            static_cast<std::size_t>(std::max(1, options.read_threads))) {}
+            static_cast<std::size_t>(std::max(1, options.read_threads))),
+        historic_pool(static_cast<std::size_t>(
+            std::max(1, options.historic_read_threads))) {}
 
   void DoAccept();
   void OnAccept(beast::error_code ec, tcp::socket socket);
@@ -99,6 +101,7 @@ struct Server::Impl {
   std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
   // Projection reads posted but not started (bounded by read_queue_depth).
   std::atomic<int> projection_queued{0};
+  std::atomic<int> historic_queued{0};  // bounded by historic_queue_depth
   std::atomic<bool> stopping{false};
   bool started = false, stopped = false;
 
@@ -111,6 +114,7 @@ struct Server::Impl {
   net::thread_pool append_pool;
   net::thread_pool read_pool;        // entries, proofs, status
   net::thread_pool projection_pool;  // projection reads
+  net::thread_pool historic_pool;    // projection reads at an earlier as_of
 };
 
 }  // namespace fl::http
