@@ -11,16 +11,56 @@ namespace fl::replay {
 // shorter than an entry; a record never needs more than one block.
 static_assert(limits::kMaxEntryBytes + 8 <= std::size_t{1} << 20);
 
-StringMap<MultiIndex::Row>::iterator MultiIndex::RowFor(std::string_view key) {
-  auto it = rows_.find(key);
-  if (it == rows_.end()) it = rows_.try_emplace(std::string(key)).first;
-  return it;
+namespace {
+std::uint64_t HashOf(std::string_view key) {
+  return std::hash<std::string_view>{}(key);
+}
+}  // namespace
+
+const MultiIndex::Slot* MultiIndex::Find(std::string_view key,
+                                         std::uint64_t hash) const {
+  if (slots_.empty()) return nullptr;
+  const std::size_t mask = slots_.size() - 1;
+  // Linear probing ends at an empty slot: the table is never full.
+  for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
+    const Slot& s = slots_[i];
+    if (s.key == kNone) return nullptr;
+    if (s.hash == hash && MemberAt(s.key) == key) return &s;
+  }
+}
+
+void MultiIndex::Grow() {
+  std::vector<Slot> old = std::move(slots_);
+  slots_.assign(old.empty() ? 1024 : old.size() * 2, Slot{});
+  const std::size_t mask = slots_.size() - 1;
+  // Stored hashes: moving a slot reads neither its key nor its members.
+  for (const Slot& s : old) {
+    if (s.key == kNone) continue;
+    std::size_t i = s.hash & mask;
+    while (slots_[i].key != kNone) i = (i + 1) & mask;
+    slots_[i] = s;
+  }
+}
+
+MultiIndex::Slot& MultiIndex::SlotFor(std::string_view key) {
+  const std::uint64_t hash = HashOf(key);
+  if (const Slot* found = Find(key, hash)) return const_cast<Slot&>(*found);
+  if ((size_ + 1) * 4 > slots_.size() * 3) Grow();
+  const std::size_t mask = slots_.size() - 1;
+  std::size_t i = hash & mask;
+  while (slots_[i].key != kNone) i = (i + 1) & mask;
+  Slot& s = slots_[i];
+  s.hash = hash;
+  s.key = Store(key);
+  s.row = Row{};
+  ++size_;
+  return s;
 }
 
 // Record layout: u32 next unit (kNone at the tail), u32 length, bytes;
 // padded to a whole unit.
-std::uint32_t MultiIndex::Append(Row& row, std::string_view member) {
-  const std::size_t bytes = (8 + member.size() + kUnit - 1) / kUnit * kUnit;
+std::uint32_t MultiIndex::Store(std::string_view bytes_in) {
+  const std::size_t bytes = (8 + bytes_in.size() + kUnit - 1) / kUnit * kUnit;
   FL_CHECK(bytes <= kBlockBytes);
   if (used_ + bytes > kBlockBytes) {
     blocks_.emplace_back(kBlockBytes);
@@ -28,15 +68,19 @@ std::uint32_t MultiIndex::Append(Row& row, std::string_view member) {
   }
   const std::size_t unit_index =
       (blocks_.size() - 1) * (kBlockBytes / kUnit) + used_ / kUnit;
-  FL_CHECK(unit_index < kNone);  // 32 GiB of members in one index
-  const auto unit = static_cast<std::uint32_t>(unit_index);
+  FL_CHECK(unit_index < kNone);  // 32 GiB of records in one index
   char* at = blocks_.back().data() + used_;
   const std::uint32_t next = kNone;
-  const auto length = static_cast<std::uint32_t>(member.size());
+  const auto length = static_cast<std::uint32_t>(bytes_in.size());
   std::memcpy(at, &next, 4);
   std::memcpy(at + 4, &length, 4);
-  std::memcpy(at + 8, member.data(), member.size());
+  std::memcpy(at + 8, bytes_in.data(), bytes_in.size());
   used_ += bytes;
+  return static_cast<std::uint32_t>(unit_index);
+}
+
+std::uint32_t MultiIndex::Append(Row& row, std::string_view member) {
+  const std::uint32_t unit = Store(member);
   if (row.tail == kNone) {
     row.head = unit;
   } else {
@@ -61,22 +105,22 @@ std::string_view MultiIndex::MemberAt(std::uint32_t unit) const {
 }
 
 void MultiIndex::Add(std::string_view key, std::string_view member) {
-  auto it = RowFor(key);
-  const std::uint32_t index = it->second.count;
-  const std::uint32_t unit = Append(it->second, member);
-  added_.push_back(Added{&it->first, index, unit});
+  Slot& slot = SlotFor(key);
+  const std::uint32_t index = slot.row.count;
+  const std::uint32_t unit = Append(slot.row, member);
+  added_.push_back(Added{slot.key, index, unit});
 }
 
 MultiIndex::Members MultiIndex::Get(std::string_view key) const {
-  auto it = rows_.find(key);
-  if (it == rows_.end()) return Members(this, kNone, 0);
-  return Members(this, it->second.head, it->second.count);
+  const Slot* s = Find(key, HashOf(key));
+  if (!s) return Members(this, kNone, 0);
+  return Members(this, s->row.head, s->row.count);
 }
 
 void MultiIndex::Flush(std::string_view prefix, const RowSink& sink) {
   std::string key, value;
   for (const Added& a : added_) {
-    key.assign(prefix).append(*a.key).push_back('\x1f');
+    key.assign(prefix).append(MemberAt(a.key)).push_back('\x1f');
     for (int b = 3; b >= 0; --b)
       key.push_back(static_cast<char>((a.index >> (8 * b)) & 0xff));
     value.assign(MemberAt(a.unit));
@@ -87,7 +131,7 @@ void MultiIndex::Flush(std::string_view prefix, const RowSink& sink) {
 
 void MultiIndex::LoadRow(std::string_view key_and_index,
                          std::string_view member) {
-  Append(RowFor(key_and_index.substr(0, key_and_index.size() - 5))->second,
+  Append(SlotFor(key_and_index.substr(0, key_and_index.size() - 5)).row,
          member);
 }
 

@@ -81,6 +81,10 @@ class Table {
 // length and its bytes, not a std::string each: at 1M entries the indexes
 // hold ~4M members, and a vector of heap strings per key cost ~120 bytes
 // a member where a record costs ~32 (heaptrack, docs/PERFORMANCE.md).
+// Keys are records in the same arena, found through an open-addressing
+// table of 24-byte slots: a node-based hash map spent a cache miss on the
+// node and another on the key's heap string per lookup, plus two
+// allocations per key (17% of a replay's samples, docs/PERFORMANCE.md).
 class MultiIndex {
  public:
   class Members;
@@ -93,6 +97,7 @@ class MultiIndex {
   // Rows come back in key order, so members arrive in index order.
   void LoadRow(std::string_view key_and_index, std::string_view member);
   void ForgetChanges() { added_.clear(); }
+  std::size_t size() const { return size_; }  // keys
 
  private:
   static constexpr std::uint32_t kNone = UINT32_MAX;
@@ -102,12 +107,22 @@ class MultiIndex {
   struct Row {
     std::uint32_t head = kNone, tail = kNone, count = 0;
   };
+  struct Slot {
+    std::uint64_t hash = 0;
+    std::uint32_t key = kNone;  // the key's record; kNone: empty slot
+    Row row;
+  };
   struct Added {
-    const std::string* key;  // rows_ nodes never move
-    std::uint32_t index, unit;
+    std::uint32_t key, index, unit;  // records never move
   };
 
-  StringMap<Row>::iterator RowFor(std::string_view key);
+  // The slot of `key`, added (with no members) if absent; valid until the
+  // next key is added (the table may grow).
+  Slot& SlotFor(std::string_view key);
+  const Slot* Find(std::string_view key, std::uint64_t hash) const;
+  void Grow();
+  // Writes a record (next = kNone) and returns its unit.
+  std::uint32_t Store(std::string_view bytes);
   std::uint32_t Append(Row& row, std::string_view member);
   const char* At(std::uint32_t unit) const {
     return blocks_[unit / (kBlockBytes / kUnit)].data() +
@@ -116,7 +131,8 @@ class MultiIndex {
   std::uint32_t NextOf(std::uint32_t unit) const;
   std::string_view MemberAt(std::uint32_t unit) const;
 
-  StringMap<Row> rows_;
+  std::vector<Slot> slots_;  // a power of two long, at most 3/4 full
+  std::size_t size_ = 0;
   std::vector<std::vector<char>> blocks_;  // kBlockBytes each
   std::size_t used_ = kBlockBytes;         // bytes taken in blocks_.back()
   std::vector<Added> added_;

@@ -42,6 +42,40 @@ TEST_CASE("MultiIndex keeps each key's members in order, across blocks",
   CHECK(index.Get("absent").begin() == index.Get("absent").end());
 }
 
+TEST_CASE("MultiIndex finds every key as its table grows", "[replay]") {
+  // 200k keys (the table doubles from 1,024 slots eight times), among them
+  // the empty key, keys that are prefixes of others and keys longer than a
+  // slot; each key's members are interleaved with the others'.
+  MultiIndex index;
+  std::map<std::string, std::vector<std::string>> want;
+  auto key_of = [](int k) {
+    if (k == 0) return std::string();
+    std::string key = "c|" + std::to_string(k);
+    if (k % 97 == 0) key.append(300, 'q');
+    return key;
+  };
+  for (int round = 0; round < 3; ++round) {
+    for (int k = 0; k < 200000; k += round + 1) {
+      std::string member = std::to_string(round) + ":" + std::to_string(k);
+      index.Add(key_of(k), member);
+      want[key_of(k)].push_back(member);
+    }
+  }
+  CHECK(index.size() == want.size());
+  for (const auto& [key, members] : want) {
+    auto got = index.Get(key);
+    if (got.size() != members.size() || Copy(got) != members) {
+      FAIL("key " << key.substr(0, 20) << ": " << got.size() << " members");
+    }
+  }
+  // Prefixes and extensions of stored keys are other keys.
+  CHECK(index.Get("c|").empty());
+  CHECK(index.Get("c|1x").empty());
+  CHECK(index.Get("c|200000").empty());
+  CHECK(index.Get(key_of(97).substr(0, key_of(97).size() - 1)).empty());
+  CHECK(Copy(index.Get("")) == std::vector<std::string>{"0:0", "1:0", "2:0"});
+}
+
 TEST_CASE("MultiIndex flushes new members as rows and loads them back",
           "[replay]") {
   MultiIndex index;
