@@ -128,6 +128,10 @@ struct Projections::Impl {
   mutable std::vector<Historic> historic;
   // Where a historic fold may stop (day_blocks.h); learned by the applier.
   mutable DayBlocks days;
+  // state.newest_day as of the last applied batch, for IsHistoric: the
+  // HTTP edge asks on its I/O threads, which must not wait for `mu` while
+  // the applier holds it through a batch.
+  std::atomic<Day> newest_day{kNoDay};
   mutable std::atomic<std::uint64_t> historic_folds{0}, historic_folded{0},
       historic_reuses{0};
 
@@ -144,6 +148,7 @@ struct Projections::Impl {
       {
         std::unique_lock lock(mu);
         for (const Event& e : events) Apply(state, e);
+        newest_day = state.newest_day;
         FL_RETURN_IF_ERROR(store->Commit(state));
       }
       MaybeRefreshFlags(end);
@@ -204,6 +209,7 @@ struct Projections::Impl {
     FL_RETURN_IF_ERROR(store->Load(fresh));
     std::unique_lock lock(mu);
     state = std::move(fresh);
+    newest_day = state.newest_day;
     {
       std::lock_guard g(applied_mu);
       applied.store(state.next_seq);
@@ -370,8 +376,8 @@ struct Projections::Impl {
   bool IsHistoric(const std::string& as_of_text) const {
     auto d = ParseAsOf(as_of_text);
     if (!d.ok()) return false;
-    std::shared_lock lock(mu);
-    return state.newest_day != kNoDay && *d < state.newest_day;
+    const Day newest = newest_day.load();
+    return newest != kNoDay && *d < newest;
   }
 
   // Caller holds `mu` shared when `h` is null.
@@ -419,6 +425,7 @@ Result<std::unique_ptr<Projections>> Projections::Open(const Ledger& ledger,
                     " to rebuild");
   }
   impl->applied = impl->state.next_seq;
+  impl->newest_day = impl->state.newest_day;
   return std::unique_ptr<Projections>(new Projections(std::move(impl)));
 }
 

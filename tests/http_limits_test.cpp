@@ -69,6 +69,23 @@ struct Gate {
   }
 };
 
+// Opens the gate when a test ends, whatever fails in it: held reads then
+// finish before their futures and the server are destroyed (both wait).
+struct ReleaseOnExit {
+  Gate& gate;
+  ~ReleaseOnExit() { gate.Release(); }
+};
+
+// Polls `queued` (a server's queue length) until it reaches n, for up to
+// 5 s; returns the last value.
+template <class F>
+int WaitQueued(F queued, int n) {
+  for (int i = 0; i < 500 && queued() < n; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return queued();
+}
+
 }  // namespace
 
 TEST_CASE("one client address holds at most 64 connections, others are served",
@@ -265,21 +282,14 @@ TEST_CASE(
   };
   // Two reads hold both read threads; two more wait in the queue.
   std::vector<std::future<int>> held;
-  // Whatever fails below, the held reads finish before `held` and the
-  // server are destroyed (both wait for them).
-  struct ReleaseOnExit {
-    Gate& gate;
-    ~ReleaseOnExit() { gate.Release(); }
-  } release_on_exit{gate};
+  ReleaseOnExit release_on_exit{gate};
   held.push_back(std::async(std::launch::async, read));
   held.push_back(std::async(std::launch::async, read));
   REQUIRE(gate.WaitEntered(2));
   held.push_back(std::async(std::launch::async, read));
   held.push_back(std::async(std::launch::async, read));
-  for (int i = 0; i < 500 && w.server().queued_projection_reads() < 2; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  REQUIRE(w.server().queued_projection_reads() == 2);
+  REQUIRE(WaitQueued([&] { return w.server().queued_projection_reads(); }, 2) ==
+          2);
 
   // One more projection read is refused at once, with Retry-After.
   fl::http::Client probe("127.0.0.1", std::to_string(port),
@@ -343,10 +353,7 @@ TEST_CASE(
     return c.Get(target, token).status;
   };
   std::vector<std::future<int>> held;
-  struct ReleaseOnExit {
-    Gate& gate;
-    ~ReleaseOnExit() { gate.Release(); }
-  } release_on_exit{gate};
+  ReleaseOnExit release_on_exit{gate};
   // The lane is chosen against the newest date the worker has applied.
   const std::string last = std::to_string(w.ledger().TreeSize() - 1);
   REQUIRE(w.Get("/v1/flags?min_seq=" + last, token).status == 200);
@@ -355,10 +362,8 @@ TEST_CASE(
   REQUIRE(gate.WaitEntered(1));
   held.push_back(
       std::async(std::launch::async, read, "/v1/balances?as_of=2024-04-01"));
-  for (int i = 0; i < 500 && w.server().queued_historic_reads() < 1; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  REQUIRE(w.server().queued_historic_reads() == 1);
+  REQUIRE(WaitQueued([&] { return w.server().queued_historic_reads(); }, 1) ==
+          1);
 
   fl::http::Client probe("127.0.0.1", std::to_string(port),
                          std::chrono::seconds(5));
