@@ -17,15 +17,12 @@ std::uint64_t HashOf(std::string_view key) {
 }
 }  // namespace
 
-const MultiIndex::Slot* MultiIndex::Find(std::string_view key,
-                                         std::uint64_t hash) const {
-  if (slots_.empty()) return nullptr;
+std::size_t MultiIndex::Probe(std::string_view key, std::uint64_t hash) const {
   const std::size_t mask = slots_.size() - 1;
   // Linear probing ends at an empty slot: the table is never full.
   for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
     const Slot& s = slots_[i];
-    if (s.key == kNone) return nullptr;
-    if (s.hash == hash && MemberAt(s.key) == key) return &s;
+    if (s.key == kNone || (s.hash == hash && MemberAt(s.key) == key)) return i;
   }
 }
 
@@ -43,17 +40,17 @@ void MultiIndex::Grow() {
 }
 
 MultiIndex::Slot& MultiIndex::SlotFor(std::string_view key) {
-  const std::uint64_t hash = HashOf(key);
-  if (const Slot* found = Find(key, hash)) return const_cast<Slot&>(*found);
+  // Room for one more key first, so one probe finds the key or the empty
+  // slot it goes in (at worst the table grows one key early).
   if ((size_ + 1) * 4 > slots_.size() * 3) Grow();
-  const std::size_t mask = slots_.size() - 1;
-  std::size_t i = hash & mask;
-  while (slots_[i].key != kNone) i = (i + 1) & mask;
-  Slot& s = slots_[i];
-  s.hash = hash;
-  s.key = Store(key);
-  s.row = Row{};
-  ++size_;
+  const std::uint64_t hash = HashOf(key);
+  Slot& s = slots_[Probe(key, hash)];
+  if (s.key == kNone) {
+    s.hash = hash;
+    s.key = Store(key);
+    s.row = Row{};
+    ++size_;
+  }
   return s;
 }
 
@@ -112,9 +109,10 @@ void MultiIndex::Add(std::string_view key, std::string_view member) {
 }
 
 MultiIndex::Members MultiIndex::Get(std::string_view key) const {
-  const Slot* s = Find(key, HashOf(key));
-  if (!s) return Members(this, kNone, 0);
-  return Members(this, s->row.head, s->row.count);
+  if (slots_.empty()) return Members(this, kNone, 0);
+  const Slot& s = slots_[Probe(key, HashOf(key))];
+  if (s.key == kNone) return Members(this, kNone, 0);
+  return Members(this, s.row.head, s.row.count);
 }
 
 void MultiIndex::Flush(std::string_view prefix, const RowSink& sink) {

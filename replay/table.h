@@ -119,7 +119,8 @@ class MultiIndex {
   // The slot of `key`, added (with no members) if absent; valid until the
   // next key is added (the table may grow).
   Slot& SlotFor(std::string_view key);
-  const Slot* Find(std::string_view key, std::uint64_t hash) const;
+  // The slot holding `key`, or the empty slot where it would go.
+  std::size_t Probe(std::string_view key, std::uint64_t hash) const;
   void Grow();
   // Writes a record (next = kNone) and returns its unit.
   std::uint32_t Store(std::string_view bytes);
