@@ -192,10 +192,12 @@ Status ProjectionStore::Recover() {
   return CheckRocks(db_->Resume(), "projections resume");
 }
 
-void ForgetChanges(State& s) {
-  VisitTables(s, [](std::string_view, auto& table) { table.ForgetChanges(); });
-  VisitIndexes(
-      s, [](std::string_view, MultiIndex& index) { index.ForgetChanges(); });
+void StopRecordingChanges(State& s) {
+  VisitTables(
+      s, [](std::string_view, auto& table) { table.StopRecordingChanges(); });
+  VisitIndexes(s, [](std::string_view, MultiIndex& index) {
+    index.StopRecordingChanges();
+  });
 }
 
 Status ProjectionStore::Commit(State& s) {

@@ -66,6 +66,7 @@ Result<Day> ParseAsOf(const std::string& text) {
 Status Fold(const Ledger& ledger, State& s, std::uint64_t to,
             ProjectionStore* store, std::uint64_t batch = kReplayBatch) {
   std::vector<Event> events;
+  if (!store) StopRecordingChanges(s);  // nothing will persist them
   while (s.next_seq < to) {
     const std::uint64_t end = std::min(to, s.next_seq + batch);
     while (s.next_seq < end) {
@@ -74,11 +75,7 @@ Status Fold(const Ledger& ledger, State& s, std::uint64_t to,
                                        events));
       for (const Event& e : events) Apply(s, e);
     }
-    if (store) {
-      FL_RETURN_IF_ERROR(store->Commit(s));
-    } else {
-      ForgetChanges(s);  // nothing will persist them
-    }
+    if (store) FL_RETURN_IF_ERROR(store->Commit(s));
   }
   return Status::Ok();
 }

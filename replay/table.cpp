@@ -60,13 +60,13 @@ std::uint32_t MultiIndex::Store(std::string_view bytes_in) {
   const std::size_t bytes = (8 + bytes_in.size() + kUnit - 1) / kUnit * kUnit;
   FL_CHECK(bytes <= kBlockBytes);
   if (used_ + bytes > kBlockBytes) {
-    blocks_.emplace_back(kBlockBytes);
+    blocks_.push_back(std::make_unique_for_overwrite<char[]>(kBlockBytes));
     used_ = 0;
   }
   const std::size_t unit_index =
       (blocks_.size() - 1) * (kBlockBytes / kUnit) + used_ / kUnit;
   FL_CHECK(unit_index < kNone);  // 32 GiB of records in one index
-  char* at = blocks_.back().data() + used_;
+  char* at = blocks_.back().get() + used_;
   const std::uint32_t next = kNone;
   const auto length = static_cast<std::uint32_t>(bytes_in.size());
   std::memcpy(at, &next, 4);
@@ -105,7 +105,7 @@ void MultiIndex::Add(std::string_view key, std::string_view member) {
   Slot& slot = SlotFor(key);
   const std::uint32_t index = slot.row.count;
   const std::uint32_t unit = Append(slot.row, member);
-  added_.push_back(Added{slot.key, index, unit});
+  if (recording_) added_.push_back(Added{slot.key, index, unit});
 }
 
 MultiIndex::Members MultiIndex::Get(std::string_view key) const {

@@ -12,6 +12,7 @@ cd "$(dirname "$0")/.."
 
 PACKAGES=(build-essential cmake pkg-config librocksdb-dev rocksdb-tools
           libcrypto++-dev libboost1.81-dev nlohmann-json3-dev catch2 libssl-dev
+          libjemalloc-dev
           python3 python3-cryptography openssl ca-certificates clang-format
           chromium fonts-wqy-microhei clang libclang-rt-14-dev)
 # chromium: the console's browser test (playwright-core drives it);

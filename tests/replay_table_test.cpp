@@ -102,13 +102,15 @@ TEST_CASE("MultiIndex flushes new members as rows and loads them back",
   REQUIRE(rows.size() == 1);
   CHECK(rows.begin()->first == std::string("x/i/a\x1f\0\0\0\2", 10));
   CHECK(rows.begin()->second == "3");
-  // Members added and then forgotten are kept but never flushed.
+  // Once it stops recording, members added before and after are kept
+  // but never flushed.
   rows.clear();
   index.Add("c", "4");
-  index.ForgetChanges();
+  index.StopRecordingChanges();
+  index.Add("c", "5");
   index.Flush("x/i/", sink);
   CHECK(rows.empty());
-  CHECK(Copy(index.Get("c")) == std::vector<std::string>{"4"});
+  CHECK(Copy(index.Get("c")) == std::vector<std::string>{"4", "5"});
 
   // Loading the rows in key order gives the same lists.
   MultiIndex loaded;

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "api/bench/allocator_name.h"
 #include "ledger/canonical_json.h"
 
 namespace fl::cli {
@@ -47,6 +48,7 @@ void GoalSheet::WriteJson(const std::string& path) const {
     goals[r.key] = std::move(g);
   }
   out["goals"] = std::move(goals);
+  out["allocator"] = AllocatorName();
   std::ofstream f(path, std::ios::trunc);
   f << out.dump(2) << '\n';
   if (!f) throw std::runtime_error("cannot write " + path);

@@ -12,6 +12,7 @@
 #include <random>
 #include <thread>
 
+#include "api/bench/allocator_name.h"
 #include "api/bench/bench_goals.h"
 #include "api/bench/bench_world.h"
 #include "api/cli/cli_args.h"
@@ -83,7 +84,8 @@ int Bench(const Args& args) {
   const std::string json_path = args.Get("json", "");
   ClaimScratchDir(base, "dir", "bench");  // never someone else's
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-  std::printf("fundledger bench: %u hardware threads\n", cores);
+  std::printf("fundledger bench: %u hardware threads, %s\n", cores,
+              AllocatorName().c_str());
   GoalSheet goals;
 
   double verify_rate = MeasureVerifyRate();

@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "api/bench/allocator_name.h"
 #include "api/bench/bench_goals.h"
 #include "api/bench/bench_world.h"
 #include "api/cli/cli_args.h"
@@ -165,7 +166,8 @@ int BenchHttp(const Args& args) {
   std::signal(SIGPIPE, SIG_IGN);
   RaiseFileLimit();  // 256 client and 256 server sockets in one process
   unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-  std::printf("fundledger bench-http: %u hardware threads, 127.0.0.1\n", cores);
+  std::printf("fundledger bench-http: %u hardware threads, 127.0.0.1, %s\n",
+              cores, AllocatorName().c_str());
 
   double verify_rate = MeasureVerifyRate();
   Report("machine: Ed25519 verifies/s, one core", verify_rate, "/s");

@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "api/bench/allocator_name.h"
 #include "api/bench/bench_goals.h"
 #include "api/bench/bench_world.h"
 #include "api/cli/cli_args.h"
@@ -97,8 +98,10 @@ int BenchProjections(const Args& args) {
     LedgerOptions ro;
     ro.read_only = true;
     auto ledger = Take(Ledger::Open(dir, ro));
-    std::printf("fundledger bench-projections: %s, %llu entries\n", dir.c_str(),
-                static_cast<unsigned long long>(ledger->TreeSize()));
+    std::printf("fundledger bench-projections: %s, %llu entries, %s\n",
+                dir.c_str(),
+                static_cast<unsigned long long>(ledger->TreeSize()),
+                AllocatorName().c_str());
     // As `fundledger replay` does (a fresh State in memory), then again
     // committing every 64k entries to a fresh store (`--scratch`).
     for (bool stored : {false, true}) {
