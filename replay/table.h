@@ -151,6 +151,7 @@ class MultiIndex {
   std::size_t used_ = kBlockBytes;  // bytes taken in blocks_.back()
   std::vector<Added> added_;
   bool recording_ = true;
+  std::size_t loading_slot_ = SIZE_MAX;  // LoadRow's last key
 };
 
 // A view of one key's members; iterates std::string_view.

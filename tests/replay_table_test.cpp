@@ -125,6 +125,26 @@ TEST_CASE("MultiIndex flushes new members as rows and loads them back",
   rows.clear();
   loaded.Flush("x/i/", sink);
   CHECK(rows.empty());  // loading is not a change
+
+  // LoadRow remembers the last key's slot; a key that comes back after
+  // others, and keys added while the table grows in between, still land
+  // in their own lists.
+  MultiIndex mixed;
+  auto row = [](const std::string& key) {
+    return key + std::string("\x1f\0\0\0\0", 5);
+  };
+  mixed.LoadRow(row("k"), "first");
+  for (int i = 0; i < 5000; ++i)
+    mixed.LoadRow(row("n" + std::to_string(i)), std::to_string(i));
+  mixed.LoadRow(row("k"), "second");
+  mixed.LoadRow(row("k"), "third");
+  mixed.Add("k", "added");
+  mixed.LoadRow(row("n7"), "again");
+  CHECK(Copy(mixed.Get("k")) ==
+        std::vector<std::string>{"first", "second", "third", "added"});
+  CHECK(Copy(mixed.Get("n7")) == std::vector<std::string>{"7", "again"});
+  CHECK(Copy(mixed.Get("n4999")) == std::vector<std::string>{"4999"});
+  CHECK(mixed.size() == 5001);
 }
 
 }  // namespace
