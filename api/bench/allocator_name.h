@@ -1,5 +1,5 @@
 // Which allocator this binary runs on, for the benches' headers and JSON:
-// replay and projection figures move by a fifth with it, so a figure
+// replay and projection figures move by a quarter with it, so a figure
 // without it cannot be compared across builds.
 #pragma once
 
