@@ -250,6 +250,11 @@ std::string_view Value::str() const {
   const auto& n = doc_->nodes_[index_];
   return doc_->Slice(n.off, n.len, n.escaped_str);
 }
+std::string_view Value::key() const {
+  if (!doc_) return {};
+  const auto& n = doc_->nodes_[index_];
+  return doc_->Slice(n.key_off, n.key_len, n.escaped_key);
+}
 std::int64_t Value::num() const {
   return is_int() ? doc_->nodes_[index_].num : 0;
 }

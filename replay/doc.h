@@ -36,6 +36,11 @@ class Value {
   // The member `key` of an object, or a null Value.
   Value operator[](std::string_view key) const;
   bool contains(std::string_view key) const { return (*this)[key].present(); }
+  // The member name of this node, when it is a member of an object.
+  std::string_view key() const;
+  // Where this node sits in its Doc (Doc::at): a position survives moving
+  // the Doc, a Value does not.
+  std::uint32_t index() const { return index_; }
   // Converts this subtree (rare: policy parameters).
   Json ToJson() const;
 
@@ -66,6 +71,10 @@ class Doc {
   // JSON with integer numbers.
   bool Parse(std::string_view text);
   Value root() const { return nodes_.empty() ? Value() : Value(this, 0); }
+  // The node at `index` (Value::index) of the last Parse.
+  Value at(std::uint32_t index) const {
+    return index < nodes_.size() ? Value(this, index) : Value();
+  }
 
  private:
   friend class Value;

@@ -20,6 +20,10 @@ Status DecodeEntryInto(std::string_view entry, Event& e) {
     return DataLoss("entry " + std::to_string(e.seq) + ": bad occurred_at");
   }
   e.occurred = *day;
+  const Value data = ev["data"];
+  e.data_node = data.present() ? data.index() : 0;
+  // Other types keep an empty index (every field absent).
+  e.payment_index.Read(e.type == "payment.made" ? data : Value());
   return Status::Ok();
 }
 

@@ -9,6 +9,7 @@
 #include "crypto/status.h"
 #include "replay/date.h"
 #include "replay/doc.h"
+#include "replay/payment_fields.h"
 
 namespace fl::replay {
 
@@ -17,7 +18,14 @@ struct Event {
   std::string type, agency, id;
   Day occurred = kNoDay;
   Doc doc;  // the event object
-  Value data() const { return doc.root()["data"]; }
+  // The event's data (a null Value when absent). Found once at decode:
+  // every rule asks for it, for every event.
+  Value data() const { return data_node ? doc.at(data_node) : Value(); }
+  // The data of a payment.made event (empty fields for any other type).
+  PaymentFields payment() const { return payment_index.Resolve(doc); }
+
+  std::uint32_t data_node = 0;  // 0: no data member
+  PaymentFieldIndex payment_index;
 };
 
 // Decodes a stored entry (LEDGER.md 3). The ledger checked it on append,

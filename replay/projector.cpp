@@ -68,21 +68,21 @@ void MovePaymentSums(State& s, const Payment& p, std::int64_t sign) {
 }
 
 void ApplyPayment(State& s, const Event& e) {
-  const Value d = e.data();
+  const PaymentFields f = e.payment();
+  if (!s.lots.Find(f.lot) || s.payments.Find(f.id)) return;
   Payment p;
-  p.id = Str(d, "payment_id");
-  p.lot = Str(d, "allocation_id");
-  if (!s.lots.Find(p.lot) || s.payments.Find(p.id)) return;
-  p.payee = Str(d, "payee_uscc");
-  p.amount = Int(d, "amount_fen");
-  p.paid_on = DateField(d, "paid_on");
-  p.economic_class = Str(d, "economic_class");
-  p.service_category = Str(d, "service_category");
-  p.purpose = Str(d, "purpose");
-  p.invoice = Str(d, "invoice_no");
-  p.contract = Str(d, "contract_id");
-  p.milestone = Str(d, "milestone_id");
-  p.station = Str(d, "station_id");
+  p.id = f.id;
+  p.lot = f.lot;
+  p.payee = f.payee;
+  p.amount = f.amount;
+  p.paid_on = f.paid_on;
+  p.economic_class = f.economic_class;
+  p.service_category = f.service_category;
+  p.purpose = f.purpose;
+  p.invoice = f.invoice;
+  p.contract = f.contract;
+  p.milestone = f.milestone;
+  p.station = f.station;
   p.seq = e.seq;
   if (!p.contract.empty() && !s.contracts.Find(p.contract))
     p.contract.clear();  // filtered out by as_of

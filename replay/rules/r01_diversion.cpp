@@ -8,14 +8,14 @@ namespace {
 void OnEvent(const Event& e, State& s, Findings& acts) {
   const Value d = e.data();
   if (e.type == "payment.made") {
-    const Contract* c = s.contracts.Find(Str(d, "contract_id"));
-    const Lot* lot = s.lots.Find(Str(d, "allocation_id"));
+    const PaymentFields f = e.payment();
+    const Contract* c = s.contracts.Find(f.contract);
+    const Lot* lot = s.lots.Find(f.lot);
     if (!c || !lot) return;
     bool named = false;
-    for (const auto& f : c->funding) named = named || f.lot == lot->id;
+    for (const auto& fund : c->funding) named = named || fund.lot == lot->id;
     if (lot->program == c->program && named) return;
-    acts.Add(MakeFinding("R01", Str(d, "payment_id"), lot->division, kCritical,
-                         Int(d, "amount_fen"),
+    acts.Add(MakeFinding("R01", f.id, lot->division, kCritical, f.amount,
                          {e.seq, c->signed_seq, lot->open_seq}));
   } else if (e.type == "funds.transferred") {
     const Lot* lot = s.lots.Find(Str(d, "allocation_id"));

@@ -8,25 +8,25 @@ namespace {
 
 void OnEvent(const Event& e, State& s, Findings& acts) {
   if (e.type != "payment.made") return;
-  const Value d = e.data();
-  const Lot* lot = s.lots.Find(Str(d, "allocation_id"));
+  const PaymentFields f = e.payment();
+  const Lot* lot = s.lots.Find(f.lot);
   if (!lot) return;
   if (!IsLotteryFund(lot->fund) && !IsAssistanceFund(lot->fund) &&
       lot->fund != "civil_affairs_special")
     return;
-  Params p = ParamsFor(s, "R04", lot->division, DateField(d, "paid_on"));
-  const std::string_view payee = Str(d, "payee_uscc");
-  bool forbidden = p.Contains("forbidden", Str(d, "economic_class"));
+  Params p = ParamsFor(s, "R04", lot->division, f.paid_on);
+  const std::string_view payee = f.payee;
+  bool forbidden = p.Contains("forbidden", f.economic_class);
   bool government = !payee.empty() && payee[0] == '1';
   if (government) {
-    const Contract* c = s.contracts.Find(Str(d, "contract_id"));
+    const Contract* c = s.contracts.Find(f.contract);
     if (c && c->supplier == payee) government = false;
   }
   if (!forbidden && !government) return;
   std::vector<std::uint64_t> ev = {e.seq};
   if (p.policy_seq()) ev.push_back(p.policy_seq());
-  acts.Add(MakeFinding("R04", Str(d, "payment_id"), lot->division, kHigh,
-                       Int(d, "amount_fen"), std::move(ev)));
+  acts.Add(
+      MakeFinding("R04", f.id, lot->division, kHigh, f.amount, std::move(ev)));
 }
 
 }  // namespace

@@ -11,15 +11,14 @@ namespace {
 
 void OnEvent(const Event& e, State& s, Findings& acts) {
   if (e.type != "payment.made") return;
-  const Value d = e.data();
-  const Lot* lot = s.lots.Find(Str(d, "allocation_id"));
+  const PaymentFields f = e.payment();
+  const Lot* lot = s.lots.Find(f.lot);
   if (!lot) return;
   bool known = false;
-  bool bad =
-      !CategoryAllowed(s, lot->program, Str(d, "service_category"), &known);
-  const Day paid_on = DateField(d, "paid_on");
-  const std::string_view station = Str(d, "station_id");
-  Contract* c = s.contracts.Mut(Str(d, "contract_id"));
+  bool bad = !CategoryAllowed(s, lot->program, f.service_category, &known);
+  const Day paid_on = f.paid_on;
+  const std::string_view station = f.station;
+  Contract* c = s.contracts.Mut(f.contract);
   if (c) {
     if (paid_on < c->start || paid_on > c->end) bad = true;
     if (!station.empty() && std::find(c->stations.begin(), c->stations.end(),
@@ -27,7 +26,7 @@ void OnEvent(const Event& e, State& s, Findings& acts) {
       bad = true;
   }
   if (!bad) return;
-  const std::int64_t amount = Int(d, "amount_fen");
+  const std::int64_t amount = f.amount;
   Params p = ParamsFor(s, "R05", lot->division, paid_on);
   int sev = kMedium;
   std::vector<std::uint64_t> ev = {e.seq};
@@ -36,8 +35,7 @@ void OnEvent(const Event& e, State& s, Findings& acts) {
     if (OverPct(c->out_of_scope_paid, c->value, p.Int("high_pct"))) sev = kHigh;
     ev.push_back(c->signed_seq);
   }
-  acts.Add(MakeFinding("R05", Str(d, "payment_id"), lot->division, sev, amount,
-                       std::move(ev)));
+  acts.Add(MakeFinding("R05", f.id, lot->division, sev, amount, std::move(ev)));
 }
 
 }  // namespace

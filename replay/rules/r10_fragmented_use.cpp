@@ -11,15 +11,15 @@ namespace {
 
 void OnEvent(const Event& e, State& s, Findings& acts) {
   if (e.type != "payment.made") return;
-  const Value d = e.data();
-  const Lot* lot = s.lots.Find(Str(d, "allocation_id"));
-  const std::string_view station = Str(d, "station_id");
+  const PaymentFields f = e.payment();
+  const Lot* lot = s.lots.Find(f.lot);
+  const std::string_view station = f.station;
   if (!lot || lot->targets.empty() || station.empty()) return;
   if (std::find(lot->targets.begin(), lot->targets.end(), station) !=
       lot->targets.end())
     return;
-  acts.Add(MakeFinding("R10", lot->id, lot->division, kMedium,
-                       Int(d, "amount_fen"), {e.seq, lot->open_seq}));
+  acts.Add(MakeFinding("R10", lot->id, lot->division, kMedium, f.amount,
+                       {e.seq, lot->open_seq}));
 }
 
 void AtAsOf(const State& s, Day as_of, Findings& out) {

@@ -11,16 +11,15 @@ namespace {
 
 void OnEvent(const Event& e, State& s, Findings& acts) {
   if (e.type != "payment.made") return;
-  const Value d = e.data();
-  const Lot* lot = s.lots.Find(Str(d, "allocation_id"));
+  const PaymentFields f = e.payment();
+  const Lot* lot = s.lots.Find(f.lot);
   if (!lot || !IsLotteryFund(lot->fund)) return;
-  Params p = ParamsFor(s, "R15", lot->division, DateField(d, "paid_on"));
+  Params p = ParamsFor(s, "R15", lot->division, f.paid_on);
   int sev = -1;
-  if (!p.Contains("purposes", Str(d, "purpose"))) sev = kHigh;
-  if (p.Contains("forbidden", Str(d, "economic_class"))) sev = kCritical;
+  if (!p.Contains("purposes", f.purpose)) sev = kHigh;
+  if (p.Contains("forbidden", f.economic_class)) sev = kCritical;
   if (sev < 0) return;
-  acts.Add(MakeFinding("R15", Str(d, "payment_id"), lot->division, sev,
-                       Int(d, "amount_fen"), {e.seq}));
+  acts.Add(MakeFinding("R15", f.id, lot->division, sev, f.amount, {e.seq}));
 }
 
 // R15(c)'s running sums: lottery spending and its elderly share per

@@ -17,22 +17,23 @@ bool NotOperating(const Station& st, Day d) {
 void OnEvent(const Event& e, State& s, Findings& acts) {
   const Value d = e.data();
   if (e.type == "payment.made") {
-    const Lot* lot = s.lots.Find(Str(d, "allocation_id"));
+    const PaymentFields f = e.payment();
+    const Lot* lot = s.lots.Find(f.lot);
     if (!lot) return;
     std::vector<std::uint64_t> ev = {e.seq};
-    if (const Station* st = s.stations.Find(Str(d, "station_id"));
-        st && NotOperating(*st, DateField(d, "paid_on"))) {
+    if (const Station* st = s.stations.Find(f.station);
+        st && NotOperating(*st, f.paid_on)) {
       ev.push_back(st->seq);
       if (st->deregistered_seq) ev.push_back(st->deregistered_seq);
     }
-    if (const Contract* c = s.contracts.Find(Str(d, "contract_id"))) {
-      auto m = c->milestones.find(Str(d, "milestone_id"));
+    if (const Contract* c = s.contracts.Find(f.contract)) {
+      auto m = c->milestones.find(f.milestone);
       if (m != c->milestones.end() && m->second < c->start)
         ev.push_back(c->signed_seq);
     }
     if (ev.size() == 1) return;
-    acts.Add(MakeFinding("R18", Str(d, "payment_id"), lot->division, kCritical,
-                         Int(d, "amount_fen"), std::move(ev)));
+    acts.Add(MakeFinding("R18", f.id, lot->division, kCritical, f.amount,
+                         std::move(ev)));
   } else if (e.type == "milestone.accepted") {
     const Contract* c = s.contracts.Find(Str(d, "contract_id"));
     const Day on = DateField(d, "accepted_on");
