@@ -69,7 +69,8 @@ void MovePaymentSums(State& s, const Payment& p, std::int64_t sign) {
 
 void ApplyPayment(State& s, const Event& e) {
   const PaymentFields f = e.payment();
-  if (!s.lots.Find(f.lot) || s.payments.Find(f.id)) return;
+  const Lot* lot = s.lots.Find(f.lot);
+  if (!lot || s.payments.Find(f.id)) return;
   Payment p;
   p.id = f.id;
   p.lot = f.lot;
@@ -88,19 +89,21 @@ void ApplyPayment(State& s, const Event& e) {
     p.contract.clear();  // filtered out by as_of
   // Duplicate groups (R13): a payment joining a non-empty group is a
   // candidate the rule re-checks at as_of (reversals may clear it).
-  bool candidate = false;
   std::vector<std::string> keys = {JoinKey({"i", p.payee, p.invoice})};
   if (!p.contract.empty() && !p.milestone.empty())
     keys.push_back(JoinKey({"m", p.contract, p.milestone}));
+  const Day window = static_cast<Day>(
+      ParamsFor(s, "R13", lot->division, p.paid_on).Int("window"));
+  const std::vector<std::string> near =
+      AmountGroupKeysNear(p.payee, p.amount, p.paid_on, window);
+  // Almost every key is new: all of them are looked up, then added.
+  for (const auto& k : keys) s.dup_keys.Prefetch(k);
+  for (const auto& k : near) s.dup_keys.Prefetch(k);
+  bool candidate = false;
   for (const auto& k : keys)
     candidate = candidate || !s.dup_keys.Get(k).empty();
-  if (const Lot* lot = s.lots.Find(p.lot); lot && !candidate) {
-    Day window = static_cast<Day>(
-        ParamsFor(s, "R13", lot->division, p.paid_on).Int("window"));
-    for (const auto& k :
-         AmountGroupKeysNear(p.payee, p.amount, p.paid_on, window))
-      candidate = candidate || !s.dup_keys.Get(k).empty();
-  }
+  for (const auto& k : near)
+    candidate = candidate || !s.dup_keys.Get(k).empty();
   keys.push_back(AmountGroupKey(p.payee, p.amount, p.paid_on));
   for (const auto& k : keys) s.dup_keys.Add(k, p.id);
   if (candidate) s.dup_candidates.Add("", p.id);

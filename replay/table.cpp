@@ -115,6 +115,11 @@ MultiIndex::Members MultiIndex::Get(std::string_view key) const {
   return Members(this, s.row.head, s.row.count);
 }
 
+void MultiIndex::Prefetch(std::string_view key) const {
+  if (slots_.empty()) return;
+  __builtin_prefetch(&slots_[HashOf(key) & (slots_.size() - 1)]);
+}
+
 void MultiIndex::Flush(std::string_view prefix, const RowSink& sink) {
   std::string key, value;
   for (const Added& a : added_) {

@@ -100,6 +100,10 @@ class MultiIndex {
   // The members of `key` in the order they were added (none if absent).
   // Valid until the index is destroyed; Add does not move members.
   Members Get(std::string_view key) const;
+  // Starts loading the slot where `key` would be, so that lookups which
+  // follow overlap their cache misses: a replayed payment looks up ~5 new
+  // keys in a table of millions of slots, each one a miss.
+  void Prefetch(std::string_view key) const;
   void Flush(std::string_view prefix, const RowSink& sink);
   // Rows come back in key order, so members arrive in index order.
   void LoadRow(std::string_view key_and_index, std::string_view member);
