@@ -162,7 +162,7 @@ Status ProjectionStore::Load(State& s) {
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro));
   bool failed = false;
   VisitTables(s, [&](std::string_view name, auto& table) {
-    using V = typename std::decay_t<decltype(table.rows())>::mapped_type;
+    using V = typename std::decay_t<decltype(table)>::value_type;
     std::string prefix = "t/" + std::string(name) + "/";
     for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
          it->Next()) {
@@ -174,8 +174,8 @@ Status ProjectionStore::Load(State& s) {
         failed = true;
         return;
       }
-      table.LoadRow(std::string(key.data() + prefix.size(),
-                                key.size() - prefix.size())) = j.get<V>();
+      table.LoadRow(std::string_view(key.data() + prefix.size(),
+                                     key.size() - prefix.size())) = j.get<V>();
     }
   });
   VisitIndexes(s, [&](std::string_view name, MultiIndex& index) {

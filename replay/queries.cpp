@@ -133,15 +133,15 @@ Json ContractRow(const Contract& c) {
       {"terminated", c.terminated}};
 }
 
-// The rows of `rows` that `keep` accepts and whose id sorts after the
+// The rows of `table` that `keep` accepts and whose id sorts after the
 // cursor, sorted by id, at most f.limit of them; `next` is the page's last
 // id when more follow. Only the page is sorted (nth_element first), so a
 // page of a large table costs one pass over it.
 template <class V, class Keep>
-std::vector<const V*> PageOf(const StringMap<V>& rows, const ListFilter& f,
+std::vector<const V*> PageOf(const Table<V>& table, const ListFilter& f,
                              Keep keep, Json* next) {
   std::vector<std::pair<std::string_view, const V*>> hits;
-  for (const auto& [id, row] : rows) {
+  for (const auto& [id, row] : table.rows()) {
     if (!f.cursor.empty() && id <= f.cursor) continue;
     if (keep(row)) hits.emplace_back(id, &row);
   }
@@ -198,7 +198,7 @@ Result<Json> ContractView(const State& s, const std::string& id,
 Json LotPage(const State& s, const ListFilter& f, Day as_of) {
   Json next;
   auto page = PageOf(
-      s.lots.rows(), f,
+      s.lots, f,
       [&](const Lot& l) {
         return (f.division.empty() || DivisionWithin(l.division, f.division)) &&
                InScope(l.division, f.scope) &&
@@ -217,7 +217,7 @@ Json LotPage(const State& s, const ListFilter& f, Day as_of) {
 Json ContractPage(const State& s, const ListFilter& f, Day as_of) {
   Json next;
   auto page = PageOf(
-      s.contracts.rows(), f,
+      s.contracts, f,
       [&](const Contract& c) {
         return (f.division.empty() || DivisionWithin(c.division, f.division)) &&
                InScope(c.division, f.scope) &&

@@ -2,13 +2,13 @@
 // persist only the changed rows together with its applied seq.
 #pragma once
 
+#include <boost/unordered/unordered_flat_map.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 #include <vector>
@@ -23,50 +23,90 @@ struct StringHash {
     return std::hash<std::string_view>{}(s);
   }
 };
-template <class V>
-using StringMap =
-    std::unordered_map<std::string, V, StringHash, std::equal_to<>>;
-
 // Receives changed rows: value nullptr means "delete".
 using RowSink =
     std::function<void(std::string_view key, const std::string* value)>;
 
 // id -> V. V is serialised by the codec given to Flush/Load.
+//
+// Rows live in nodes of their own, which never move, found through a flat
+// open-addressing index (boost::unordered_flat_map, SIMD-probed groups).
+// std::unordered_map reaches a bucket's first node through the node
+// before it, so a lookup of a new id in a large table cost three or four
+// cache misses and a division per node walked: at 1M entries a replay asks
+// the payments table for ~540k new ids (7.5% of the samples,
+// docs/PERFORMANCE.md). A miss here usually reads one group of the index
+// and no node.
 template <class V>
 class Table {
+  struct Row {
+    std::string id;
+    V value;
+  };
+  // Keys are views of Row::id.
+  using Index = boost::unordered_flat_map<std::string_view,
+                                          std::unique_ptr<Row>, StringHash>;
+
  public:
+  using value_type = V;
+
   const V* Find(std::string_view id) const {
     auto it = rows_.find(id);
-    return it == rows_.end() ? nullptr : &it->second;
+    return it == rows_.end() ? nullptr : &it->second->value;
   }
   // Mutable access marks the row changed.
   V* Mut(std::string_view id) {
     auto it = rows_.find(id);
     if (it == rows_.end()) return nullptr;
-    if (recording_) dirty_.insert(&it->first);
-    return &it->second;
+    if (recording_) dirty_.insert(&it->second->id);
+    return &it->second->value;
   }
   V& Upsert(std::string_view id) {
-    auto it = rows_.find(id);
-    if (it == rows_.end()) it = rows_.try_emplace(std::string(id)).first;
-    if (recording_) dirty_.insert(&it->first);
-    return it->second;
+    Row& row = RowFor(id);
+    if (recording_) dirty_.insert(&row.id);
+    return row.value;
   }
   std::size_t size() const { return rows_.size(); }
-  const StringMap<V>& rows() const { return rows_; }
+
+  // Every row as (id, value), in no particular order.
+  class Rows {
+   public:
+    class Iterator {
+     public:
+      explicit Iterator(typename Index::const_iterator it) : it_(it) {}
+      std::pair<const std::string&, const V&> operator*() const {
+        return {it_->second->id, it_->second->value};
+      }
+      Iterator& operator++() {
+        ++it_;
+        return *this;
+      }
+      bool operator!=(const Iterator& o) const { return it_ != o.it_; }
+
+     private:
+      typename Index::const_iterator it_;
+    };
+    explicit Rows(const Index& index) : index_(&index) {}
+    Iterator begin() const { return Iterator(index_->begin()); }
+    Iterator end() const { return Iterator(index_->end()); }
+
+   private:
+    const Index* index_;
+  };
+  Rows rows() const { return Rows(rows_); }
 
   template <class Encode>
   void Flush(std::string_view prefix, const RowSink& sink, Encode encode) {
     std::string key;
     for (const std::string* id : dirty_) {
       key.assign(prefix).append(*id);
-      std::string v = encode(rows_.find(*id)->second);
+      std::string v = encode(rows_.find(*id)->second->value);
       sink(key, &v);
     }
     dirty_.clear();
   }
   // Loading does not mark rows changed.
-  V& LoadRow(std::string id) { return rows_[std::move(id)]; }
+  V& LoadRow(std::string_view id) { return RowFor(id).value; }
   // For a table that is never flushed: drops the changes recorded so far
   // and records none from now on.
   void StopRecordingChanges() {
@@ -75,9 +115,18 @@ class Table {
   }
 
  private:
-  // Rows are never erased, and unordered_map nodes never move, so the
-  // changed set can hold pointers to the keys instead of copies.
-  StringMap<V> rows_;
+  Row& RowFor(std::string_view id) {
+    auto it = rows_.find(id);
+    if (it != rows_.end()) return *it->second;
+    auto row = std::make_unique<Row>();
+    row->id.assign(id);
+    const std::string_view key = row->id;
+    return *rows_.emplace(key, std::move(row)).first->second;
+  }
+
+  // Rows are never erased, and nodes never move, so the changed set can
+  // hold pointers to the ids instead of copies.
+  Index rows_;
   std::unordered_set<const std::string*> dirty_;
   bool recording_ = true;
 };
