@@ -26,9 +26,26 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(
     Contract, id, division, program, supplier, method, value, start, end,
     signed_on, stations, items, funding, amended, terminated, terminated_on,
     paid, paid_by_lot, out_of_scope_paid, milestones, signed_seq)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(
-    Payment, id, lot, payee, economic_class, service_category, purpose, invoice,
-    contract, milestone, station, amount, paid_on, reversed, seq, reversal_seq)
+// A Payment's strings are views into its State's pool, so it is written
+// like the others but read with DecodePayment (no from_json: a view into
+// the JSON being read would not outlive it).
+void to_json(Json& j, const Payment& p) {
+  j = Json{{"id", p.id},
+           {"lot", p.lot},
+           {"payee", p.payee},
+           {"economic_class", p.economic_class},
+           {"service_category", p.service_category},
+           {"purpose", p.purpose},
+           {"invoice", p.invoice},
+           {"contract", p.contract},
+           {"milestone", p.milestone},
+           {"station", p.station},
+           {"amount", p.amount},
+           {"paid_on", p.paid_on},
+           {"reversed", p.reversed},
+           {"seq", p.seq},
+           {"reversal_seq", p.reversal_seq}};
+}
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Station, id, name, division,
                                                 established, deregistered, seq,
                                                 deregistered_seq)
@@ -52,6 +69,32 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ReserveSums, ops_total, reserve,
                                                 ops_contracts)
 
 namespace {
+
+// Reads a row written by to_json(Payment); absent members keep their
+// defaults, as with the other rows.
+void DecodePayment(const Json& j, StringPool& pool, Payment& p) {
+  auto text = [&](const char* name) -> std::string_view {
+    auto it = j.find(name);
+    return it != j.end() && it->is_string()
+               ? std::string_view(it->get_ref<const std::string&>())
+               : std::string_view();
+  };
+  p.id = pool.Copy(text("id"));
+  p.lot = pool.Intern(text("lot"));
+  p.payee = pool.Intern(text("payee"));
+  p.economic_class = pool.Intern(text("economic_class"));
+  p.service_category = pool.Intern(text("service_category"));
+  p.purpose = pool.Intern(text("purpose"));
+  p.invoice = pool.Copy(text("invoice"));
+  p.contract = pool.Intern(text("contract"));
+  p.milestone = pool.Copy(text("milestone"));
+  p.station = pool.Intern(text("station"));
+  p.amount = j.value("amount", p.amount);
+  p.paid_on = j.value("paid_on", p.paid_on);
+  p.reversed = j.value("reversed", p.reversed);
+  p.seq = j.value("seq", p.seq);
+  p.reversal_seq = j.value("reversal_seq", p.reversal_seq);
+}
 
 // Bump when the row layout changes: older stores are rebuilt. v2: review
 // entries noted per flag ("f/" rows of seqs, review_history.h).
@@ -174,8 +217,13 @@ Status ProjectionStore::Load(State& s) {
         failed = true;
         return;
       }
-      table.LoadRow(std::string_view(key.data() + prefix.size(),
-                                     key.size() - prefix.size())) = j.get<V>();
+      V& row = table.LoadRow(std::string_view(key.data() + prefix.size(),
+                                              key.size() - prefix.size()));
+      if constexpr (std::is_same_v<V, Payment>) {
+        DecodePayment(j, s.strings, row);
+      } else {
+        row = j.get<V>();
+      }
     }
   });
   VisitIndexes(s, [&](std::string_view name, MultiIndex& index) {

@@ -42,6 +42,14 @@ void AddKey(State& s, std::string_view agency, std::string_view b64,
   k.added_seq = seq;
 }
 
+// m[key], without building a std::string when the key is there already.
+std::int64_t& SumAt(std::map<std::string, std::int64_t, std::less<>>& m,
+                    std::string_view key) {
+  auto it = m.find(key);
+  if (it == m.end()) it = m.emplace(std::string(key), 0).first;
+  return it->second;
+}
+
 // Payment and reversal both move the same running sums, with sign +1/-1.
 void MovePaymentSums(State& s, const Payment& p, std::int64_t sign) {
   Lot* lot = s.lots.Mut(p.lot);
@@ -52,13 +60,13 @@ void MovePaymentSums(State& s, const Payment& p, std::int64_t sign) {
       std::find(lot->targets.begin(), lot->targets.end(), p.station) !=
           lot->targets.end() &&
       (lot->deadline == kNoDay || p.paid_on <= lot->deadline)) {
-    std::int64_t& t = lot->target_paid[p.station];
+    std::int64_t& t = SumAt(lot->target_paid, p.station);
     t = FenAdd(t, amt);
   }
   if (!p.contract.empty()) {
     if (Contract* c = s.contracts.Mut(p.contract)) {
       c->paid = FenAdd(c->paid, amt);
-      std::int64_t& by_lot = c->paid_by_lot[p.lot];
+      std::int64_t& by_lot = SumAt(c->paid_by_lot, p.lot);
       by_lot = FenAdd(by_lot, amt);
     }
   }
@@ -72,21 +80,21 @@ void ApplyPayment(State& s, const Event& e) {
   const Lot* lot = s.lots.Find(f.lot);
   if (!lot || s.payments.Find(f.id)) return;
   Payment p;
-  p.id = f.id;
-  p.lot = f.lot;
-  p.payee = f.payee;
+  p.id = s.strings.Copy(f.id);
+  p.lot = s.strings.Intern(f.lot);
+  p.payee = s.strings.Intern(f.payee);
   p.amount = f.amount;
   p.paid_on = f.paid_on;
-  p.economic_class = f.economic_class;
-  p.service_category = f.service_category;
-  p.purpose = f.purpose;
-  p.invoice = f.invoice;
-  p.contract = f.contract;
-  p.milestone = f.milestone;
-  p.station = f.station;
+  p.economic_class = s.strings.Intern(f.economic_class);
+  p.service_category = s.strings.Intern(f.service_category);
+  p.purpose = s.strings.Intern(f.purpose);
+  p.invoice = s.strings.Copy(f.invoice);
+  // Filtered out by as_of when the contract is unknown.
+  if (!f.contract.empty() && s.contracts.Find(f.contract))
+    p.contract = s.strings.Intern(f.contract);
+  p.milestone = s.strings.Copy(f.milestone);
+  p.station = s.strings.Intern(f.station);
   p.seq = e.seq;
-  if (!p.contract.empty() && !s.contracts.Find(p.contract))
-    p.contract.clear();  // filtered out by as_of
   // Duplicate groups (R13): a payment joining a non-empty group is a
   // candidate the rule re-checks at as_of (reversals may clear it).
   std::vector<std::string> keys = {JoinKey({"i", p.payee, p.invoice})};

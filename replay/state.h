@@ -13,6 +13,7 @@
 #include "ledger/canonical_json.h"
 #include "replay/date.h"
 #include "replay/severity.h"
+#include "replay/string_pool.h"
 #include "replay/table.h"
 
 namespace fl::replay {
@@ -39,7 +40,8 @@ struct Lot {
   std::vector<std::string> targets;
   std::int64_t min_per_target = 0;
   Day deadline = kNoDay;
-  std::map<std::string, std::int64_t> target_paid;  // by the deadline
+  std::map<std::string, std::int64_t, std::less<>>
+      target_paid;  // by the deadline
   std::uint64_t open_seq = 0;
   bool received_seen = false;
   std::uint64_t received_seq = 0;
@@ -66,14 +68,15 @@ struct Contract {
   bool amended = false, terminated = false;
   Day terminated_on = kNoDay;
   std::int64_t paid = 0;
-  std::map<std::string, std::int64_t> paid_by_lot;
+  std::map<std::string, std::int64_t, std::less<>> paid_by_lot;
   std::int64_t out_of_scope_paid = 0;                  // R05 cumulative
   std::map<std::string, Day, std::less<>> milestones;  // accepted_on
   std::uint64_t signed_seq = 0;
 };
 
+// Its strings are views into State::strings (string_pool.h).
 struct Payment {
-  std::string id, lot, payee, economic_class, service_category, purpose,
+  std::string_view id, lot, payee, economic_class, service_category, purpose,
       invoice, contract, milestone, station;
   std::int64_t amount = 0;
   Day paid_on = kNoDay;
@@ -155,6 +158,9 @@ struct State {
   Day newest_day = kNoDay;     // newest occurred_at date, genesis excluded
   Day genesis_day = kNoDay;    // used only while the log holds nothing else
   Day filter_as_of = kNoDay;   // events dated later are ignored (kNoDay: none)
+
+  StringPool strings;  // the bytes of payments' strings; declared before
+                       // the tables so that it outlives them
 
   Table<Lot> lots;
   Table<Contract> contracts;

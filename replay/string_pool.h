@@ -1,0 +1,42 @@
+// Stable bytes for the strings of the State's largest table. At 1M entries
+// a replay keeps ~540k payments of ten strings each; as std::string they
+// took ~350 MB (a 384-byte row plus ~8 heap strings each, jemalloc's
+// statistics), most of it copies of the same few lots, payees, stations
+// and categories. A payment now holds views into this pool: repeated
+// values once, ids copied into blocks. Fewer bytes is fewer first-touch
+// page faults, which were a fifth of a replay (docs/PERFORMANCE.md).
+#pragma once
+
+#include <boost/unordered/unordered_flat_set.hpp>
+#include <cstddef>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+namespace fl::replay {
+
+class StringPool {
+ public:
+  StringPool() = default;
+  // Views point into the blocks, which a move hands over and a copy would
+  // not: a State (and its views) is never copied.
+  StringPool(const StringPool&) = delete;
+  StringPool& operator=(const StringPool&) = delete;
+  StringPool(StringPool&&) = default;
+  StringPool& operator=(StringPool&&) = default;
+
+  // A stable copy of `s`, shared by every Intern of the same bytes: for
+  // values that repeat (lots, payees, stations, categories).
+  std::string_view Intern(std::string_view s);
+  // A stable copy of `s` of its own: for values that seldom repeat (ids),
+  // where a lookup would cost more than the bytes.
+  std::string_view Copy(std::string_view s);
+
+ private:
+  static constexpr std::size_t kBlockBytes = std::size_t{1} << 20;
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  std::size_t used_ = kBlockBytes;  // bytes taken in the last small block
+  boost::unordered_flat_set<std::string_view> interned_;
+};
+
+}  // namespace fl::replay
