@@ -79,16 +79,17 @@ void DecodePayment(const Json& j, StringPool& pool, Payment& p) {
                ? std::string_view(it->get_ref<const std::string&>())
                : std::string_view();
   };
-  p.id = pool.Copy(text("id"));
-  p.lot = pool.Intern(text("lot"));
-  p.payee = pool.Intern(text("payee"));
-  p.economic_class = pool.Intern(text("economic_class"));
-  p.service_category = pool.Intern(text("service_category"));
-  p.purpose = pool.Intern(text("purpose"));
-  p.invoice = pool.Copy(text("invoice"));
-  p.contract = pool.Intern(text("contract"));
-  p.milestone = pool.Copy(text("milestone"));
-  p.station = pool.Intern(text("station"));
+  p.id = text("id");
+  p.lot = text("lot");
+  p.payee = text("payee");
+  p.economic_class = text("economic_class");
+  p.service_category = text("service_category");
+  p.purpose = text("purpose");
+  p.invoice = text("invoice");
+  p.contract = text("contract");
+  p.milestone = text("milestone");
+  p.station = text("station");
+  KeepStrings(pool, p);  // the views above are into `j`
   p.amount = j.value("amount", p.amount);
   p.paid_on = j.value("paid_on", p.paid_on);
   p.reversed = j.value("reversed", p.reversed);

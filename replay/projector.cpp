@@ -80,21 +80,22 @@ void ApplyPayment(State& s, const Event& e) {
   const Lot* lot = s.lots.Find(f.lot);
   if (!lot || s.payments.Find(f.id)) return;
   Payment p;
-  p.id = s.strings.Copy(f.id);
-  p.lot = s.strings.Intern(f.lot);
-  p.payee = s.strings.Intern(f.payee);
+  p.id = f.id;
+  p.lot = f.lot;
+  p.payee = f.payee;
   p.amount = f.amount;
   p.paid_on = f.paid_on;
-  p.economic_class = s.strings.Intern(f.economic_class);
-  p.service_category = s.strings.Intern(f.service_category);
-  p.purpose = s.strings.Intern(f.purpose);
-  p.invoice = s.strings.Copy(f.invoice);
+  p.economic_class = f.economic_class;
+  p.service_category = f.service_category;
+  p.purpose = f.purpose;
+  p.invoice = f.invoice;
   // Filtered out by as_of when the contract is unknown.
   if (!f.contract.empty() && s.contracts.Find(f.contract))
-    p.contract = s.strings.Intern(f.contract);
-  p.milestone = s.strings.Copy(f.milestone);
-  p.station = s.strings.Intern(f.station);
+    p.contract = f.contract;
+  p.milestone = f.milestone;
+  p.station = f.station;
   p.seq = e.seq;
+  KeepStrings(s.strings, p);  // the views above are into the event
   // Duplicate groups (R13): a payment joining a non-empty group is a
   // candidate the rule re-checks at as_of (reversals may clear it).
   std::vector<std::string> keys = {JoinKey({"i", p.payee, p.invoice})};
@@ -485,6 +486,20 @@ void Apply(State& s, const Event& e) {
   }
   ApplyEvent(s, e);
   NoteReview(s, e);
+}
+
+void KeepStrings(StringPool& pool, Payment& p) {
+  // Values that repeat across payments are interned; ids are not.
+  p.id = pool.Copy(p.id);
+  p.lot = pool.Intern(p.lot);
+  p.payee = pool.Intern(p.payee);
+  p.economic_class = pool.Intern(p.economic_class);
+  p.service_category = pool.Intern(p.service_category);
+  p.purpose = pool.Intern(p.purpose);
+  p.invoice = pool.Copy(p.invoice);
+  p.contract = pool.Intern(p.contract);
+  p.milestone = pool.Copy(p.milestone);
+  p.station = pool.Intern(p.station);
 }
 
 std::string SeqKey(std::uint64_t seq) {

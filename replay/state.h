@@ -199,5 +199,8 @@ struct State {
 };
 
 std::string SeqKey(std::uint64_t seq);  // fixed-width, sorts by number
+// Points `p`'s strings at copies in `pool` (they may view an event or a
+// stored row on the way in).
+void KeepStrings(StringPool& pool, Payment& p);
 
 }  // namespace fl::replay
