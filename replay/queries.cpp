@@ -238,7 +238,7 @@ Json ContractPage(const State& s, const ListFilter& f, Day as_of) {
 
 Json CapReport(const State& s, const CapFilter& f, Day as_of) {
   std::vector<std::string> keys;
-  for (const auto& [key, sums] : s.caps.rows()) keys.push_back(key);
+  for (const auto& [key, sums] : s.caps.rows()) keys.emplace_back(key);
   std::sort(keys.begin(), keys.end());
   Json rows = Json::array();
   for (const auto& key : keys) {

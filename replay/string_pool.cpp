@@ -7,20 +7,11 @@ namespace fl::replay {
 std::string_view StringPool::Copy(std::string_view s) {
   if (s.empty()) return {};
   char* at;
-  if (s.size() > kBlockBytes / 4) {
-    // A long string gets a block of its own, so the current block's free
-    // bytes are not thrown away.
-    auto big = std::make_unique_for_overwrite<char[]>(s.size());
-    at = big.get();
-    blocks_.insert(blocks_.end() - (blocks_.empty() ? 0 : 1), std::move(big));
+  if (s.size() > kLongBytes) {
+    long_.push_back(std::make_unique_for_overwrite<char[]>(s.size()));
+    at = long_.back().get();
   } else {
-    if (kBlockBytes - used_ < s.size()) {
-      // Left uninitialised: every byte viewed was written first.
-      blocks_.push_back(std::make_unique_for_overwrite<char[]>(kBlockBytes));
-      used_ = 0;
-    }
-    at = blocks_.back().get() + used_;
-    used_ += s.size();
+    at = small_.At(small_.Take(s.size()));
   }
   std::memcpy(at, s.data(), s.size());
   return {at, s.size()};

@@ -13,17 +13,15 @@
 #include <string_view>
 #include <vector>
 
+#include "replay/block_arena.h"
+
 namespace fl::replay {
 
 class StringPool {
  public:
   StringPool() = default;
   // Views point into the blocks, which a move hands over and a copy would
-  // not: a State (and its views) is never copied.
-  StringPool(const StringPool&) = delete;
-  StringPool& operator=(const StringPool&) = delete;
-  StringPool(StringPool&&) = default;
-  StringPool& operator=(StringPool&&) = default;
+  // not (BlockArena): a State (and its views) is never copied.
 
   // A stable copy of `s`, shared by every Intern of the same bytes: for
   // values that repeat (lots, payees, stations, categories).
@@ -33,9 +31,11 @@ class StringPool {
   std::string_view Copy(std::string_view s);
 
  private:
-  static constexpr std::size_t kBlockBytes = std::size_t{1} << 20;
-  std::vector<std::unique_ptr<char[]>> blocks_;
-  std::size_t used_ = kBlockBytes;  // bytes taken in the last small block
+  // Strings longer than this get an allocation of their own, so a block's
+  // free bytes are not thrown away for one of them.
+  static constexpr std::size_t kLongBytes = BlockArena::kBlockBytes / 4;
+  BlockArena small_;
+  std::vector<std::unique_ptr<char[]>> long_;
   boost::unordered_flat_set<std::string_view> interned_;
 };
 

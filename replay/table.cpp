@@ -9,7 +9,7 @@ namespace fl::replay {
 
 // A member is an id or a key built from an event's fields, so it is
 // shorter than an entry; a record never needs more than one block.
-static_assert(limits::kMaxEntryBytes + 8 <= std::size_t{1} << 20);
+static_assert(limits::kMaxEntryBytes + 8 <= BlockArena::kBlockBytes);
 
 namespace {
 std::uint64_t HashOf(std::string_view key) {
@@ -58,22 +58,15 @@ MultiIndex::Slot& MultiIndex::SlotFor(std::string_view key) {
 // padded to a whole unit.
 std::uint32_t MultiIndex::Store(std::string_view bytes_in) {
   const std::size_t bytes = (8 + bytes_in.size() + kUnit - 1) / kUnit * kUnit;
-  FL_CHECK(bytes <= kBlockBytes);
-  if (used_ + bytes > kBlockBytes) {
-    blocks_.push_back(std::make_unique_for_overwrite<char[]>(kBlockBytes));
-    used_ = 0;
-  }
-  const std::size_t unit_index =
-      (blocks_.size() - 1) * (kBlockBytes / kUnit) + used_ / kUnit;
-  FL_CHECK(unit_index < kNone);  // 32 GiB of records in one index
-  char* at = blocks_.back().get() + used_;
+  const std::size_t position = arena_.Take(bytes, kUnit);
+  FL_CHECK(position / kUnit < kNone);  // 32 GiB of records in one index
+  char* at = arena_.At(position);
   const std::uint32_t next = kNone;
   const auto length = static_cast<std::uint32_t>(bytes_in.size());
   std::memcpy(at, &next, 4);
   std::memcpy(at + 4, &length, 4);
   std::memcpy(at + 8, bytes_in.data(), bytes_in.size());
-  used_ += bytes;
-  return static_cast<std::uint32_t>(unit_index);
+  return static_cast<std::uint32_t>(position / kUnit);
 }
 
 std::uint32_t MultiIndex::Append(Row& row, std::string_view member) {

@@ -13,6 +13,9 @@
 #include <utility>
 #include <vector>
 
+#include "replay/block_arena.h"
+#include "replay/string_pool.h"
+
 namespace fl::replay {
 
 // Hash and equality that let string-keyed tables be searched with a
@@ -37,33 +40,57 @@ using RowSink =
 // the payments table for ~540k new ids (7.5% of the samples,
 // docs/PERFORMANCE.md). A miss here usually reads one group of the index
 // and no node.
+//
+// Each slot keeps its key's hash beside the view of the id, so an insert
+// hashes the id once, and growing the index (each slot moved, ~20 times
+// while the payments table fills) never reads an id: with hashes
+// recomputed, every move was a cache miss on a row's id (~4.5% of a
+// replay). The ids are copied into a string pool, not a heap string per
+// row.
 template <class V>
 class Table {
   struct Row {
-    std::string id;
+    std::string_view id;  // in ids_
     V value;
   };
-  // Keys are views of Row::id.
-  using Index = boost::unordered_flat_map<std::string_view,
-                                          std::unique_ptr<Row>, StringHash>;
+  struct Key {
+    std::string_view id;
+    std::size_t hash;
+  };
+  struct KeyHash {
+    // std::hash of the bytes is a full-width hash already, so the index
+    // does not mix it again.
+    using is_avalanching = void;
+    std::size_t operator()(const Key& k) const { return k.hash; }
+  };
+  struct KeyEq {
+    bool operator()(const Key& a, const Key& b) const {
+      return a.hash == b.hash && a.id == b.id;
+    }
+  };
+  using Index =
+      boost::unordered_flat_map<Key, std::unique_ptr<Row>, KeyHash, KeyEq>;
+  static Key KeyOf(std::string_view id) {
+    return Key{id, std::hash<std::string_view>{}(id)};
+  }
 
  public:
   using value_type = V;
 
   const V* Find(std::string_view id) const {
-    auto it = rows_.find(id);
+    auto it = rows_.find(KeyOf(id));
     return it == rows_.end() ? nullptr : &it->second->value;
   }
   // Mutable access marks the row changed.
   V* Mut(std::string_view id) {
-    auto it = rows_.find(id);
+    auto it = rows_.find(KeyOf(id));
     if (it == rows_.end()) return nullptr;
-    if (recording_) dirty_.insert(&it->second->id);
+    if (recording_) dirty_.insert(it->second.get());
     return &it->second->value;
   }
   V& Upsert(std::string_view id) {
     Row& row = RowFor(id);
-    if (recording_) dirty_.insert(&row.id);
+    if (recording_) dirty_.insert(&row);
     return row.value;
   }
   std::size_t size() const { return rows_.size(); }
@@ -74,7 +101,7 @@ class Table {
     class Iterator {
      public:
       explicit Iterator(typename Index::const_iterator it) : it_(it) {}
-      std::pair<const std::string&, const V&> operator*() const {
+      std::pair<std::string_view, const V&> operator*() const {
         return {it_->second->id, it_->second->value};
       }
       Iterator& operator++() {
@@ -98,9 +125,9 @@ class Table {
   template <class Encode>
   void Flush(std::string_view prefix, const RowSink& sink, Encode encode) {
     std::string key;
-    for (const std::string* id : dirty_) {
-      key.assign(prefix).append(*id);
-      std::string v = encode(rows_.find(*id)->second->value);
+    for (const Row* row : dirty_) {
+      key.assign(prefix).append(row->id);
+      std::string v = encode(row->value);
       sink(key, &v);
     }
     dirty_.clear();
@@ -116,18 +143,21 @@ class Table {
 
  private:
   Row& RowFor(std::string_view id) {
-    auto it = rows_.find(id);
+    const Key key = KeyOf(id);
+    auto it = rows_.find(key);
     if (it != rows_.end()) return *it->second;
+    // The second probe reads the group the first one just loaded.
     auto row = std::make_unique<Row>();
-    row->id.assign(id);
-    const std::string_view key = row->id;
-    return *rows_.emplace(key, std::move(row)).first->second;
+    row->id = ids_.Copy(id);
+    const Key stored{row->id, key.hash};
+    return *rows_.emplace(stored, std::move(row)).first->second;
   }
 
-  // Rows are never erased, and nodes never move, so the changed set can
-  // hold pointers to the ids instead of copies.
+  StringPool ids_;  // declared before rows_, which views it
   Index rows_;
-  std::unordered_set<const std::string*> dirty_;
+  // Rows are never erased, and nodes never move, so the changed set can
+  // hold pointers to the rows.
+  std::unordered_set<const Row*> dirty_;
   bool recording_ = true;
 };
 
@@ -167,7 +197,6 @@ class MultiIndex {
   static constexpr std::uint32_t kNone = UINT32_MAX;
   // Arena addresses are 8-byte units: 2^32 of them is 32 GiB per index.
   static constexpr std::size_t kUnit = 8;
-  static constexpr std::size_t kBlockBytes = std::size_t{1} << 20;
   struct Row {
     std::uint32_t head = kNone, tail = kNone, count = 0;
   };
@@ -190,18 +219,14 @@ class MultiIndex {
   std::uint32_t Store(std::string_view bytes);
   std::uint32_t Append(Row& row, std::string_view member);
   const char* At(std::uint32_t unit) const {
-    return blocks_[unit / (kBlockBytes / kUnit)].get() +
-           (unit % (kBlockBytes / kUnit)) * kUnit;
+    return arena_.At(std::size_t{unit} * kUnit);
   }
   std::uint32_t NextOf(std::uint32_t unit) const;
   std::string_view MemberAt(std::uint32_t unit) const;
 
   std::vector<Slot> slots_;  // a power of two long, at most 3/4 full
   std::size_t size_ = 0;
-  // kBlockBytes each, left uninitialised: every byte read was written by
-  // Store first, and zeroing 1 MiB per block was ~3% of a replay.
-  std::vector<std::unique_ptr<char[]>> blocks_;
-  std::size_t used_ = kBlockBytes;  // bytes taken in blocks_.back()
+  BlockArena arena_;  // the records; every byte read was written by Store
   std::vector<Added> added_;
   bool recording_ = true;
   std::size_t loading_slot_ = SIZE_MAX;  // LoadRow's last key

@@ -32,11 +32,11 @@ void CapSumsOnPayment(State& s, const Payment& p, const Lot& lot,
   if (counted && sign > 0) s.cap_payments.Add(key, p.id);
 }
 
-CapFigures CapFor(const State& s, const std::string& key, Day as_of) {
+CapFigures CapFor(const State& s, std::string_view key, Day as_of) {
   CapFigures f;
   auto bar = key.find('|');
   f.county = key.substr(0, bar);
-  f.year = std::atoi(key.c_str() + bar + 1);
+  f.year = KeyYear(key);
   const CapSums* sums = s.caps.Find(key);
   if (!sums) return f;
   // Parameters in force at the end of the year (or as_of, if earlier).
@@ -82,7 +82,7 @@ CapFigures CapFor(const State& s, const std::string& key, Day as_of) {
 }
 
 std::vector<std::uint64_t> CountedPaymentSeqs(const State& s,
-                                              const std::string& key,
+                                              std::string_view key,
                                               bool hardship) {
   std::vector<std::uint64_t> out;
   for (const auto& id : s.cap_payments.Get(key)) {

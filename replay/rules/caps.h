@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "replay/state.h"
@@ -27,14 +28,14 @@ struct CapFigures {
 };
 
 // key is "county|year" of State::caps.
-CapFigures CapFor(const State& s, const std::string& key, Day as_of);
+CapFigures CapFor(const State& s, std::string_view key, Day as_of);
 // R07's running sums, which R08 and the cap report read too: the
 // county-year totals of assistance payments and the payments counted.
 void CapSumsOnPayment(State& s, const Payment& p, const Lot& lot,
                       std::int64_t sign);
 // Seqs of the non-reversed payments counted by R07 (hardship=false) or R08.
 std::vector<std::uint64_t> CountedPaymentSeqs(const State& s,
-                                              const std::string& key,
+                                              std::string_view key,
                                               bool hardship);
 
 }  // namespace fl::replay

@@ -31,15 +31,15 @@ void AtAsOf(const State& s, Day as_of, Findings& out) {
   for (const auto& [key, sum] : s.splits.rows()) {
     // key: buyer|year|program|category
     auto b1 = key.find('|');
-    const std::string buyer = key.substr(0, b1);
-    const int year = std::atoi(key.c_str() + b1 + 1);
+    const std::string_view buyer = key.substr(0, b1);
+    const int year = KeyYear(key);
     Params p = ParamsFor(s, "R09", buyer, std::min(as_of, YearEnd(year)));
     if (sum.amount <= p.Int("threshold")) continue;
     std::vector<std::uint64_t> ev;
     for (const auto& id : s.split_contracts.Get(key))
       if (const Contract* c = s.contracts.Find(id)) ev.push_back(c->signed_seq);
     if (p.policy_seq()) ev.push_back(p.policy_seq());
-    std::string subject = key;
+    std::string subject(key);
     std::replace(subject.begin(), subject.end(), '|', '/');
     out.Add(
         MakeFinding("R09", subject, buyer, kHigh, sum.amount, std::move(ev)));

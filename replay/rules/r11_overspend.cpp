@@ -47,7 +47,7 @@ void AtAsOf(const State& s, Day /*as_of*/, Findings& out) {
     const std::int64_t over = FenSub(c.paid, c.value);
     if (over <= p.Int("tolerance")) continue;
     out.Add(MakeFinding("R11", id, c.division, kCritical, over,
-                        Seqs(s, "c/" + id)));
+                        Seqs(s, "c/" + std::string(id))));
   }
   for (const auto& [id, lot] : s.lots.rows()) {
     std::int64_t balance = Balance(lot);
@@ -55,7 +55,7 @@ void AtAsOf(const State& s, Day /*as_of*/, Findings& out) {
     const std::int64_t overdrawn = FenNeg(balance);
     if (overdrawn <= p.Int("tolerance")) continue;
     out.Add(MakeFinding("R11", id, lot.division, kCritical, overdrawn,
-                        Seqs(s, "l/" + id)));
+                        Seqs(s, "l/" + std::string(id))));
   }
 }
 

@@ -39,8 +39,8 @@ void AtAsOf(const State& s, Day as_of, Findings& out) {
   for (const auto& [key, r] : s.reserves.rows()) {
     if (r.ops_contracts == 0) continue;
     auto bar = key.find('|');
-    const std::string buyer = key.substr(0, bar);
-    const int year = std::atoi(key.c_str() + bar + 1);
+    const std::string_view buyer = key.substr(0, bar);
+    const int year = KeyYear(key);
     Params p = ParamsFor(s, "R14", buyer, std::min(as_of, YearEnd(year)));
     const bool short_of_min = static_cast<__int128>(r.reserve) * 10000 <
                               static_cast<__int128>(r.ops_total) * p.Int("min");
@@ -48,8 +48,8 @@ void AtAsOf(const State& s, Day as_of, Findings& out) {
     std::vector<std::uint64_t> ev;
     for (const auto& id : s.reserve_contracts.Get(key))
       if (const Contract* c = s.contracts.Find(id)) ev.push_back(c->signed_seq);
-    out.Add(MakeFinding("R14", buyer + "/" + std::to_string(year), buyer,
-                        kMedium, r.ops_total, std::move(ev)));
+    out.Add(MakeFinding("R14", std::string(buyer) + "/" + std::to_string(year),
+                        buyer, kMedium, r.ops_total, std::move(ev)));
   }
 }
 

@@ -11,7 +11,7 @@ namespace {
 
 void OnEvent(const Event& e, State& s, Findings& acts) {
   if (e.type != "payment.made") return;
-  const PaymentFields f = e.payment();
+  const PaymentFields& f = e.payment();
   const Lot* lot = s.lots.Find(f.lot);
   if (!lot || !IsLotteryFund(lot->fund)) return;
   Params p = ParamsFor(s, "R15", lot->division, f.paid_on);
@@ -38,11 +38,11 @@ void AtAsOf(const State& s, Day /*as_of*/, Findings& out) {
     const std::string key(member);  // "division|year"
     auto bar = key.find('|');
     const std::string division = key.substr(0, bar);
-    const int year = std::atoi(key.c_str() + bar + 1);
+    const int year = KeyYear(key);
     std::int64_t total = 0, elderly = 0;
     for (const auto& [k, sums] : s.lottery.rows()) {
       auto b = k.find('|');
-      if (std::atoi(k.c_str() + b + 1) != year) continue;
+      if (KeyYear(k) != year) continue;
       if (!DivisionWithin(k.substr(0, b), division)) continue;
       total = FenAdd(total, sums.total);
       elderly = FenAdd(elderly, sums.elderly);

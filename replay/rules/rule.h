@@ -75,6 +75,9 @@ std::vector<std::string> AmountGroupKeysNear(std::string_view payee,
 
 // "a|b|c": the composite keys of the projection tables.
 std::string JoinKey(std::initializer_list<std::string_view> parts);
+// The number after the first '|' of such a key ("division|year|..."): the
+// year of the keys that carry one; 0 when it is not a number.
+int KeyYear(std::string_view key);
 
 // Shared helpers for the rules.
 bool IsLotteryFund(std::string_view fund);

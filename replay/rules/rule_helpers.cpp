@@ -41,6 +41,15 @@ std::string JoinKey(std::initializer_list<std::string_view> parts) {
   return out;
 }
 
+int KeyYear(std::string_view key) {
+  const std::size_t bar = key.find('|');
+  const std::string_view rest =
+      bar == std::string_view::npos ? key : key.substr(bar + 1);
+  int year = 0;
+  std::from_chars(rest.data(), rest.data() + rest.size(), year);
+  return year;
+}
+
 bool IsLotteryFund(std::string_view fund) {
   return fund.substr(0, 8) == "lottery.";
 }
