@@ -24,6 +24,7 @@ Status DecodeEntryInto(std::string_view entry, Event& e) {
   e.data_node = data.present() ? data.index() : 0;
   // Other types keep an empty index (every field absent).
   e.payment_index.Read(e.type == "payment.made" ? data : Value());
+  e.ResolvePayment();
   return Status::Ok();
 }
 

@@ -76,7 +76,7 @@ void MovePaymentSums(State& s, const Payment& p, std::int64_t sign) {
 }
 
 void ApplyPayment(State& s, const Event& e) {
-  const PaymentFields f = e.payment();
+  const PaymentFields& f = e.payment();
   const Lot* lot = s.lots.Find(f.lot);
   if (!lot || s.payments.Find(f.id)) return;
   Payment p;

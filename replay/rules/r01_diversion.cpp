@@ -8,7 +8,7 @@ namespace {
 void OnEvent(const Event& e, State& s, Findings& acts) {
   const Value d = e.data();
   if (e.type == "payment.made") {
-    const PaymentFields f = e.payment();
+    const PaymentFields& f = e.payment();
     const Contract* c = s.contracts.Find(f.contract);
     const Lot* lot = s.lots.Find(f.lot);
     if (!c || !lot) return;

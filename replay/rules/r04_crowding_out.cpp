@@ -8,7 +8,7 @@ namespace {
 
 void OnEvent(const Event& e, State& s, Findings& acts) {
   if (e.type != "payment.made") return;
-  const PaymentFields f = e.payment();
+  const PaymentFields& f = e.payment();
   const Lot* lot = s.lots.Find(f.lot);
   if (!lot) return;
   if (!IsLotteryFund(lot->fund) && !IsAssistanceFund(lot->fund) &&

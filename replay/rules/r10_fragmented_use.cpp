@@ -11,7 +11,7 @@ namespace {
 
 void OnEvent(const Event& e, State& s, Findings& acts) {
   if (e.type != "payment.made") return;
-  const PaymentFields f = e.payment();
+  const PaymentFields& f = e.payment();
   const Lot* lot = s.lots.Find(f.lot);
   const std::string_view station = f.station;
   if (!lot || lot->targets.empty() || station.empty()) return;

@@ -17,7 +17,7 @@ bool NotOperating(const Station& st, Day d) {
 void OnEvent(const Event& e, State& s, Findings& acts) {
   const Value d = e.data();
   if (e.type == "payment.made") {
-    const PaymentFields f = e.payment();
+    const PaymentFields& f = e.payment();
     const Lot* lot = s.lots.Find(f.lot);
     if (!lot) return;
     std::vector<std::uint64_t> ev = {e.seq};
