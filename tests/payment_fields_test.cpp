@@ -3,7 +3,9 @@
 #include "replay/payment_fields.h"
 
 #include <catch2/catch.hpp>
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "replay/event.h"
@@ -68,6 +70,37 @@ TEST_CASE("Only payment.made events carry payment fields", "[replay][doc]") {
   CHECK(f.id.empty());
   CHECK(f.amount == 0);
   CHECK(f.paid_on == kNoDay);
+}
+
+TEST_CASE("An Event's payment fields view its own doc after a copy or move",
+          "[replay][doc]") {
+  auto first = std::make_unique<Event>();
+  first->type = "payment.made";
+  // An escaped value: its bytes live in the doc's unescaped strings, not in
+  // the text.
+  REQUIRE(first->doc.Parse(
+      R"({"data":{"payment_id":"p\u00e91","allocation_id":"lot-7"}})"));
+  const Value data = first->doc.root()["data"];
+  first->data_node = data.index();
+  first->payment_index.Read(data);
+  first->ResolvePayment();
+  REQUIRE(first->payment().id == "p\u00e91");
+
+  Event copy = *first;
+  CHECK(copy.payment().id.data() != first->payment().id.data());
+  CHECK(copy.payment().lot.data() != first->payment().lot.data());
+  Event assigned;
+  assigned = *first;
+  first.reset();  // the views of a copy must not point into this one
+  CHECK(copy.payment().id == "p\u00e91");
+  CHECK(copy.payment().lot == "lot-7");
+  CHECK(assigned.payment().lot == "lot-7");
+
+  Event moved = std::move(copy);
+  copy = Event();  // the moved-from event is reused, as the fold does
+  CHECK(moved.payment().id == "p\u00e91");
+  CHECK(moved.payment().lot == "lot-7");
+  CHECK(copy.payment().id.empty());
 }
 
 }  // namespace fl::replay
