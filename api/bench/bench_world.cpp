@@ -46,22 +46,30 @@ double MeasureVerifyRate() {
 }
 
 double MeasureFirstTouchMiBPerS() {
-  constexpr std::size_t kBytes = std::size_t{256} << 20;
+  constexpr std::size_t kBytes = std::size_t{128} << 20;
   constexpr std::size_t kPage = 4096;
-  double best = 0;
+  // Three maps held at once, so each is memory this process never had (an
+  // unmapped region is handed back at once, already backed by the host,
+  // and is touched up to 30x faster the second time in this VM).
+  std::vector<void*> maps;
+  std::vector<double> rates;
   for (int round = 0; round < 3; ++round) {
     void* map = mmap(nullptr, kBytes, PROT_READ | PROT_WRITE,
                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (map == MAP_FAILED) throw std::runtime_error("mmap failed");
+    maps.push_back(map);
+    // Huge pages, as the release binary's allocator asks for its memory
+    // (jemalloc, thp:always); ignored where the kernel has none.
+    madvise(map, kBytes, MADV_HUGEPAGE);
     auto* bytes = static_cast<volatile char*>(map);
     auto start = Clock::now();
     // One write per page: what is timed is the fault and the zeroing the
     // kernel does before it, not the writes.
     for (std::size_t at = 0; at < kBytes; at += kPage) bytes[at] = 1;
-    best = std::max(best, static_cast<double>(kBytes >> 20) / Seconds(start));
-    munmap(map, kBytes);
+    rates.push_back(static_cast<double>(kBytes >> 20) / Seconds(start));
   }
-  return best;
+  for (void* map : maps) munmap(map, kBytes);
+  return Percentile(rates, 0.5);
 }
 
 BenchWorld MakeWorld(const std::string& dir, bool check_signatures) {

@@ -24,7 +24,9 @@ double Percentile(std::vector<double>& v, double p);
 // Ed25519 verifies per second on one core: the ceiling for signed appends.
 double MeasureVerifyRate();
 // MiB per second of fresh memory written for the first time, one thread
-// (the kernel's page faults and zeroing; the best of three 256 MiB maps).
+// (page faults, zeroing, and in a VM the host backing the guest's pages;
+// the median of three 128 MiB maps, in huge pages where the kernel has
+// them).
 // Every byte a replay's State holds costs this once: the floor of any
 // design that builds a State, whatever the code does with it.
 double MeasureFirstTouchMiBPerS();
