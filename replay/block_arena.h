@@ -1,4 +1,4 @@
-// Bytes that never move, taken from 1 MiB blocks with a bump offset. The
+// Bytes that never move, taken from blocks with a bump offset. The
 // State keeps millions of small strings and index records; one heap
 // allocation each cost a malloc header and a cache line apiece, and the
 // bytes scattered over the heap (docs/PERFORMANCE.md). The string pool
@@ -30,8 +30,9 @@ class BlockArena {
   // Takes `n` bytes (1 <= n <= kBlockBytes) starting at a multiple of
   // `align` (a power of two that divides kFirstBlockBytes) and returns
   // their position, block * kBlockBytes + offset: a number, so a user may
-  // store it in fewer bits than a pointer. The bytes are uninitialised (zeroing
-  // 1 MiB per block was ~3% of a replay) and live as long as the arena.
+  // store it in fewer bits than a pointer. The bytes are uninitialised
+  // (zeroing 1 MiB per block was ~3% of a replay) and live as long as the
+  // arena.
   std::size_t Take(std::size_t n, std::size_t align = 1);
   char* At(std::size_t position) const {
     return blocks_[position / kBlockBytes].get() + position % kBlockBytes;
