@@ -18,14 +18,6 @@
 
 namespace fl::replay {
 
-// Hash and equality that let string-keyed tables be searched with a
-// string_view (C++20 heterogeneous lookup), so lookups do not allocate.
-struct StringHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view s) const {
-    return std::hash<std::string_view>{}(s);
-  }
-};
 // Receives changed rows: value nullptr means "delete".
 using RowSink =
     std::function<void(std::string_view key, const std::string* value)>;
