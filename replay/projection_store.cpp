@@ -98,8 +98,9 @@ void DecodePayment(const Json& j, StringPool& pool, Payment& p) {
 }
 
 // Bump when the row layout changes: older stores are rebuilt. v2: review
-// entries noted per flag ("f/" rows of seqs, review_history.h).
-constexpr std::string_view kLayout = "fundledger.projections.v2";
+// entries noted per flag ("f/" rows of seqs, review_history.h). v3: no
+// "x/dup_keys/" rows; the duplicate groups are rebuilt from the payments.
+constexpr std::string_view kLayout = "fundledger.projections.v3";
 
 template <class Visitor>
 void VisitTables(State& s, Visitor&& v) {
@@ -130,7 +131,6 @@ void VisitIndexes(State& s, Visitor&& v) {
   v("station_payments", s.station_payments);
   v("payee_payments", s.payee_payments);
   v("supplier_contracts", s.supplier_contracts);
-  v("dup_keys", s.dup_keys);
   v("dup_candidates", s.dup_candidates);
   v("cap_payments", s.cap_payments);
   v("split_contracts", s.split_contracts);
@@ -238,7 +238,9 @@ Status ProjectionStore::Load(State& s) {
     }
   });
   if (failed) return DataLoss("projection row damaged");
-  return CheckRocks(it->status(), "projections load");
+  FL_RETURN_IF_ERROR(CheckRocks(it->status(), "projections load"));
+  RebuildDuplicateGroups(s);
+  return Status::Ok();
 }
 
 Status ProjectionStore::Recover() {

@@ -75,6 +75,14 @@ void MovePaymentSums(State& s, const Payment& p, std::int64_t sign) {
   }
 }
 
+// `stored` is the payment's row, with its strings interned (KeepStrings).
+void JoinDuplicateGroups(State& s, const Payment& stored) {
+  s.dup_groups.Add(InvoiceGroup(stored), &stored);
+  if (HasMilestoneGroup(stored))
+    s.dup_groups.Add(MilestoneGroup(stored), &stored);
+  s.dup_groups.Add(AmountGroup(stored), &stored);
+}
+
 void ApplyPayment(State& s, const Event& e) {
   const PaymentFields& f = e.payment();
   const Lot* lot = s.lots.Find(f.lot);
@@ -98,23 +106,25 @@ void ApplyPayment(State& s, const Event& e) {
   KeepStrings(s.strings, p);  // the views above are into the event
   // Duplicate groups (R13): a payment joining a non-empty group is a
   // candidate the rule re-checks at as_of (reversals may clear it).
-  std::vector<std::string> keys = {JoinKey({"i", p.payee, p.invoice})};
-  if (!p.contract.empty() && !p.milestone.empty())
-    keys.push_back(JoinKey({"m", p.contract, p.milestone}));
   const Day window = static_cast<Day>(
       ParamsFor(s, "R13", lot->division, p.paid_on).Int("window"));
-  const std::vector<std::string> near =
-      AmountGroupKeysNear(p.payee, p.amount, p.paid_on, window);
-  // Almost every key is new: all of them are looked up, then added.
-  for (const auto& k : keys) s.dup_keys.Prefetch(k);
-  for (const auto& k : near) s.dup_keys.Prefetch(k);
+  const auto [first, last] = AmountBucketsNear(p.paid_on, window);
+  auto near = [&](Day b) {
+    return DuplicateGroups::Key::Amount(p.payee, p.amount, b);
+  };
+  // Almost every group looked up is absent: all are prefetched, then read.
+  s.dup_groups.Prefetch(InvoiceGroup(p));
+  if (HasMilestoneGroup(p)) s.dup_groups.Prefetch(MilestoneGroup(p));
+  for (Day b = first; b <= last; ++b) s.dup_groups.Prefetch(near(b));
   bool candidate = false;
-  for (const auto& k : keys)
-    candidate = candidate || !s.dup_keys.Get(k).empty();
-  for (const auto& k : near)
-    candidate = candidate || !s.dup_keys.Get(k).empty();
-  keys.push_back(AmountGroupKey(p.payee, p.amount, p.paid_on));
-  for (const auto& k : keys) s.dup_keys.Add(k, p.id);
+  for (const Payment& q : s.dup_groups.Get(InvoiceGroup(p)))
+    candidate = candidate || SameInvoice(q, p);
+  if (HasMilestoneGroup(p)) {
+    for (const Payment& q : s.dup_groups.Get(MilestoneGroup(p)))
+      candidate = candidate || SameMilestone(q, p);
+  }
+  for (Day b = first; b <= last && !candidate; ++b)
+    candidate = !s.dup_groups.Get(near(b)).empty();
   if (candidate) s.dup_candidates.Add("", p.id);
   s.payee_payments.Add(p.payee, p.id);
   if (!p.station.empty()) s.station_payments.Add(p.station, p.id);
@@ -122,6 +132,7 @@ void ApplyPayment(State& s, const Event& e) {
   if (!p.contract.empty()) Note(s, 'c', p.contract, e.seq);
   Payment& stored = s.payments.Upsert(p.id);
   stored = std::move(p);
+  JoinDuplicateGroups(s, stored);
   MovePaymentSums(s, stored, +1);
 }
 
@@ -486,6 +497,15 @@ void Apply(State& s, const Event& e) {
   }
   ApplyEvent(s, e);
   NoteReview(s, e);
+}
+
+void RebuildDuplicateGroups(State& s) {
+  std::vector<const Payment*> by_seq;
+  by_seq.reserve(s.payments.size());
+  for (const auto& [id, p] : s.payments.rows()) by_seq.push_back(&p);
+  std::sort(by_seq.begin(), by_seq.end(),
+            [](const Payment* a, const Payment* b) { return a->seq < b->seq; });
+  for (const Payment* p : by_seq) JoinDuplicateGroups(s, *p);
 }
 
 void KeepStrings(StringPool& pool, Payment& p) {

@@ -26,4 +26,10 @@ std::string_view StringPool::Intern(std::string_view s) {
   return stored;
 }
 
+std::string_view StringPool::FindInterned(std::string_view s) const {
+  if (s.empty()) return {};
+  auto it = interned_.find(s);
+  return it == interned_.end() ? std::string_view() : *it;
+}
+
 }  // namespace fl::replay

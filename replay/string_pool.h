@@ -29,6 +29,9 @@ class StringPool {
   // A stable copy of `s` of its own: for values that seldom repeat (ids),
   // where a lookup would cost more than the bytes.
   std::string_view Copy(std::string_view s);
+  // The interned copy of `s`, or an empty view if `s` was never interned:
+  // a reader may look up by address what only Intern could have stored.
+  std::string_view FindInterned(std::string_view s) const;
 
  private:
   // Strings longer than this get an allocation of their own, so a block's

@@ -9,18 +9,19 @@
 namespace fl::replay {
 namespace {
 
-// An earlier (by seq) live member of `group`, or nullptr.
-// With window >= 0: only payments within it under another invoice.
-const Payment* EarlierLive(const State& s, const std::string& group,
-                           const Payment& p, Day window) {
-  for (const auto& id : s.dup_keys.Get(group)) {
-    const Payment* q = s.payments.Find(id);
-    if (!q || q->reversed || q->seq >= p.seq) continue;
+// An earlier (by seq) live member of `group` for which same(q) holds, or
+// nullptr. With window >= 0: only payments within it under another
+// invoice.
+template <class Same>
+const Payment* EarlierLive(const State& s, const DuplicateGroups::Key& group,
+                           const Payment& p, Day window, Same same) {
+  for (const Payment& q : s.dup_groups.Get(group)) {
+    if (q.reversed || q.seq >= p.seq || !same(q)) continue;
     if (window >= 0) {
-      if (std::abs(q->paid_on - p.paid_on) > window) continue;
-      if (q->invoice == p.invoice) continue;  // that is the high check
+      if (std::abs(q.paid_on - p.paid_on) > window) continue;
+      if (q.invoice == p.invoice) continue;  // that is the high check
     }
-    return q;
+    return &q;
   }
   return nullptr;
 }
@@ -31,22 +32,26 @@ void AtAsOf(const State& s, Day /*as_of*/, Findings& out) {
     if (!p || p->reversed) continue;
     const std::string division = PaymentDivision(s, *p);
     if (const Payment* q =
-            EarlierLive(s, JoinKey({"i", p->payee, p->invoice}), *p, -1)) {
+            EarlierLive(s, InvoiceGroup(*p), *p, -1,
+                        [&](const Payment& m) { return SameInvoice(m, *p); })) {
       out.Add(
           MakeFinding("R13", id, division, kHigh, p->amount, {q->seq, p->seq}));
     }
-    if (!p->contract.empty() && !p->milestone.empty()) {
+    if (HasMilestoneGroup(*p)) {
       if (const Payment* q = EarlierLive(
-              s, JoinKey({"m", p->contract, p->milestone}), *p, -1)) {
+              s, MilestoneGroup(*p), *p, -1,
+              [&](const Payment& m) { return SameMilestone(m, *p); })) {
         out.Add(MakeFinding("R13", id, division, kHigh, p->amount,
                             {q->seq, p->seq}));
       }
     }
     Params prm = ParamsFor(s, "R13", division, p->paid_on);
     const Day window = static_cast<Day>(prm.Int("window"));
-    for (const auto& key :
-         AmountGroupKeysNear(p->payee, p->amount, p->paid_on, window)) {
-      if (const Payment* q = EarlierLive(s, key, *p, window)) {
+    const auto [first, last] = AmountBucketsNear(p->paid_on, window);
+    for (Day b = first; b <= last; ++b) {
+      if (const Payment* q = EarlierLive(
+              s, DuplicateGroups::Key::Amount(p->payee, p->amount, b), *p,
+              window, [](const Payment&) { return true; })) {
         out.Add(MakeFinding("R13", id, division, kLow, p->amount,
                             {q->seq, p->seq}));
         break;

@@ -39,11 +39,16 @@ void OnEvent(const Event& e, State& s, Findings& acts) {
     const Day on = DateField(d, "accepted_on");
     const std::string_view milestone = Str(d, "milestone_id");
     if (!c || on >= c->start || c->milestones.count(milestone)) return;
-    for (const auto& pid : s.dup_keys.Get(JoinKey({"m", c->id, milestone}))) {
-      const Payment* p = s.payments.Find(pid);
-      if (!p) continue;
-      acts.Add(MakeFinding("R18", p->id, PaymentDivision(s, *p), kCritical,
-                           p->amount, {p->seq, e.seq, c->signed_seq}));
+    // The group's key holds the contract id interned (a contract no
+    // payment named was never interned, and has no payments) and a hash of
+    // the milestone, so members are compared.
+    const std::string_view contract = s.strings.FindInterned(c->id);
+    if (contract.empty()) return;
+    for (const Payment& p : s.dup_groups.Get(
+             DuplicateGroups::Key::Milestone(contract, milestone))) {
+      if (p.contract != c->id || p.milestone != milestone) continue;
+      acts.Add(MakeFinding("R18", p.id, PaymentDivision(s, p), kCritical,
+                           p.amount, {p.seq, e.seq, c->signed_seq}));
     }
   } else if (e.type == "station.deregistered") {
     const Station* st = s.stations.Find(Str(d, "station_id"));

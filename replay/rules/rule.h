@@ -5,6 +5,7 @@
 
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "replay/event.h"
@@ -67,11 +68,20 @@ inline bool OverPct(std::int64_t num, std::int64_t base, std::int64_t bp) {
 // payment is compared with its neighbours in time only, not with every
 // equal monthly instalment the payee ever received.
 inline constexpr Day kDupBucketDays = 8;
-std::string AmountGroupKey(std::string_view payee, std::int64_t amount,
-                           Day paid_on);
-std::vector<std::string> AmountGroupKeysNear(std::string_view payee,
-                                             std::int64_t amount, Day paid_on,
-                                             Day window);
+Day AmountBucket(Day paid_on);
+// The buckets [first, last] holding every day within `window` (clamped to
+// 0..512) of `paid_on`.
+std::pair<Day, Day> AmountBucketsNear(Day paid_on, Day window);
+// A payment's duplicate groups (state.h dup_groups). Its payee and contract
+// must be interned in State::strings (KeepStrings). An invoice or
+// milestone group may hold payments of another invoice or milestone with
+// the same hash: members are compared with SameInvoice / SameMilestone.
+DuplicateGroups::Key InvoiceGroup(const Payment& p);
+bool HasMilestoneGroup(const Payment& p);  // a contract and a milestone
+DuplicateGroups::Key MilestoneGroup(const Payment& p);
+DuplicateGroups::Key AmountGroup(const Payment& p);
+bool SameInvoice(const Payment& a, const Payment& b);
+bool SameMilestone(const Payment& a, const Payment& b);
 
 // "a|b|c": the composite keys of the projection tables.
 std::string JoinKey(std::initializer_list<std::string_view> parts);

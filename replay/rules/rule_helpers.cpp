@@ -119,32 +119,34 @@ bool CategoryAllowed(const State& s, const std::string& program,
   return std::find(list->begin(), list->end(), category) != list->end();
 }
 
-namespace {
-std::string GroupKey(std::string_view payee, std::int64_t amount, Day bucket) {
-  std::string k = "a|";
-  k.append(payee).append("|").append(std::to_string(amount)).append("|");
-  k.append(std::to_string(bucket));
-  return k;
-}
-Day BucketOf(Day d) {
+Day AmountBucket(Day d) {
   return d >= 0 ? d / kDupBucketDays
                 : -((-d + kDupBucketDays - 1) / kDupBucketDays);
 }
-}  // namespace
 
-std::string AmountGroupKey(std::string_view payee, std::int64_t amount,
-                           Day paid_on) {
-  return GroupKey(payee, amount, BucketOf(paid_on));
+std::pair<Day, Day> AmountBucketsNear(Day paid_on, Day window) {
+  window = std::clamp<Day>(window, 0, 512);
+  return {AmountBucket(paid_on - window), AmountBucket(paid_on + window)};
 }
 
-std::vector<std::string> AmountGroupKeysNear(std::string_view payee,
-                                             std::int64_t amount, Day paid_on,
-                                             Day window) {
-  window = std::clamp<Day>(window, 0, 512);
-  std::vector<std::string> out;
-  for (Day b = BucketOf(paid_on - window); b <= BucketOf(paid_on + window); ++b)
-    out.push_back(GroupKey(payee, amount, b));
-  return out;
+DuplicateGroups::Key InvoiceGroup(const Payment& p) {
+  return DuplicateGroups::Key::Invoice(p.payee, p.invoice);
+}
+bool HasMilestoneGroup(const Payment& p) {
+  return !p.contract.empty() && !p.milestone.empty();
+}
+DuplicateGroups::Key MilestoneGroup(const Payment& p) {
+  return DuplicateGroups::Key::Milestone(p.contract, p.milestone);
+}
+DuplicateGroups::Key AmountGroup(const Payment& p) {
+  return DuplicateGroups::Key::Amount(p.payee, p.amount,
+                                      AmountBucket(p.paid_on));
+}
+bool SameInvoice(const Payment& a, const Payment& b) {
+  return a.payee == b.payee && a.invoice == b.invoice;
+}
+bool SameMilestone(const Payment& a, const Payment& b) {
+  return a.contract == b.contract && a.milestone == b.milestone;
 }
 
 std::uint64_t ParseSeq(std::string_view decimal) {
