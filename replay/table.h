@@ -2,11 +2,13 @@
 // persist only the changed rows together with its applied seq.
 #pragma once
 
-#include <boost/unordered/unordered_flat_map.hpp>
+#include <boost/unordered/unordered_flat_set.hpp>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <memory>
+#include <new>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -14,7 +16,6 @@
 #include <vector>
 
 #include "replay/block_arena.h"
-#include "replay/string_pool.h"
 
 namespace fl::replay {
 
@@ -24,61 +25,98 @@ using RowSink =
 
 // id -> V. V is serialised by the codec given to Flush/Load.
 //
-// Rows live in nodes of their own, which never move, found through a flat
-// open-addressing index (boost::unordered_flat_map, SIMD-probed groups).
-// std::unordered_map reaches a bucket's first node through the node
-// before it, so a lookup of a new id in a large table cost three or four
-// cache misses and a division per node walked: at 1M entries a replay asks
-// the payments table for ~540k new ids (7.5% of the samples,
-// docs/PERFORMANCE.md). A miss here usually reads one group of the index
-// and no node.
+// Rows live in an arena and never move, found through a flat
+// open-addressing set (boost::unordered_flat_set, SIMD-probed groups) of
+// 16-byte slots: the id's hash and the row. std::unordered_map reached a
+// bucket's first node through the node before it, so a lookup of a new id
+// in a large table cost three or four cache misses and a division per
+// node walked (7.5% of a 1M replay, docs/PERFORMANCE.md). A miss here
+// usually reads one group of the index and no row.
 //
-// Each slot keeps its key's hash beside the view of the id, so an insert
-// hashes the id once, and growing the index (each slot moved, ~20 times
-// while the payments table fills) never reads an id: with hashes
-// recomputed, every move was a cache miss on a row's id (~4.5% of a
-// replay). The ids are copied into a string pool, not a heap string per
-// row.
+// Each row's id is copied just before the row, so the comparison that
+// confirms a hit reads the lines the caller is about to read anyway: with
+// the ids in a pool of their own, a hit cost one more cache miss (~3% of a
+// replay). The stored hash means an insert hashes the id once, and growing
+// the index (~20 times while the payments table fills) reads no row.
 template <class V>
 class Table {
   struct Row {
-    std::string_view id;  // in ids_
+    std::string_view id;  // the bytes just before the row
     V value;
   };
-  struct Key {
+  struct Slot {
+    std::size_t hash;
+    Row* row;
+  };
+  struct Lookup {
     std::string_view id;
     std::size_t hash;
   };
-  struct KeyHash {
+  struct SlotHash {
+    using is_transparent = void;
     // std::hash of the bytes is a full-width hash already, so the index
     // does not mix it again.
     using is_avalanching = void;
-    std::size_t operator()(const Key& k) const { return k.hash; }
+    std::size_t operator()(const Slot& s) const { return s.hash; }
+    std::size_t operator()(const Lookup& l) const { return l.hash; }
   };
-  struct KeyEq {
-    bool operator()(const Key& a, const Key& b) const {
-      return a.hash == b.hash && a.id == b.id;
+  struct SlotEq {
+    using is_transparent = void;
+    bool operator()(const Slot& a, const Slot& b) const {
+      return a.row == b.row;
+    }
+    bool operator()(const Lookup& l, const Slot& s) const {
+      return l.hash == s.hash && l.id == s.row->id;
+    }
+    bool operator()(const Slot& s, const Lookup& l) const {
+      return (*this)(l, s);
     }
   };
-  using Index =
-      boost::unordered_flat_map<Key, std::unique_ptr<Row>, KeyHash, KeyEq>;
-  static Key KeyOf(std::string_view id) {
-    return Key{id, std::hash<std::string_view>{}(id)};
+  using Index = boost::unordered_flat_set<Slot, SlotHash, SlotEq>;
+  static Lookup LookupOf(std::string_view id) {
+    return Lookup{id, std::hash<std::string_view>{}(id)};
   }
 
  public:
   using value_type = V;
 
+  Table() = default;
+  // Rows are placed in the arena by hand: a move hands the arena over with
+  // them (BlockArena), a copy would have to repoint every view.
+  Table(const Table&) = delete;
+  Table& operator=(const Table&) = delete;
+  Table(Table&& o) noexcept
+      : arena_(std::move(o.arena_)),
+        rows_(std::move(o.rows_)),
+        dirty_(std::move(o.dirty_)),
+        recording_(o.recording_) {
+    o.rows_.clear();  // its rows are ours now
+    o.dirty_.clear();
+  }
+  Table& operator=(Table&& o) noexcept {
+    if (this != &o) {
+      DestroyRows();
+      arena_ = std::move(o.arena_);
+      rows_ = std::move(o.rows_);
+      dirty_ = std::move(o.dirty_);
+      recording_ = o.recording_;
+      o.rows_.clear();
+      o.dirty_.clear();
+    }
+    return *this;
+  }
+  ~Table() { DestroyRows(); }
+
   const V* Find(std::string_view id) const {
-    auto it = rows_.find(KeyOf(id));
-    return it == rows_.end() ? nullptr : &it->second->value;
+    auto it = rows_.find(LookupOf(id));
+    return it == rows_.end() ? nullptr : &it->row->value;
   }
   // Mutable access marks the row changed.
   V* Mut(std::string_view id) {
-    auto it = rows_.find(KeyOf(id));
+    auto it = rows_.find(LookupOf(id));
     if (it == rows_.end()) return nullptr;
-    if (recording_) dirty_.insert(it->second.get());
-    return &it->second->value;
+    if (recording_) dirty_.insert(it->row);
+    return &it->row->value;
   }
   V& Upsert(std::string_view id) {
     Row& row = RowFor(id);
@@ -94,7 +132,7 @@ class Table {
      public:
       explicit Iterator(typename Index::const_iterator it) : it_(it) {}
       std::pair<std::string_view, const V&> operator*() const {
-        return {it_->second->id, it_->second->value};
+        return {it_->row->id, it_->row->value};
       }
       Iterator& operator++() {
         ++it_;
@@ -135,20 +173,30 @@ class Table {
 
  private:
   Row& RowFor(std::string_view id) {
-    const Key key = KeyOf(id);
+    const Lookup key = LookupOf(id);
     auto it = rows_.find(key);
-    if (it != rows_.end()) return *it->second;
+    if (it != rows_.end()) return *it->row;
+    // [id bytes][padding][Row]; an id is shorter than an entry, so the
+    // two fit one arena block (BlockArena::Take checks).
+    const std::size_t row_at =
+        (id.size() + alignof(Row) - 1) / alignof(Row) * alignof(Row);
+    char* at = arena_.At(arena_.Take(row_at + sizeof(Row), alignof(Row)));
+    std::memcpy(at, id.data(), id.size());
+    Row* row = new (at + row_at) Row{std::string_view(at, id.size()), V{}};
     // The second probe reads the group the first one just loaded.
-    auto row = std::make_unique<Row>();
-    row->id = ids_.Copy(id);
-    const Key stored{row->id, key.hash};
-    return *rows_.emplace(stored, std::move(row)).first->second;
+    rows_.insert(Slot{key.hash, row});
+    return *row;
   }
 
-  StringPool ids_;  // declared before rows_, which views it
+  void DestroyRows() {
+    for (const Slot& s : rows_) s.row->~Row();
+    rows_.clear();
+  }
+
+  BlockArena arena_;  // declared before rows_, which points into it
   Index rows_;
-  // Rows are never erased, and nodes never move, so the changed set can
-  // hold pointers to the rows.
+  // Rows are never erased, and never move, so the changed set can hold
+  // pointers to the rows.
   std::unordered_set<const Row*> dirty_;
   bool recording_ = true;
 };
