@@ -99,7 +99,8 @@ void DecodePayment(const Json& j, StringPool& pool, Payment& p) {
 
 // Bump when the row layout changes: older stores are rebuilt. v2: review
 // entries noted per flag ("f/" rows of seqs, review_history.h). v3: no
-// "x/dup_keys/" rows; the duplicate groups are rebuilt from the payments.
+// "x/dup_keys/", "x/station_payments/" or "x/payee_payments/" rows; the
+// payment groups are rebuilt from the payments (payment_groups.h).
 constexpr std::string_view kLayout = "fundledger.projections.v3";
 
 template <class Visitor>
@@ -128,8 +129,6 @@ template <class Visitor>
 void VisitIndexes(State& s, Visitor&& v) {
   v("seqs", s.seqs);
   v("lot_contracts", s.lot_contracts);
-  v("station_payments", s.station_payments);
-  v("payee_payments", s.payee_payments);
   v("supplier_contracts", s.supplier_contracts);
   v("dup_candidates", s.dup_candidates);
   v("cap_payments", s.cap_payments);
@@ -239,7 +238,7 @@ Status ProjectionStore::Load(State& s) {
   });
   if (failed) return DataLoss("projection row damaged");
   FL_RETURN_IF_ERROR(CheckRocks(it->status(), "projections load"));
-  RebuildDuplicateGroups(s);
+  RebuildPaymentGroups(s);
   return Status::Ok();
 }
 

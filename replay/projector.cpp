@@ -76,11 +76,14 @@ void MovePaymentSums(State& s, const Payment& p, std::int64_t sign) {
 }
 
 // `stored` is the payment's row, with its strings interned (KeepStrings).
-void JoinDuplicateGroups(State& s, const Payment& stored) {
-  s.dup_groups.Add(InvoiceGroup(stored), &stored);
+void JoinPaymentGroups(State& s, const Payment& stored) {
+  s.payment_groups.Add(InvoiceGroup(stored), &stored);
   if (HasMilestoneGroup(stored))
-    s.dup_groups.Add(MilestoneGroup(stored), &stored);
-  s.dup_groups.Add(AmountGroup(stored), &stored);
+    s.payment_groups.Add(MilestoneGroup(stored), &stored);
+  s.payment_groups.Add(AmountGroup(stored), &stored);
+  s.payment_groups.Add(PaymentGroups::Key::Payee(stored.payee), &stored);
+  if (!stored.station.empty())
+    s.payment_groups.Add(PaymentGroups::Key::Station(stored.station), &stored);
 }
 
 void ApplyPayment(State& s, const Event& e) {
@@ -110,29 +113,27 @@ void ApplyPayment(State& s, const Event& e) {
       ParamsFor(s, "R13", lot->division, p.paid_on).Int("window"));
   const auto [first, last] = AmountBucketsNear(p.paid_on, window);
   auto near = [&](Day b) {
-    return DuplicateGroups::Key::Amount(p.payee, p.amount, b);
+    return PaymentGroups::Key::Amount(p.payee, p.amount, b);
   };
   // Almost every group looked up is absent: all are prefetched, then read.
-  s.dup_groups.Prefetch(InvoiceGroup(p));
-  if (HasMilestoneGroup(p)) s.dup_groups.Prefetch(MilestoneGroup(p));
-  for (Day b = first; b <= last; ++b) s.dup_groups.Prefetch(near(b));
+  s.payment_groups.Prefetch(InvoiceGroup(p));
+  if (HasMilestoneGroup(p)) s.payment_groups.Prefetch(MilestoneGroup(p));
+  for (Day b = first; b <= last; ++b) s.payment_groups.Prefetch(near(b));
   bool candidate = false;
-  for (const Payment& q : s.dup_groups.Get(InvoiceGroup(p)))
+  for (const Payment& q : s.payment_groups.Get(InvoiceGroup(p)))
     candidate = candidate || SameInvoice(q, p);
   if (HasMilestoneGroup(p)) {
-    for (const Payment& q : s.dup_groups.Get(MilestoneGroup(p)))
+    for (const Payment& q : s.payment_groups.Get(MilestoneGroup(p)))
       candidate = candidate || SameMilestone(q, p);
   }
   for (Day b = first; b <= last && !candidate; ++b)
-    candidate = !s.dup_groups.Get(near(b)).empty();
+    candidate = !s.payment_groups.Get(near(b)).empty();
   if (candidate) s.dup_candidates.Add("", p.id);
-  s.payee_payments.Add(p.payee, p.id);
-  if (!p.station.empty()) s.station_payments.Add(p.station, p.id);
   Note(s, 'l', p.lot, e.seq);
   if (!p.contract.empty()) Note(s, 'c', p.contract, e.seq);
   Payment& stored = s.payments.Upsert(p.id);
   stored = std::move(p);
-  JoinDuplicateGroups(s, stored);
+  JoinPaymentGroups(s, stored);
   MovePaymentSums(s, stored, +1);
 }
 
@@ -499,13 +500,13 @@ void Apply(State& s, const Event& e) {
   NoteReview(s, e);
 }
 
-void RebuildDuplicateGroups(State& s) {
+void RebuildPaymentGroups(State& s) {
   std::vector<const Payment*> by_seq;
   by_seq.reserve(s.payments.size());
   for (const auto& [id, p] : s.payments.rows()) by_seq.push_back(&p);
   std::sort(by_seq.begin(), by_seq.end(),
             [](const Payment* a, const Payment* b) { return a->seq < b->seq; });
-  for (const Payment* p : by_seq) JoinDuplicateGroups(s, *p);
+  for (const Payment* p : by_seq) JoinPaymentGroups(s, *p);
 }
 
 void KeepStrings(StringPool& pool, Payment& p) {

@@ -12,7 +12,7 @@
 
 #include "ledger/canonical_json.h"
 #include "replay/date.h"
-#include "replay/duplicate_groups.h"
+#include "replay/payment_groups.h"
 #include "replay/severity.h"
 #include "replay/string_pool.h"
 #include "replay/table.h"
@@ -186,11 +186,10 @@ struct State {
   MultiIndex seqs;                // "l/"+lot, "c/"+contract, "f/"+flag_id
                                   // (reviews) -> seqs (decimal)
   MultiIndex lot_contracts;       // lot -> contracts funded from it
-  MultiIndex station_payments;    // station -> payments naming it
-  MultiIndex payee_payments;      // uscc -> payments
   MultiIndex supplier_contracts;  // uscc -> contracts
-  DuplicateGroups dup_groups;     // (payee, invoice), (contract, milestone),
-                                  // (payee, amount, bucket) -> payments
+  PaymentGroups payment_groups;   // station, payee, (payee, invoice),
+                                  // (contract, milestone), (payee, amount,
+                                  // bucket) -> payments
   MultiIndex dup_candidates;      // "" -> payments that joined a dup group
   MultiIndex cap_payments;        // county|year -> payments counted by R07/R08
   MultiIndex split_contracts;     // buyer|year|program|category -> contracts
@@ -203,8 +202,8 @@ std::string SeqKey(std::uint64_t seq);  // fixed-width, sorts by number
 // Points `p`'s strings at copies in `pool` (they may view an event or a
 // stored row on the way in).
 void KeepStrings(StringPool& pool, Payment& p);
-// Fills s.dup_groups from s.payments, in seq order as the fold added them:
-// the groups are not persisted (duplicate_groups.h).
-void RebuildDuplicateGroups(State& s);
+// Fills s.payment_groups from s.payments, in seq order as the fold added them:
+// the groups are not persisted (payment_groups.h).
+void RebuildPaymentGroups(State& s);
 
 }  // namespace fl::replay

@@ -27,9 +27,8 @@ void AtAsOf(const State& s, Day /*as_of*/, Findings& out) {
                             {c->signed_seq, w->seq}));
       }
     }
-    for (const auto& id : s.payee_payments.Get(uscc)) {
-      const Payment* p = s.payments.Find(id);
-      if (!p) continue;
+    for (const Payment& pay : PayeePayments(s, uscc)) {
+      const Payment* p = &pay;
       const SanctionWindow* w = ActiveOn(vendor, p->paid_on);
       if (!w) continue;
       int sev = kHigh;
@@ -39,7 +38,7 @@ void AtAsOf(const State& s, Day /*as_of*/, Findings& out) {
         auto m = c->milestones.find(p->milestone);
         if (m != c->milestones.end() && m->second < w->from) sev = kMedium;
       }
-      out.Add(MakeFinding("R12", id, PaymentDivision(s, *p), sev, p->amount,
+      out.Add(MakeFinding("R12", p->id, PaymentDivision(s, *p), sev, p->amount,
                           {p->seq, w->seq}));
     }
   }

@@ -13,9 +13,9 @@ namespace {
 // nullptr. With window >= 0: only payments within it under another
 // invoice.
 template <class Same>
-const Payment* EarlierLive(const State& s, const DuplicateGroups::Key& group,
+const Payment* EarlierLive(const State& s, const PaymentGroups::Key& group,
                            const Payment& p, Day window, Same same) {
-  for (const Payment& q : s.dup_groups.Get(group)) {
+  for (const Payment& q : s.payment_groups.Get(group)) {
     if (q.reversed || q.seq >= p.seq || !same(q)) continue;
     if (window >= 0) {
       if (std::abs(q.paid_on - p.paid_on) > window) continue;
@@ -49,9 +49,9 @@ void AtAsOf(const State& s, Day /*as_of*/, Findings& out) {
     const Day window = static_cast<Day>(prm.Int("window"));
     const auto [first, last] = AmountBucketsNear(p->paid_on, window);
     for (Day b = first; b <= last; ++b) {
-      if (const Payment* q = EarlierLive(
-              s, DuplicateGroups::Key::Amount(p->payee, p->amount, b), *p,
-              window, [](const Payment&) { return true; })) {
+      if (const Payment* q =
+              EarlierLive(s, PaymentGroups::Key::Amount(p->payee, p->amount, b),
+                          *p, window, [](const Payment&) { return true; })) {
         out.Add(MakeFinding("R13", id, division, kLow, p->amount,
                             {q->seq, p->seq}));
         break;

@@ -15,9 +15,9 @@ void AtAsOf(const State& s, Day as_of, Findings& out) {
     if (as_of <= deadline) continue;
     std::int64_t funded = 0;
     std::vector<std::uint64_t> ev = {st.seq};
-    for (const auto& pid : s.station_payments.Get(id)) {
-      const Payment* p = s.payments.Find(pid);
-      if (!p || p->reversed || p->paid_on > deadline) continue;
+    for (const Payment& pay : StationPayments(s, id)) {
+      const Payment* p = &pay;
+      if (p->reversed || p->paid_on > deadline) continue;
       const Lot* l = s.lots.Find(p->lot);
       if (!l || l->program != programs::kSwsSetup) continue;
       funded = FenAdd(funded, p->amount);

@@ -44,8 +44,8 @@ void OnEvent(const Event& e, State& s, Findings& acts) {
     // the milestone, so members are compared.
     const std::string_view contract = s.strings.FindInterned(c->id);
     if (contract.empty()) return;
-    for (const Payment& p : s.dup_groups.Get(
-             DuplicateGroups::Key::Milestone(contract, milestone))) {
+    for (const Payment& p : s.payment_groups.Get(
+             PaymentGroups::Key::Milestone(contract, milestone))) {
       if (p.contract != c->id || p.milestone != milestone) continue;
       acts.Add(MakeFinding("R18", p.id, PaymentDivision(s, p), kCritical,
                            p.amount, {p.seq, e.seq, c->signed_seq}));
@@ -54,9 +54,9 @@ void OnEvent(const Event& e, State& s, Findings& acts) {
     const Station* st = s.stations.Find(Str(d, "station_id"));
     const Day from = DateField(d, "date");
     if (!st || st->deregistered != kNoDay) return;
-    for (const auto& pid : s.station_payments.Get(st->id)) {
-      const Payment* p = s.payments.Find(pid);
-      if (!p || p->paid_on < from) continue;
+    for (const Payment& pay : StationPayments(s, st->id)) {
+      const Payment* p = &pay;
+      if (p->paid_on < from) continue;
       acts.Add(MakeFinding("R18", p->id, PaymentDivision(s, *p), kCritical,
                            p->amount, {p->seq, st->seq, e.seq}));
     }

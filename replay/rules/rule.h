@@ -72,15 +72,19 @@ Day AmountBucket(Day paid_on);
 // The buckets [first, last] holding every day within `window` (clamped to
 // 0..512) of `paid_on`.
 std::pair<Day, Day> AmountBucketsNear(Day paid_on, Day window);
-// A payment's duplicate groups (state.h dup_groups). Its payee and contract
+// A payment's duplicate groups (state.h payment_groups). Its payee and contract
 // must be interned in State::strings (KeepStrings). An invoice or
 // milestone group may hold payments of another invoice or milestone with
 // the same hash: members are compared with SameInvoice / SameMilestone.
-DuplicateGroups::Key InvoiceGroup(const Payment& p);
+PaymentGroups::Key InvoiceGroup(const Payment& p);
 bool HasMilestoneGroup(const Payment& p);  // a contract and a milestone
-DuplicateGroups::Key MilestoneGroup(const Payment& p);
-DuplicateGroups::Key AmountGroup(const Payment& p);
+PaymentGroups::Key MilestoneGroup(const Payment& p);
+PaymentGroups::Key AmountGroup(const Payment& p);
 bool SameInvoice(const Payment& a, const Payment& b);
+// The payments naming `station`, or paid to `payee`, in seq order.
+PaymentGroups::Members StationPayments(const State& s,
+                                       std::string_view station);
+PaymentGroups::Members PayeePayments(const State& s, std::string_view payee);
 bool SameMilestone(const Payment& a, const Payment& b);
 
 // "a|b|c": the composite keys of the projection tables.

@@ -129,24 +129,38 @@ std::pair<Day, Day> AmountBucketsNear(Day paid_on, Day window) {
   return {AmountBucket(paid_on - window), AmountBucket(paid_on + window)};
 }
 
-DuplicateGroups::Key InvoiceGroup(const Payment& p) {
-  return DuplicateGroups::Key::Invoice(p.payee, p.invoice);
+PaymentGroups::Key InvoiceGroup(const Payment& p) {
+  return PaymentGroups::Key::Invoice(p.payee, p.invoice);
 }
 bool HasMilestoneGroup(const Payment& p) {
   return !p.contract.empty() && !p.milestone.empty();
 }
-DuplicateGroups::Key MilestoneGroup(const Payment& p) {
-  return DuplicateGroups::Key::Milestone(p.contract, p.milestone);
+PaymentGroups::Key MilestoneGroup(const Payment& p) {
+  return PaymentGroups::Key::Milestone(p.contract, p.milestone);
 }
-DuplicateGroups::Key AmountGroup(const Payment& p) {
-  return DuplicateGroups::Key::Amount(p.payee, p.amount,
-                                      AmountBucket(p.paid_on));
+PaymentGroups::Key AmountGroup(const Payment& p) {
+  return PaymentGroups::Key::Amount(p.payee, p.amount, AmountBucket(p.paid_on));
 }
 bool SameInvoice(const Payment& a, const Payment& b) {
   return a.payee == b.payee && a.invoice == b.invoice;
 }
 bool SameMilestone(const Payment& a, const Payment& b) {
   return a.contract == b.contract && a.milestone == b.milestone;
+}
+
+// A station or payee no payment named was never interned in s.strings.
+PaymentGroups::Members StationPayments(const State& s,
+                                       std::string_view station) {
+  const std::string_view interned = s.strings.FindInterned(station);
+  return interned.empty()
+             ? s.payment_groups.None()
+             : s.payment_groups.Get(PaymentGroups::Key::Station(interned));
+}
+PaymentGroups::Members PayeePayments(const State& s, std::string_view payee) {
+  const std::string_view interned = s.strings.FindInterned(payee);
+  return interned.empty()
+             ? s.payment_groups.None()
+             : s.payment_groups.Get(PaymentGroups::Key::Payee(interned));
 }
 
 std::uint64_t ParseSeq(std::string_view decimal) {

@@ -1,21 +1,23 @@
-// The groups R13 (duplicate payment) and R18 (fictitious claim) read:
-// payments sharing (payee, invoice), (contract, milestone), or (payee,
-// amount, date bucket). Every payment joins two or three groups, so at 1M
-// entries there are ~1.56M groups. As text keys in a MultiIndex ("i|payee|
-// invoice", each member a copied payment id) they were the State's largest
-// part, ~190 MB of ~620 (docs/PERFORMANCE.md), and every payment built ~12
-// key strings to look up.
+// Payments grouped by what the rules look them up by: a station's and a
+// payee's payments (R12, R16, R18), and the duplicate groups of R13 and
+// R18, payments sharing (payee, invoice), (contract, milestone), or
+// (payee, amount, date bucket). Every payment joins four or five groups.
+// As text keys in MultiIndexes ("i|payee|invoice", each member a copied
+// payment id) the duplicate groups alone were the State's largest part,
+// ~190 MB of ~620 at 1M entries (docs/PERFORMANCE.md), every payment
+// built ~12 key strings to look up, and a reader found each member by id
+// in the payments table (R16: every station's payments at every as_of).
 //
-// Here a key is fixed-size: the payee or contract is a view interned in
-// the State's string pool, so equal bytes have one address and the key
-// holds the address; the invoice or milestone (copied, not interned: most
-// are unique, and interning them cost more than it saved) enters as a
-// hash of its bytes. Two different invoices may therefore share a key, so
-// a reader compares the members' fields (SameInvoice, SameMilestone);
-// the amount groups are exact. Members are the payments' rows (which
-// never move), so a reader gets the payment without a lookup by id. The
-// groups are not persisted: they are a function of the payments table and
-// are rebuilt from it on load (projection_store).
+// Here a key is fixed-size: a payee, contract or station is a view
+// interned in the State's string pool, so equal bytes have one address
+// and the key holds the address; an invoice or milestone (copied, not
+// interned: most are unique, and interning them cost more than it saved)
+// enters as a hash of its bytes. Two different invoices may therefore
+// share a key, so a reader compares the members' fields (SameInvoice,
+// SameMilestone); the other groups are exact. Members are the payments'
+// rows (which never move). The groups are not persisted: they are a
+// function of the payments table and are rebuilt from it on load
+// (projection_store).
 #pragma once
 
 #include <cstddef>
@@ -28,12 +30,12 @@ namespace fl::replay {
 
 struct Payment;
 
-class DuplicateGroups {
+class PaymentGroups {
  public:
   class Key {
    public:
     Key() = default;
-    // `payee` and `contract`: views interned in one StringPool (or
+    // `payee`, `contract` and `station`: views interned in one StringPool (or
     // empty), so that equal strings have equal addresses.
     static Key Invoice(std::string_view payee, std::string_view invoice) {
       return Key(kInvoice, payee.data(), HashOf(invoice), 0);
@@ -41,6 +43,12 @@ class DuplicateGroups {
     static Key Milestone(std::string_view contract,
                          std::string_view milestone) {
       return Key(kMilestone, contract.data(), HashOf(milestone), 0);
+    }
+    static Key Station(std::string_view station) {
+      return Key(kStation, station.data(), 0, 0);
+    }
+    static Key Payee(std::string_view payee) {
+      return Key(kPayee, payee.data(), 0, 0);
     }
     static Key Amount(std::string_view payee, std::int64_t amount,
                       std::int32_t bucket) {
@@ -51,7 +59,13 @@ class DuplicateGroups {
     std::size_t Hash() const;
 
    private:
-    enum Kind : std::uint32_t { kInvoice = 1, kMilestone, kAmount };
+    enum Kind : std::uint32_t {
+      kInvoice = 1,
+      kMilestone,
+      kAmount,
+      kStation,
+      kPayee
+    };
     Key(Kind kind, const char* a, std::uint64_t b, std::int32_t bucket)
         : a_(reinterpret_cast<std::uintptr_t>(a)),
           b_(b),
@@ -68,7 +82,7 @@ class DuplicateGroups {
    public:
     class iterator {
      public:
-      iterator(const DuplicateGroups* groups, const Payment* first,
+      iterator(const PaymentGroups* groups, const Payment* first,
                std::uint32_t next)
           : groups_(groups), at_(first), next_(next) {}
       const Payment& operator*() const { return *at_; }
@@ -76,11 +90,11 @@ class DuplicateGroups {
       bool operator!=(const iterator& o) const { return at_ != o.at_; }
 
      private:
-      const DuplicateGroups* groups_;
+      const PaymentGroups* groups_;
       const Payment* at_;
       std::uint32_t next_;
     };
-    Members(const DuplicateGroups* groups, const Payment* first,
+    Members(const PaymentGroups* groups, const Payment* first,
             std::uint32_t more)
         : groups_(groups), first_(first), more_(more) {}
     iterator begin() const { return iterator(groups_, first_, more_); }
@@ -88,7 +102,7 @@ class DuplicateGroups {
     bool empty() const { return first_ == nullptr; }
 
    private:
-    const DuplicateGroups* groups_;
+    const PaymentGroups* groups_;
     const Payment* first_;
     std::uint32_t more_;
   };
@@ -97,16 +111,17 @@ class DuplicateGroups {
   // row).
   void Add(const Key& key, const Payment* payment);
   Members Get(const Key& key) const;
+  Members None() const { return Members(this, nullptr, kNone); }
   // Starts loading the slot where `key` would be: a replayed payment looks
   // up ~11 groups, most of them absent, each a cache miss in a table of
   // millions; prefetched first, the misses overlap.
   void Prefetch(const Key& key) const;
-  std::size_t size() const { return size_; }  // keys
+  std::size_t size() const { return entries_.size(); }  // keys
 
  private:
   static constexpr std::uint32_t kNone = UINT32_MAX;
-  // Most groups have one payment: it is kept in the entry, and only the
-  // second and later ones take a node.
+  // Most duplicate groups have one payment: it is kept in the entry, and
+  // only the second and later ones take a node.
   struct Group {
     const Payment* first = nullptr;
     std::uint32_t more_head = kNone, more_tail = kNone;
@@ -130,20 +145,28 @@ class DuplicateGroups {
   };
   static constexpr std::size_t kChunkShift = 16;  // entries per chunk: 64Ki
 
-  const Entry& EntryAt(std::uint32_t i) const {
-    return chunks_[i >> kChunkShift][i & ((1u << kChunkShift) - 1)];
-  }
-  Entry& EntryAt(std::uint32_t i) {
-    return chunks_[i >> kChunkShift][i & ((1u << kChunkShift) - 1)];
-  }
+  // Entries and nodes are kept in chunks that never move: a vector of
+  // either, doubling, would copy tens of MB and touch twice the pages.
+  template <class T>
+  class Chunks {
+   public:
+    T& operator[](std::uint32_t i) const {
+      return chunks_[i >> kChunkShift][i & ((1u << kChunkShift) - 1)];
+    }
+    std::uint32_t Push(const T& v);
+    std::size_t size() const { return size_; }
+
+   private:
+    std::vector<std::unique_ptr<T[]>> chunks_;
+    std::size_t size_ = 0;
+  };
   // The slot holding `key`, or the empty slot where it would go.
   std::size_t Probe(const Key& key, std::uint64_t hash) const;
   void Grow();
 
   std::vector<Slot> slots_;  // a power of two long, at most half full
-  std::size_t size_ = 0;
-  std::vector<std::unique_ptr<Entry[]>> chunks_;  // entries never move
-  std::vector<Node> nodes_;
+  Chunks<Entry> entries_;
+  Chunks<Node> nodes_;
 };
 
 }  // namespace fl::replay

@@ -1,4 +1,4 @@
-#include "replay/duplicate_groups.h"
+#include "replay/payment_groups.h"
 
 #include <functional>
 
@@ -6,11 +6,11 @@
 
 namespace fl::replay {
 
-std::uint64_t DuplicateGroups::Key::HashOf(std::string_view s) {
+std::uint64_t PaymentGroups::Key::HashOf(std::string_view s) {
   return std::hash<std::string_view>{}(s);
 }
 
-std::size_t DuplicateGroups::Key::Hash() const {
+std::size_t PaymentGroups::Key::Hash() const {
   // Addresses differ in their middle bits and amounts in their low ones:
   // each word is spread by its own odd multiplier, then the high bits are
   // folded down (the index takes its bucket from the low bits).
@@ -24,8 +24,8 @@ std::size_t DuplicateGroups::Key::Hash() const {
   return static_cast<std::size_t>(h);
 }
 
-DuplicateGroups::Members::iterator&
-DuplicateGroups::Members::iterator::operator++() {
+PaymentGroups::Members::iterator&
+PaymentGroups::Members::iterator::operator++() {
   if (next_ == kNone) {
     at_ = nullptr;
   } else {
@@ -36,50 +36,55 @@ DuplicateGroups::Members::iterator::operator++() {
   return *this;
 }
 
-std::size_t DuplicateGroups::Probe(const Key& key, std::uint64_t hash) const {
+std::size_t PaymentGroups::Probe(const Key& key, std::uint64_t hash) const {
   const std::size_t mask = slots_.size() - 1;
   const auto tag = static_cast<std::uint32_t>(hash >> 32);
   // Linear probing ends at an empty slot: the table is never full.
   for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
     const Slot& s = slots_[i];
-    if (s.entry == kNone || (s.tag == tag && EntryAt(s.entry).key == key))
+    if (s.entry == kNone || (s.tag == tag && entries_[s.entry].key == key))
       return i;
   }
 }
 
-void DuplicateGroups::Grow() {
+void PaymentGroups::Grow() {
   slots_.assign(slots_.empty() ? 1024 : slots_.size() * 2, Slot{});
   const std::size_t mask = slots_.size() - 1;
   // Entries are read in order, so re-hashing them costs no random reads.
-  for (std::uint32_t e = 0; e < size_; ++e) {
-    const std::uint64_t hash = EntryAt(e).key.Hash();
+  for (std::uint32_t e = 0; e < entries_.size(); ++e) {
+    const std::uint64_t hash = entries_[e].key.Hash();
     std::size_t i = hash & mask;
     while (slots_[i].entry != kNone) i = (i + 1) & mask;
     slots_[i] = Slot{e, static_cast<std::uint32_t>(hash >> 32)};
   }
 }
 
-void DuplicateGroups::Add(const Key& key, const Payment* payment) {
+template <class T>
+std::uint32_t PaymentGroups::Chunks<T>::Push(const T& v) {
+  FL_CHECK(size_ < kNone);
+  const auto i = static_cast<std::uint32_t>(size_);
+  if ((i >> kChunkShift) == chunks_.size()) {
+    chunks_.push_back(
+        std::make_unique_for_overwrite<T[]>(std::size_t{1} << kChunkShift));
+  }
+  ++size_;
+  (*this)[i] = v;
+  return i;
+}
+
+void PaymentGroups::Add(const Key& key, const Payment* payment) {
   FL_CHECK(payment != nullptr);
-  if ((size_ + 1) * 2 > slots_.size()) Grow();
+  if ((entries_.size() + 1) * 2 > slots_.size()) Grow();
   const std::uint64_t hash = key.Hash();
   Slot& slot = slots_[Probe(key, hash)];
   if (slot.entry == kNone) {
-    FL_CHECK(size_ < kNone);
-    const auto e = static_cast<std::uint32_t>(size_);
-    if ((e >> kChunkShift) == chunks_.size()) {
-      chunks_.push_back(std::make_unique_for_overwrite<Entry[]>(
-          std::size_t{1} << kChunkShift));
-    }
-    EntryAt(e) = Entry{key, Group{payment, kNone, kNone}};
+    const std::uint32_t e =
+        entries_.Push(Entry{key, Group{payment, kNone, kNone}});
     slot = Slot{e, static_cast<std::uint32_t>(hash >> 32)};
-    ++size_;
     return;
   }
-  Group& g = EntryAt(slot.entry).group;
-  FL_CHECK(nodes_.size() < kNone);
-  const auto at = static_cast<std::uint32_t>(nodes_.size());
-  nodes_.push_back(Node{payment, kNone});
+  Group& g = entries_[slot.entry].group;
+  const std::uint32_t at = nodes_.Push(Node{payment, kNone});
   if (g.more_tail == kNone) {
     g.more_head = at;
   } else {
@@ -88,15 +93,15 @@ void DuplicateGroups::Add(const Key& key, const Payment* payment) {
   g.more_tail = at;
 }
 
-DuplicateGroups::Members DuplicateGroups::Get(const Key& key) const {
+PaymentGroups::Members PaymentGroups::Get(const Key& key) const {
   if (slots_.empty()) return Members(this, nullptr, kNone);
   const Slot& slot = slots_[Probe(key, key.Hash())];
   if (slot.entry == kNone) return Members(this, nullptr, kNone);
-  const Group& g = EntryAt(slot.entry).group;
+  const Group& g = entries_[slot.entry].group;
   return Members(this, g.first, g.more_head);
 }
 
-void DuplicateGroups::Prefetch(const Key& key) const {
+void PaymentGroups::Prefetch(const Key& key) const {
   if (slots_.empty()) return;
   __builtin_prefetch(&slots_[key.Hash() & (slots_.size() - 1)]);
 }
