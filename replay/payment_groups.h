@@ -1,7 +1,7 @@
 // Payments grouped by what the rules look them up by: a station's and a
 // payee's payments (R12, R16, R18), and the duplicate groups of R13 and
 // R18, payments sharing (payee, invoice), (contract, milestone), or
-// (payee, amount, date bucket). Every payment joins four or five groups.
+// (payee, amount, date bucket). Every payment joins three to five groups.
 // As text keys in MultiIndexes ("i|payee|invoice", each member a copied
 // payment id) the duplicate groups alone were the State's largest part,
 // ~190 MB of ~620 at 1M entries (docs/PERFORMANCE.md), every payment
