@@ -81,11 +81,11 @@ bool HasMilestoneGroup(const Payment& p);  // a contract and a milestone
 PaymentGroups::Key MilestoneGroup(const Payment& p);
 PaymentGroups::Key AmountGroup(const Payment& p);
 bool SameInvoice(const Payment& a, const Payment& b);
+bool SameMilestone(const Payment& a, const Payment& b);
 // The payments naming `station`, or paid to `payee`, in seq order.
 PaymentGroups::Members StationPayments(const State& s,
                                        std::string_view station);
 PaymentGroups::Members PayeePayments(const State& s, std::string_view payee);
-bool SameMilestone(const Payment& a, const Payment& b);
 
 // "a|b|c": the composite keys of the projection tables.
 std::string JoinKey(std::initializer_list<std::string_view> parts);
