@@ -45,6 +45,8 @@ constexpr std::string_view kMetaCheckpoint = "checkpoint";
 // meta, and one whenever the size crosses a multiple of this is kept for
 // good, so `verify` checks a bounded number of signatures per entry.
 constexpr std::uint64_t kCheckpointEvery = 1024;
+// The leader keeps its WriteBatch's buffer up to this size between groups.
+constexpr std::size_t kKeptBatchBytes = 64 << 20;
 
 // CPU time of the calling thread, for AppendStats.
 std::uint64_t ThreadCpuNs() {
@@ -87,6 +89,11 @@ struct Ledger::Impl {
   Hash prev_leaf{};
   std::string last_recorded_at;
   RowCache row_cache;  // agencies and keys as committed
+  // The group's rows, reused from group to group: a batch of a thousand
+  // entries is ~1 MB, and a new one regrew its buffer by doubling, each
+  // step a copy into fresh pages (~15% of Commit's samples under
+  // bench-http, docs/PERFORMANCE.md). Clear() keeps the capacity.
+  rocksdb::WriteBatch group_batch;
 
   std::atomic<std::uint64_t> tree_size{0};
   // Wakes projection workers waiting for new entries.
@@ -449,7 +456,10 @@ void Ledger::Impl::Commit(const std::vector<Writer*>& group) {
   Hash prev = prev_leaf;
   // recorded_at never goes backwards, even if the clock does.
   std::string recorded_at = std::max(NowTimestamp(), last_recorded_at);
-  rocksdb::WriteBatch batch;
+  rocksdb::WriteBatch& batch = group_batch;
+  batch.Clear();
+  // A rare huge group should not pin its buffer for the process's life.
+  if (batch.Data().capacity() > kKeptBatchBytes) batch = rocksdb::WriteBatch();
   std::unordered_map<std::uint64_t, Hash> new_leaves;
   std::vector<Receipt*> receipts;
 
