@@ -1,7 +1,8 @@
 // Payments grouped by what the rules look them up by: a station's and a
-// payee's payments (R12, R16, R18), and the duplicate groups of R13 and
-// R18, payments sharing (payee, invoice), (contract, milestone), or
-// (payee, amount, date bucket). Every payment joins three to five groups.
+// payee's payments (R12, R18), a station's SWS.SETUP payments (R16), and
+// the duplicate groups of R13 and R18, payments sharing (payee, invoice),
+// (contract, milestone), or (payee, amount, date bucket). Every payment
+// joins three to six groups.
 // As text keys in MultiIndexes ("i|payee|invoice", each member a copied
 // payment id) the duplicate groups alone were the State's largest part,
 // ~190 MB of ~620 at 1M entries (docs/PERFORMANCE.md), every payment
@@ -50,6 +51,10 @@ class PaymentGroups {
     static Key Payee(std::string_view payee) {
       return Key(kPayee, payee.data(), 0, 0);
     }
+    // A station's payments from SWS.SETUP lots (R16).
+    static Key StationSetup(std::string_view station) {
+      return Key(kStationSetup, station.data(), 0, 0);
+    }
     static Key Amount(std::string_view payee, std::int64_t amount,
                       std::int32_t bucket) {
       return Key(kAmount, payee.data(), static_cast<std::uint64_t>(amount),
@@ -64,7 +69,8 @@ class PaymentGroups {
       kMilestone,
       kAmount,
       kStation,
-      kPayee
+      kPayee,
+      kStationSetup
     };
     Key(Kind kind, const char* a, std::uint64_t b, std::int32_t bucket)
         : a_(reinterpret_cast<std::uintptr_t>(a)),

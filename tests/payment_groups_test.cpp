@@ -50,6 +50,12 @@ TEST_CASE("PaymentGroups keeps each group's payments in order", "[replay]") {
   CHECK(Members(g, Key::Payee(payee)) == std::vector<const Payment*>{&rows[2]});
   CHECK(Members(g, Key::Station(payee)) ==
         std::vector<const Payment*>{&rows[3]});
+  CHECK(g.Get(Key::StationSetup(payee)).empty());
+  g.Add(Key::StationSetup(payee), &rows[1]);
+  CHECK(Members(g, Key::StationSetup(payee)) ==
+        std::vector<const Payment*>{&rows[1]});
+  CHECK(Members(g, Key::Station(payee)) ==
+        std::vector<const Payment*>{&rows[3]});
   CHECK(g.None().empty());
   CHECK(Members(g, Key::Amount(payee, 5000, 7)) ==
         std::vector<const Payment*>{&rows[4]});

@@ -86,6 +86,9 @@ bool SameMilestone(const Payment& a, const Payment& b);
 PaymentGroups::Members StationPayments(const State& s,
                                        std::string_view station);
 PaymentGroups::Members PayeePayments(const State& s, std::string_view payee);
+// The payments naming `station` from SWS.SETUP lots, in seq order.
+PaymentGroups::Members StationSetupPayments(const State& s,
+                                            std::string_view station);
 
 // "a|b|c": the composite keys of the projection tables.
 std::string JoinKey(std::initializer_list<std::string_view> parts);

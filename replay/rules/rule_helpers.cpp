@@ -156,6 +156,13 @@ PaymentGroups::Members StationPayments(const State& s,
              ? s.payment_groups.None()
              : s.payment_groups.Get(PaymentGroups::Key::Station(interned));
 }
+PaymentGroups::Members StationSetupPayments(const State& s,
+                                            std::string_view station) {
+  const std::string_view interned = s.strings.FindInterned(station);
+  return interned.empty()
+             ? s.payment_groups.None()
+             : s.payment_groups.Get(PaymentGroups::Key::StationSetup(interned));
+}
 PaymentGroups::Members PayeePayments(const State& s, std::string_view payee) {
   const std::string_view interned = s.strings.FindInterned(payee);
   return interned.empty()
