@@ -81,6 +81,14 @@ class Projections {
     std::size_t dated_blocks = 0;
   };
   HistoricStats historic_stats() const;
+  // The worker's judgements of the live flags: how many, the wall seconds
+  // they took in all, and the applied seq the newest one judged.
+  struct JudgeStats {
+    std::uint64_t judgements = 0;
+    double seconds = 0;
+    std::uint64_t judged_seq = 0;
+  };
+  JudgeStats judge_stats() const;
 
   // API.md reads. Errors carry API.md reasons (invalid as_of, out of scope,
   // not_found id). Each read answers with the applied seq it saw.

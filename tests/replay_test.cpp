@@ -92,6 +92,31 @@ TEST_CASE("replay equals the live worker on random streams", "[replay]") {
   }
 }
 
+TEST_CASE("once applied covers a trickle of appends, the flags include them",
+          "[replay]") {
+  // Small groups arrive while the worker's flag judge rests between
+  // judgements (kJudgeRest): entries that waited for it must be judged
+  // and published when the rest ends, with no further append to wake the
+  // worker, and flags must then be those of the whole log.
+  RuleWorld w;
+  auto live = replay::Projections::Open(w.world().ledger(),
+                                        w.world().dir() + "/projections");
+  REQUIRE(live.ok());
+  (*live)->Start();
+  AppendRandomWorld(w, 11u, 1500 / kTsanShrink, /*batch=*/3);
+  const std::uint64_t size = w.world().ledger().TreeSize();
+  REQUIRE((*live)->WaitApplied(size - 1, 20000));
+  const auto judged = (*live)->judge_stats();
+  CHECK(judged.judged_seq == size);
+  CHECK(judged.judgements >= 1);
+  replay::ReplaySummary summary;
+  auto r = replay::ReplayLedger(w.world().ledger(), {}, &summary);
+  REQUIRE(r.ok());
+  CHECK(summary.flags > 0);
+  CHECK(Canonicalize((*r)["flags"]) == Canonicalize(LiveFlags(**live, "")));
+  (*live)->Stop();
+}
+
 TEST_CASE("replay --until-seq judges the prefix as of its own newest date",
           "[replay]") {
   RuleWorld w;

@@ -33,6 +33,10 @@
 namespace fl::cli {
 namespace {
 
+// Step 3: how long appends run beside the flag reads, and a read's pause.
+constexpr double kLiveSeconds = 10;
+constexpr std::chrono::milliseconds kLiveReadEvery{40};
+
 double ThreadCpuSeconds() {
   timespec ts{};
   ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
@@ -168,6 +172,12 @@ int BenchProjections(const Args& args) {
   double catchup = Seconds(t0);
   Report("live worker catch-up (4096-entry commits): entries/s",
          static_cast<double>(ledger->TreeSize()) / catchup, "/s");
+  {
+    const auto j = projections->judge_stats();
+    Report("  flag judgements on the way (every 2 s and at the end)",
+           static_cast<double>(j.judgements), "");
+    Report("  mean time of one", 1e3 * j.seconds / j.judgements, "ms", 1);
+  }
 
   const std::string tokens = scratch + "/tokens.jsonl";
   const std::string token =
@@ -274,22 +284,47 @@ int BenchProjections(const Args& args) {
         std::this_thread::sleep_until(next);
       }
     });
-    std::vector<double> live_ms;
+    // Reads spread over a sustained phase: at 1M entries one judgement of
+    // every rule takes a few hundred ms, so a phase shorter than a few of
+    // them would not see what keeping flags current costs.
+    std::vector<double> live_ms, stale;
     std::uint64_t max_behind = 0;
+    const auto judged0 = projections->judge_stats();
     const auto live0 = Clock::now();
-    for (int i = 0; i < 40 && Seconds(live0) < 120; ++i) {
+    for (int i = 0; Seconds(live0) < kLiveSeconds; ++i) {
       live_ms.push_back(get(i % 2 ? "/v1/flags?limit=100"
                                   : "/v1/flags?severity=critical&limit=100")
                             .first);
+      // How far behind the log the flags just served may be: entries
+      // appended since the newest judgement.
+      const std::uint64_t size = ledger->TreeSize();
+      stale.push_back(static_cast<double>(
+          size - std::min(size, projections->judge_stats().judged_seq)));
       auto st = projections->Statuses().front();
       max_behind = std::max(max_behind, st.tree_size - st.applied);
+      std::this_thread::sleep_for(kLiveReadEvery);
     }
     appending = false;
     appender.join();
-    double rate = static_cast<double>(appended) / Seconds(live0);
+    const double live_s = Seconds(live0);
+    double rate = static_cast<double>(appended) / live_s;
     Report("appends/s during the flag reads (aimed at 1,000)", rate, "/s");
     Report("  projection worker behind the log, at most",
            static_cast<double>(max_behind), "entries");
+    // What keeping the flags current costs the machine: the worker's
+    // judgements of every rule, as a share of one core over the phase.
+    const auto judged = projections->judge_stats();
+    const double judge_share =
+        100.0 * (judged.seconds - judged0.seconds) / live_s;
+    Report("  flag judgements by the worker",
+           static_cast<double>(judged.judgements - judged0.judgements), "");
+    Report("  their share of one core", judge_share, "%");
+    Report("  flags served behind the log, p50", Percentile(stale, 0.50),
+           "entries");
+    Report("    p99", Percentile(stale, 0.99), "entries");
+    goals.Figure("flags_judge_core_pct",
+                 "flag judgements while appending, share of one core",
+                 judge_share, "%");
     double p99 = Percentile(live_ms, 0.99);
     Report(("flags queries while appending, " + std::to_string(live_ms.size()) +
             " reads, p50")
