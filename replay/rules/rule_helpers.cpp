@@ -148,26 +148,27 @@ bool SameMilestone(const Payment& a, const Payment& b) {
   return a.contract == b.contract && a.milestone == b.milestone;
 }
 
-// A station or payee no payment named was never interned in s.strings.
+namespace {
+// The group `key(name)` of a station or payee; none when no payment named
+// it (then it was never interned in s.strings).
+PaymentGroups::Members GroupNamed(const State& s, std::string_view name,
+                                  PaymentGroups::Key (*key)(std::string_view)) {
+  const std::string_view interned = s.strings.FindInterned(name);
+  return interned.empty() ? s.payment_groups.None()
+                          : s.payment_groups.Get(key(interned));
+}
+}  // namespace
+
 PaymentGroups::Members StationPayments(const State& s,
                                        std::string_view station) {
-  const std::string_view interned = s.strings.FindInterned(station);
-  return interned.empty()
-             ? s.payment_groups.None()
-             : s.payment_groups.Get(PaymentGroups::Key::Station(interned));
+  return GroupNamed(s, station, &PaymentGroups::Key::Station);
 }
 PaymentGroups::Members StationSetupPayments(const State& s,
                                             std::string_view station) {
-  const std::string_view interned = s.strings.FindInterned(station);
-  return interned.empty()
-             ? s.payment_groups.None()
-             : s.payment_groups.Get(PaymentGroups::Key::StationSetup(interned));
+  return GroupNamed(s, station, &PaymentGroups::Key::StationSetup);
 }
 PaymentGroups::Members PayeePayments(const State& s, std::string_view payee) {
-  const std::string_view interned = s.strings.FindInterned(payee);
-  return interned.empty()
-             ? s.payment_groups.None()
-             : s.payment_groups.Get(PaymentGroups::Key::Payee(interned));
+  return GroupNamed(s, payee, &PaymentGroups::Key::Payee);
 }
 
 std::uint64_t ParseSeq(std::string_view decimal) {
