@@ -33,9 +33,10 @@ constexpr std::uint64_t kBatch = 4096;  // entries per live commit
 constexpr std::chrono::seconds kFlagsRefresh{2};
 // At the end of the log the judge rests this many times as long as its
 // last judgement took (at most kFlagsRefresh) before the next: while
-// appends trickle in, judging every rule (~0.3 s at 1M entries) after
-// each one kept a core busy (97.8% in bench-projections). Resting twice as
-// long as it works bounds that to a third of a core.
+// appends trickled in, judging every rule after each small group kept a
+// core busy (97.8% at 1M entries in bench-projections, when a judgement
+// took ~0.3 s). Resting twice as long as it works bounds that to a third
+// of a core, however long a judgement takes.
 constexpr int kJudgeRest = 2;
 // A replay into a scratch store commits less often: hot rows (lots,
 // contracts) are then encoded once per 64k entries, not once per 4k.
