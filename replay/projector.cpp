@@ -77,9 +77,11 @@ void MovePaymentSums(State& s, const Payment& p, std::int64_t sign) {
 }
 
 // `stored` is the payment's row, with its strings interned (KeepStrings);
-// `lot` its lot (a payment is stored only when its lot is known, and a
-// lot's program never changes, so the SWS.SETUP group stays exact).
-void JoinPaymentGroups(State& s, const Payment& stored, const Lot& lot) {
+// `lot` its lot. A payment is applied only when its lot is known, and a
+// lot's program never changes, so the SWS.SETUP group stays exact; a
+// stored payment whose lot row is missing counts for no program, as R16
+// counted it before it had this group.
+void JoinPaymentGroups(State& s, const Payment& stored, const Lot* lot) {
   s.payment_groups.Add(InvoiceGroup(stored), &stored);
   if (HasMilestoneGroup(stored))
     s.payment_groups.Add(MilestoneGroup(stored), &stored);
@@ -87,7 +89,7 @@ void JoinPaymentGroups(State& s, const Payment& stored, const Lot& lot) {
   s.payment_groups.Add(PaymentGroups::Key::Payee(stored.payee), &stored);
   if (!stored.station.empty()) {
     s.payment_groups.Add(PaymentGroups::Key::Station(stored.station), &stored);
-    if (lot.program == programs::kSwsSetup) {
+    if (lot && lot->program == programs::kSwsSetup) {
       s.payment_groups.Add(PaymentGroups::Key::StationSetup(stored.station),
                            &stored);
     }
@@ -141,7 +143,7 @@ void ApplyPayment(State& s, const Event& e) {
   if (!p.contract.empty()) Note(s, 'c', p.contract, e.seq);
   Payment& stored = s.payments.Upsert(p.id);
   stored = std::move(p);
-  JoinPaymentGroups(s, stored, *lot);
+  JoinPaymentGroups(s, stored, lot);
   MovePaymentSums(s, stored, +1);
 }
 
@@ -514,11 +516,7 @@ void RebuildPaymentGroups(State& s) {
   for (const auto& [id, p] : s.payments.rows()) by_seq.push_back(&p);
   std::sort(by_seq.begin(), by_seq.end(),
             [](const Payment* a, const Payment* b) { return a->seq < b->seq; });
-  for (const Payment* p : by_seq) {
-    const Lot* lot = s.lots.Find(p->lot);
-    FL_CHECK(lot != nullptr, "payment ", p->id, " of unknown lot ", p->lot);
-    JoinPaymentGroups(s, *p, *lot);
-  }
+  for (const Payment* p : by_seq) JoinPaymentGroups(s, *p, s.lots.Find(p->lot));
 }
 
 void KeepStrings(StringPool& pool, Payment& p) {
