@@ -284,9 +284,11 @@ int BenchProjections(const Args& args) {
         std::this_thread::sleep_until(next);
       }
     });
-    // Reads spread over a sustained phase: at 1M entries one judgement of
-    // every rule takes a few hundred ms, so a phase shorter than a few of
-    // them would not see what keeping flags current costs.
+    // Reads spread over a sustained phase: at 1M entries a judgement of
+    // every rule takes tens of ms (~300 ms before R16 had its own group)
+    // and the worker rests between judgements, so a phase shorter than a
+    // few of them (40 reads back to back were ~20 ms) would not see what
+    // keeping flags current costs.
     std::vector<double> live_ms, stale;
     std::uint64_t max_behind = 0;
     const auto judged0 = projections->judge_stats();
