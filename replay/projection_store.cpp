@@ -221,6 +221,9 @@ Status ProjectionStore::Load(State& s) {
                                               key.size() - prefix.size()));
       if constexpr (std::is_same_v<V, Payment>) {
         DecodePayment(j, s.strings, row);
+      } else if constexpr (std::is_same_v<V, Contract>) {
+        row = j.get<V>();
+        row.IndexStations();  // derived, not stored
       } else {
         row = j.get<V>();
       }

@@ -163,6 +163,7 @@ void ApplyContract(State& s, const Event& e) {
   c.signed_on = e.occurred;
   c.signed_seq = e.seq;
   c.stations = Strings(d, "stations");
+  c.IndexStations();
   for (Value it : Items(d, "items"))
     c.items.push_back(
         {std::string(Str(it, "category")), Int(it, "amount_fen")});

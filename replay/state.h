@@ -4,12 +4,15 @@
 // fold of the log in seq order; see projector.h.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <vector>
 
+#include "crypto/check.h"
 #include "ledger/canonical_json.h"
 #include "replay/date.h"
 #include "replay/payment_groups.h"
@@ -64,6 +67,12 @@ struct Contract {
   std::int64_t value = 0;
   Day start = kNoDay, end = kNoDay, signed_on = kNoDay;
   std::vector<std::string> stations;
+  // Positions in `stations`, sorted by name: R05 asks whether the contract
+  // covers a payment's station for every payment, and a contract names up
+  // to ~300 stations (a linear search was ~6% of a replay at 1M entries).
+  // Derived from `stations`, so not stored: IndexStations() rebuilds it
+  // wherever `stations` is set, and on load.
+  std::vector<std::uint32_t> stations_by_name;
   std::vector<Item> items;
   std::vector<Funding> funding;
   bool amended = false, terminated = false;
@@ -73,6 +82,24 @@ struct Contract {
   std::int64_t out_of_scope_paid = 0;                  // R05 cumulative
   std::map<std::string, Day, std::less<>> milestones;  // accepted_on
   std::uint64_t signed_seq = 0;
+
+  void IndexStations() {
+    stations_by_name.resize(stations.size());
+    for (std::uint32_t i = 0; i < stations_by_name.size(); ++i)
+      stations_by_name[i] = i;
+    std::sort(stations_by_name.begin(), stations_by_name.end(),
+              [&](std::uint32_t a, std::uint32_t b) {
+                return stations[a] < stations[b];
+              });
+  }
+  bool Covers(std::string_view station) const {
+    FL_CHECK(stations_by_name.size() == stations.size(), "contract ", id,
+             ": stations not indexed");
+    auto it = std::lower_bound(
+        stations_by_name.begin(), stations_by_name.end(), station,
+        [&](std::uint32_t i, std::string_view s) { return stations[i] < s; });
+    return it != stations_by_name.end() && stations[*it] == station;
+  }
 };
 
 // Its strings are views into State::strings (string_pool.h).

@@ -55,6 +55,9 @@ class RuleWorld {
   std::vector<Json> FlagsOf(const std::string& rule,
                             const std::string& as_of = "");
   replay::Projections& projections();
+  // Closes the projections: the next read opens them again from their
+  // store, as a restarted server does.
+  void Restart() { projections_.reset(); }
 
   static const std::string kProvider;  // a provider's USCC
   static const std::string kProvider2;

@@ -215,6 +215,38 @@ TEST_CASE("R05 out of scope: category, period, station; high past 10%",
   CHECK(w.FlagOf("R05", "P-station", "2024-12-31")["severity"] == "high");
 }
 
+// A contract's stations are looked up through a sorted index that is
+// not stored: it must be rebuilt when a restarted worker loads the
+// contract, or the payments applied after the restart are misjudged.
+TEST_CASE("R05 station coverage among many, before and after a restart",
+          "[rules][R05]") {
+  RuleWorld w;
+  OpsLot(w);
+  for (const char* code : {"530102001", "530102002", "530102003", "530102004"})
+    w.Station(std::string("st-") + code, code, "2024-01-10");
+  // Not in sorted order, so an index that kept the given order would miss.
+  w.Contract("C1", kCounty, "SWS.OPS", "L-ops", 10'000'000, "2024-02-01",
+             "2024-12-31",
+             {{"stations", {"st-530102003", "st-530102001", "st-530102002"}}});
+  w.Pay("P-2", "L-ops", 50'000, "2024-03-01",
+        {{"contract_id", "C1"}, {"station_id", "st-530102002"}});
+  w.Pay("P-4", "L-ops", 50'000, "2024-03-01",
+        {{"contract_id", "C1"}, {"station_id", "st-530102004"}});
+  CHECK(w.FlagOf("R05", "P-2", "2024-12-31").is_null());
+  CHECK(w.FlagOf("R05", "P-4", "2024-12-31")["severity"] == "medium");
+  w.Restart();
+  w.Pay("P-1", "L-ops", 50'000, "2024-04-01",
+        {{"contract_id", "C1"}, {"station_id", "st-530102001"}});
+  w.Pay("P-3", "L-ops", 50'000, "2024-04-01",
+        {{"contract_id", "C1"}, {"station_id", "st-530102003"}});
+  w.Pay("P-4b", "L-ops", 50'000, "2024-04-01",
+        {{"contract_id", "C1"}, {"station_id", "st-530102004"}});
+  CHECK(w.FlagOf("R05", "P-1", "2024-12-31").is_null());
+  CHECK(w.FlagOf("R05", "P-3", "2024-12-31").is_null());
+  CHECK(w.FlagOf("R05", "P-4b", "2024-12-31")["severity"] == "medium");
+  CHECK(w.FlagsOf("R05", "2024-12-31").size() == 2);
+}
+
 TEST_CASE("R06 forbidden purchase items", "[rules][R06]") {
   RuleWorld w;
   OpsLot(w);

@@ -1,8 +1,6 @@
 // R05 out-of-scope 超范围支出: a category the lot's program does not allow,
 // a payment outside the contract period, or for a station the contract
 // does not cover. High once the contract's out-of-scope total passes 10%.
-#include <algorithm>
-
 #include "replay/money.h"
 #include "replay/rules/rule.h"
 
@@ -21,9 +19,7 @@ void OnEvent(const Event& e, State& s, Findings& acts) {
   Contract* c = s.contracts.Mut(f.contract);
   if (c) {
     if (paid_on < c->start || paid_on > c->end) bad = true;
-    if (!station.empty() && std::find(c->stations.begin(), c->stations.end(),
-                                      station) == c->stations.end())
-      bad = true;
+    if (!station.empty() && !c->Covers(station)) bad = true;
   }
   if (!bad) return;
   const std::int64_t amount = f.amount;
