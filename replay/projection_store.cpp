@@ -52,6 +52,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Station, id, name, division,
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SanctionWindow, list, from, to,
                                                 lifted, seq, lift_seq)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Vendor, windows)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SetupSums, by_year)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Agency, kind, division, uscc,
                                                 seq)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(KeyRecord, agency, public_key,
@@ -100,8 +101,9 @@ void DecodePayment(const Json& j, StringPool& pool, Payment& p) {
 // Bump when the row layout changes: older stores are rebuilt. v2: review
 // entries noted per flag ("f/" rows of seqs, review_history.h). v3: no
 // "x/dup_keys/", "x/station_payments/" or "x/payee_payments/" rows; the
-// payment groups are rebuilt from the payments (payment_groups.h).
-constexpr std::string_view kLayout = "fundledger.projections.v3";
+// payment groups are rebuilt from the payments (payment_groups.h). v4:
+// "t/setups/" rows (R16's sums).
+constexpr std::string_view kLayout = "fundledger.projections.v4";
 
 template <class Visitor>
 void VisitTables(State& s, Visitor&& v) {
@@ -120,6 +122,7 @@ void VisitTables(State& s, Visitor&& v) {
   v("exceptions", s.exceptions);
   v("caps", s.caps);
   v("lottery", s.lottery);
+  v("setups", s.setups);
   v("splits", s.splits);
   v("reserves", s.reserves);
   v("acts", s.acts);

@@ -170,6 +170,12 @@ struct CapSums {
 struct LotterySums {
   std::int64_t total = 0, elderly = 0;
 };
+// A station's SWS.SETUP payments, not reversed, summed by the year they
+// were paid (R16): "paid by Dec 31 of the year it was established" is the
+// years up to that one, whenever the station itself was registered.
+struct SetupSums {
+  std::map<int, std::int64_t> by_year;
+};
 
 // Item sums per (buyer, year, program, category) of non-open contracts.
 struct SplitSum {
@@ -205,6 +211,7 @@ struct State {
   Table<Declared> exceptions;   // rule|ref -> first approval seq
   Table<CapSums> caps;          // county|year
   Table<LotterySums> lottery;   // division|year
+  Table<SetupSums> setups;      // station (R16)
   Table<SplitSum> splits;       // buyer|year|program|category
   Table<ReserveSums> reserves;  // buyer|year
   Table<Finding> acts;          // rule|subject

@@ -662,6 +662,47 @@ TEST_CASE("R16 every station at least 2万 of setup by Dec 31", "[rules][R16]") 
   CHECK(w.FlagOf("R16", "st-full", "2025-01-02").is_null());
 }
 
+// R16 judges by sums kept as payments are applied and reversed: a payment
+// dated before the station's establishment counts, a reversed one does not,
+// and the sums survive a restart (they are stored rows).
+TEST_CASE("R16 sums: early payments, reversals, and a restart",
+          "[rules][R16]") {
+  RuleWorld w;
+  w.Budget("L-setup", "lottery.provincial", "SWS.SETUP", "532600", 9'000'000,
+           "2024-01-05");
+  OpsLot(w);  // SWS.OPS: never counts for R16
+  Json eq = {{"service_category", "office_equipment"}};
+  auto pay = [&](const char* id, const char* lot, std::int64_t amt,
+                 const char* st, const char* on) {
+    Json x = eq;
+    x["station_id"] = st;
+    w.Pay(id, lot, amt, on, x);
+  };
+  w.Station("st-early", "532621101", "2024-03-01");
+  w.Station("st-rev", "532621102", "2024-03-01");
+  // Dated before the station's establishment: paid by Dec 31, it counts.
+  pay("e1", "L-setup", 1'500'000, "st-early", "2024-02-01");
+  pay("r1", "L-setup", 2'000'000, "st-rev", "2024-04-01");
+  pay("r2", "L-ops", 2'000'000, "st-rev", "2024-04-02");
+  pay("e2", "L-setup", 400'000, "st-early", "2024-05-01");
+  CHECK(w.FlagOf("R16", "st-rev", "2025-01-02").is_null());
+  w.Add("payment.reversed", {{"payment_id", "r1"}, {"reason", "bank error"}},
+        "2024-06-01");
+  w.Restart();  // the sums are loaded from the store from here on
+  pay("r3", "L-setup", 300'000, "st-rev", "2024-07-01");
+  pay("e3", "L-setup", 100'000, "st-early", "2025-01-01");  // too late
+  Json rev = w.FlagOf("R16", "st-rev", "2025-01-02");
+  REQUIRE(rev.is_object());
+  CHECK(rev["amount_fen"] == 1'700'000);  // only r3 counts
+  Json early = w.FlagOf("R16", "st-early", "2025-01-02");
+  REQUIRE(early.is_object());
+  CHECK(early["amount_fen"] == 100'000);  // e1 + e2 = 1.9万
+  w.Restart();
+  pay("e4", "L-setup", 100'000, "st-early", "2024-12-31");  // backdated
+  CHECK(w.FlagOf("R16", "st-early", "2025-01-02").is_null());
+  CHECK(w.FlagOf("R16", "st-rev", "2025-01-02")["amount_fen"] == 1'700'000);
+}
+
 TEST_CASE("R17 contract terms over 1 and 3 years", "[rules][R17]") {
   RuleWorld w;
   OpsLot(w);
