@@ -38,6 +38,10 @@ constexpr std::chrono::seconds kFlagsRefresh{2};
 // took ~0.3 s). Resting twice as long as it works bounds that to a third
 // of a core, however long a judgement takes.
 constexpr int kJudgeRest = 2;
+// ... and at least this long: once R16 kept its sums (a judgement ~8 ms at
+// 1M entries, ~25 ms beside the appends) the worker judged 13 times a
+// second, still a third of a core, for flags fresher than anyone reads.
+constexpr std::chrono::milliseconds kJudgeMinRest{100};
 // A replay into a scratch store commits less often: hot rows (lots,
 // contracts) are then encoded once per 64k entries, not once per 4k.
 constexpr std::uint64_t kReplayBatch = 65536;
@@ -225,8 +229,8 @@ struct Projections::Impl {
     }
     const auto took = std::chrono::steady_clock::now() - start;
     judge_rests_until = start + took +
-                        std::min<std::chrono::steady_clock::duration>(
-                            kJudgeRest * took, kFlagsRefresh);
+                        std::clamp<std::chrono::steady_clock::duration>(
+                            kJudgeRest * took, kJudgeMinRest, kFlagsRefresh);
     judgements.fetch_add(1);
     judge_ns.fetch_add(static_cast<std::uint64_t>(
         std::chrono::duration_cast<std::chrono::nanoseconds>(took).count()));
