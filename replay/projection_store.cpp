@@ -25,7 +25,8 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Funding, lot, amount)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(
     Contract, id, division, program, supplier, method, value, start, end,
     signed_on, stations, items, funding, amended, terminated, terminated_on,
-    paid, paid_by_lot, out_of_scope_paid, milestones, signed_seq)
+    paid, paid_by_lot, out_of_scope_paid, milestones, early_milestones,
+    signed_seq)
 // A Payment's strings are views into its State's pool, so it is written
 // like the others but read with DecodePayment (no from_json: a view into
 // the JSON being read would not outlive it).
@@ -102,7 +103,7 @@ void DecodePayment(const Json& j, StringPool& pool, Payment& p) {
 // entries noted per flag ("f/" rows of seqs, review_history.h). v3: no
 // "x/dup_keys/", "x/station_payments/" or "x/payee_payments/" rows; the
 // payment groups are rebuilt from the payments (payment_groups.h). v4:
-// "t/setups/" rows (R16's sums).
+// "t/setups/" rows (R16's sums), contracts' early_milestones (R18).
 constexpr std::string_view kLayout = "fundledger.projections.v4";
 
 template <class Visitor>

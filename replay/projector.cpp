@@ -406,7 +406,10 @@ void ApplyMilestoneAccepted(State& s, const Event& e) {
   const Value d = e.data();
   Contract* c = s.contracts.Mut(Str(d, "contract_id"));
   if (!c) return;
-  c->milestones.emplace(Str(d, "milestone_id"), DateField(d, "accepted_on"));
+  // The first acceptance of a milestone is the one that counts.
+  auto [m, added] = c->milestones.emplace(Str(d, "milestone_id"),
+                                          DateField(d, "accepted_on"));
+  if (added && m->second < c->start) c->early_milestones.push_back(m->first);
   Note(s, 'c', c->id, e.seq);
 }
 

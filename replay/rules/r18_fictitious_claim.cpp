@@ -4,6 +4,8 @@
 // starts. RULES.md names payments as R18's subjects, so an early acceptance
 // flags the payments that carry its milestone, whichever came first. A
 // deregistration recorded late also catches payments already recorded.
+#include <algorithm>
+
 #include "replay/rules/rule.h"
 
 namespace fl::replay {
@@ -26,10 +28,11 @@ void OnEvent(const Event& e, State& s, Findings& acts) {
       ev.push_back(st->seq);
       if (st->deregistered_seq) ev.push_back(st->deregistered_seq);
     }
-    if (const Contract* c = s.contracts.Find(f.contract)) {
-      auto m = c->milestones.find(f.milestone);
-      if (m != c->milestones.end() && m->second < c->start)
-        ev.push_back(c->signed_seq);
+    if (const Contract* c = s.contracts.Find(f.contract);
+        c && !c->early_milestones.empty() &&
+        std::find(c->early_milestones.begin(), c->early_milestones.end(),
+                  f.milestone) != c->early_milestones.end()) {
+      ev.push_back(c->signed_seq);
     }
     if (ev.size() == 1) return;
     acts.Add(MakeFinding("R18", f.id, lot->division, kCritical, f.amount,
