@@ -21,6 +21,13 @@ void OpsLot(RuleWorld& w, const std::string& id = "L-ops",
            "2024-01-05");
 }
 
+// An office-equipment payment from `lot` naming station `st` (R10, R16).
+void PayStation(RuleWorld& w, const char* id, const char* lot, std::int64_t amt,
+                const char* st, const char* on) {
+  w.Pay(id, lot, amt, on,
+        {{"service_category", "office_equipment"}, {"station_id", st}});
+}
+
 }  // namespace
 
 TEST_CASE("flag ids are SHA-256 of rule|subject", "[rules]") {
@@ -228,19 +235,18 @@ TEST_CASE("R05 station coverage among many, before and after a restart",
   w.Contract("C1", kCounty, "SWS.OPS", "L-ops", 10'000'000, "2024-02-01",
              "2024-12-31",
              {{"stations", {"st-530102003", "st-530102001", "st-530102002"}}});
-  w.Pay("P-2", "L-ops", 50'000, "2024-03-01",
-        {{"contract_id", "C1"}, {"station_id", "st-530102002"}});
-  w.Pay("P-4", "L-ops", 50'000, "2024-03-01",
-        {{"contract_id", "C1"}, {"station_id", "st-530102004"}});
+  auto pay = [&](const char* id, const char* code, const char* on) {
+    w.Pay(id, "L-ops", 50'000, on,
+          {{"contract_id", "C1"}, {"station_id", std::string("st-") + code}});
+  };
+  pay("P-2", "530102002", "2024-03-01");
+  pay("P-4", "530102004", "2024-03-01");
   CHECK(w.FlagOf("R05", "P-2", "2024-12-31").is_null());
   CHECK(w.FlagOf("R05", "P-4", "2024-12-31")["severity"] == "medium");
   w.Restart();
-  w.Pay("P-1", "L-ops", 50'000, "2024-04-01",
-        {{"contract_id", "C1"}, {"station_id", "st-530102001"}});
-  w.Pay("P-3", "L-ops", 50'000, "2024-04-01",
-        {{"contract_id", "C1"}, {"station_id", "st-530102003"}});
-  w.Pay("P-4b", "L-ops", 50'000, "2024-04-01",
-        {{"contract_id", "C1"}, {"station_id", "st-530102004"}});
+  pay("P-1", "530102001", "2024-04-01");
+  pay("P-3", "530102003", "2024-04-01");
+  pay("P-4b", "530102004", "2024-04-01");
   CHECK(w.FlagOf("R05", "P-1", "2024-12-31").is_null());
   CHECK(w.FlagOf("R05", "P-3", "2024-12-31").is_null());
   CHECK(w.FlagOf("R05", "P-4b", "2024-12-31")["severity"] == "medium");
@@ -422,20 +428,13 @@ TEST_CASE("R10 targets: a station outside them, a target short at deadline",
             4'000'000, false, "2024-01-10", targets);
     w.Receive(lot, 4'000'000, "2024-01-20");
   }
-  Json setup = {{"service_category", "office_equipment"}};
-  auto pay = [&](const char* id, const char* lot, std::int64_t amt,
-                 const char* st, const char* on) {
-    Json x = setup;
-    x["station_id"] = st;
-    w.Pay(id, lot, amt, on, x);
-  };
-  pay("o1", "R-out", 2'000'000, "st-1", "2024-03-01");
-  pay("o2", "R-out", 2'000'000, "st-3", "2024-03-01");
-  pay("s1", "R-short", 2'000'000, "st-1", "2024-03-01");
-  pay("s2", "R-short", 1'999'999, "st-2", "2024-03-01");
-  pay("k1", "R-ok", 1'000'000, "st-1", "2024-03-01");  // two tranches
-  pay("k2", "R-ok", 1'000'000, "st-1", "2024-06-30");
-  pay("k3", "R-ok", 2'000'000, "st-2", "2024-04-01");
+  PayStation(w, "o1", "R-out", 2'000'000, "st-1", "2024-03-01");
+  PayStation(w, "o2", "R-out", 2'000'000, "st-3", "2024-03-01");
+  PayStation(w, "s1", "R-short", 2'000'000, "st-1", "2024-03-01");
+  PayStation(w, "s2", "R-short", 1'999'999, "st-2", "2024-03-01");
+  PayStation(w, "k1", "R-ok", 1'000'000, "st-1", "2024-03-01");  // two tranches
+  PayStation(w, "k2", "R-ok", 1'000'000, "st-1", "2024-06-30");
+  PayStation(w, "k3", "R-ok", 2'000'000, "st-2", "2024-04-01");
   CHECK(w.FlagOf("R10", "R-out", "2024-05-01")["severity"] == "medium");
   CHECK(w.FlagOf("R10", "R-short", "2024-06-30").is_null());  // not yet
   Json f = w.FlagOf("R10", "R-short", "2024-07-01");
@@ -642,18 +641,11 @@ TEST_CASE("R16 every station at least 2万 of setup by Dec 31", "[rules][R16]") 
            "2024-01-05");
   w.Station("st-short", "532621101", "2024-03-01");
   w.Station("st-full", "532621102", "2024-03-01");
-  Json eq = {{"service_category", "office_equipment"}};
-  auto pay = [&](const char* id, const char* lot, std::int64_t amt,
-                 const char* st, const char* on) {
-    Json x = eq;
-    x["station_id"] = st;
-    w.Pay(id, lot, amt, on, x);
-  };
-  pay("s1", "L-setup", 1'999'999, "st-short", "2024-05-01");
-  pay("s2", "L-setup", 1, "st-short", "2025-01-01");  // too late
+  PayStation(w, "s1", "L-setup", 1'999'999, "st-short", "2024-05-01");
+  PayStation(w, "s2", "L-setup", 1, "st-short", "2025-01-01");  // too late
   // 1.2万 lottery + 0.8万 county fiscal = exactly 2万.
-  pay("f1", "L-setup", 1'200'000, "st-full", "2024-05-01");
-  pay("f2", "L-setup-county", 800'000, "st-full", "2024-12-31");
+  PayStation(w, "f1", "L-setup", 1'200'000, "st-full", "2024-05-01");
+  PayStation(w, "f2", "L-setup-county", 800'000, "st-full", "2024-12-31");
   CHECK(w.FlagOf("R16", "st-short", "2024-12-31").is_null());  // not yet
   Json f = w.FlagOf("R16", "st-short", "2025-01-02");
   REQUIRE(f.is_object());
@@ -671,26 +663,20 @@ TEST_CASE("R16 sums: early payments, reversals, and a restart",
   w.Budget("L-setup", "lottery.provincial", "SWS.SETUP", "532600", 9'000'000,
            "2024-01-05");
   OpsLot(w);  // SWS.OPS: never counts for R16
-  Json eq = {{"service_category", "office_equipment"}};
-  auto pay = [&](const char* id, const char* lot, std::int64_t amt,
-                 const char* st, const char* on) {
-    Json x = eq;
-    x["station_id"] = st;
-    w.Pay(id, lot, amt, on, x);
-  };
   w.Station("st-early", "532621101", "2024-03-01");
   w.Station("st-rev", "532621102", "2024-03-01");
   // Dated before the station's establishment: paid by Dec 31, it counts.
-  pay("e1", "L-setup", 1'500'000, "st-early", "2024-02-01");
-  pay("r1", "L-setup", 2'000'000, "st-rev", "2024-04-01");
-  pay("r2", "L-ops", 2'000'000, "st-rev", "2024-04-02");
-  pay("e2", "L-setup", 400'000, "st-early", "2024-05-01");
+  PayStation(w, "e1", "L-setup", 1'500'000, "st-early", "2024-02-01");
+  PayStation(w, "r1", "L-setup", 2'000'000, "st-rev", "2024-04-01");
+  PayStation(w, "r2", "L-ops", 2'000'000, "st-rev", "2024-04-02");
+  PayStation(w, "e2", "L-setup", 400'000, "st-early", "2024-05-01");
   CHECK(w.FlagOf("R16", "st-rev", "2025-01-02").is_null());
   w.Add("payment.reversed", {{"payment_id", "r1"}, {"reason", "bank error"}},
         "2024-06-01");
   w.Restart();  // the sums are loaded from the store from here on
-  pay("r3", "L-setup", 300'000, "st-rev", "2024-07-01");
-  pay("e3", "L-setup", 100'000, "st-early", "2025-01-01");  // too late
+  PayStation(w, "r3", "L-setup", 300'000, "st-rev", "2024-07-01");
+  PayStation(w, "e3", "L-setup", 100'000, "st-early",
+             "2025-01-01");  // too late
   Json rev = w.FlagOf("R16", "st-rev", "2025-01-02");
   REQUIRE(rev.is_object());
   CHECK(rev["amount_fen"] == 1'700'000);  // only r3 counts
@@ -698,7 +684,8 @@ TEST_CASE("R16 sums: early payments, reversals, and a restart",
   REQUIRE(early.is_object());
   CHECK(early["amount_fen"] == 100'000);  // e1 + e2 = 1.9万
   w.Restart();
-  pay("e4", "L-setup", 100'000, "st-early", "2024-12-31");  // backdated
+  PayStation(w, "e4", "L-setup", 100'000, "st-early",
+             "2024-12-31");  // backdated
   CHECK(w.FlagOf("R16", "st-early", "2025-01-02").is_null());
   CHECK(w.FlagOf("R16", "st-rev", "2025-01-02")["amount_fen"] == 1'700'000);
 }
