@@ -176,7 +176,9 @@ int BenchProjections(const Args& args) {
     const auto j = projections->judge_stats();
     Report("  flag judgements on the way (every 2 s and at the end)",
            static_cast<double>(j.judgements), "");
-    Report("  mean time of one", 1e3 * j.seconds / j.judgements, "ms", 1);
+    // An empty ledger is caught up without a judgement.
+    if (j.judgements > 0)
+      Report("  mean time of one", 1e3 * j.seconds / j.judgements, "ms", 1);
   }
 
   const std::string tokens = scratch + "/tokens.jsonl";
