@@ -176,7 +176,7 @@ int BenchProjections(const Args& args) {
     const auto j = projections->judge_stats();
     Report("  flag judgements on the way (every 2 s and at the end)",
            static_cast<double>(j.judgements), "");
-    // An empty ledger is caught up without a judgement.
+    // A catch-up with nothing to apply makes no judgement.
     if (j.judgements > 0)
       Report("  mean time of one", 1e3 * j.seconds / j.judgements, "ms", 1);
   }
