@@ -142,15 +142,25 @@ std::string BuildEntry(std::uint64_t seq, const Hash& prev,
 }
 
 Result<EntryView> ScanEntry(std::string_view s) {
-  EntryView v;
   std::size_t pos = 0;
-  if (!Expect(s, pos, "{\"event\":") || pos >= s.size() || s[pos] != '{') {
+  if (!Expect(s, pos, kEntryEventPrefix) || pos >= s.size() || s[pos] != '{') {
     return Malformed("entry does not start with the event object");
   }
-  std::size_t end = SkipContainer(s, pos);
+  const std::size_t end = SkipContainer(s, pos);
   if (end == std::string_view::npos) return Malformed("unterminated event");
-  v.event = s.substr(pos, end - pos);
-  pos = end;
+  return ScanEntryAfterEvent(s, end);
+}
+
+Result<EntryView> ScanEntryAfterEvent(std::string_view s,
+                                      std::size_t event_end) {
+  const std::size_t begin = kEntryEventPrefix.size();
+  if (!s.starts_with(kEntryEventPrefix) || event_end <= begin ||
+      event_end > s.size() || s[begin] != '{') {
+    return Malformed("entry does not start with the event object");
+  }
+  EntryView v;
+  v.event = s.substr(begin, event_end - begin);
+  std::size_t pos = event_end;
   if (!Expect(s, pos, ",\"prev\":\"") || !PlainString(s, pos, &v.prev_hex)) {
     return Malformed("missing prev");
   }
@@ -173,7 +183,7 @@ Result<EntryView> ScanEntry(std::string_view s) {
   if (!Expect(s, pos, ",\"signature\":") || pos >= s.size() || s[pos] != '{') {
     return Malformed("missing signature");
   }
-  end = SkipContainer(s, pos);
+  const std::size_t end = SkipContainer(s, pos);
   if (end == std::string_view::npos) return Malformed("bad signature");
   v.signature = s.substr(pos, end - pos);
   pos = end;

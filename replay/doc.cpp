@@ -1,6 +1,11 @@
 #include "replay/doc.h"
 
+#include <bit>
 #include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace fl::replay {
 namespace {
@@ -25,6 +30,21 @@ void AppendUtf8(std::string& out, std::uint32_t cp) {
   }
 }
 
+// Bit k set when p[k] is a quote or a backslash, for the 16 bytes at p.
+std::uint32_t QuoteOrBackslash(const char* p) {
+#if defined(__SSE2__)
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  const __m128i m = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                                 _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
+  return static_cast<std::uint32_t>(_mm_movemask_epi8(m));
+#else
+  std::uint32_t m = 0;
+  for (int k = 0; k < 16; ++k)
+    m |= static_cast<std::uint32_t>(p[k] == '"' || p[k] == '\\') << k;
+  return m;
+#endif
+}
+
 int Hex(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -35,25 +55,57 @@ int Hex(char c) {
 }  // namespace
 
 bool Doc::Parse(std::string_view text) {
+  std::size_t pos = 0;
+  if (!ParseValueAt(text, 0, &pos)) return false;
+  while (pos < text_.size() && (text_[pos] == ' ' || text_[pos] == '\n')) ++pos;
+  return pos == text_.size();
+}
+
+bool Doc::ParseValueAt(std::string_view text, std::size_t at,
+                       std::size_t* end) {
   text_.assign(text);
   nodes_.clear();
   // About one node per 12 bytes of canonical event text: one allocation
   // instead of a doubling series (reused when the Doc is parsed again).
   nodes_.reserve(text.size() / 12 + 8);
   unescaped_.clear();
-  std::size_t pos = 0;
-  if (!ParseValue(pos, 0)) return false;
-  while (pos < text_.size() && (text_[pos] == ' ' || text_[pos] == '\n')) ++pos;
-  return pos == text_.size();
+  std::size_t pos = at;
+  if (!ParseValue(pos, 0)) {
+    nodes_.clear();  // root() is absent after a failed parse
+    return false;
+  }
+  *end = pos;
+  return true;
 }
 
 bool Doc::ParseString(std::size_t& pos, std::uint32_t* off, std::uint32_t* len,
                       bool* escaped) {
-  // pos is at the opening quote.
-  // The closing quote is the first one preceded by an even number of
-  // backslashes; memchr finds candidates without a branch per byte (most
-  // of an event is string text).
+  // pos is at the opening quote. Most strings of an event are short and
+  // plain: the first quote or backslash after it, 16 bytes at a time,
+  // settles those (a memchr call for each and a second one for escapes
+  // were ~8% of a replay).
   const std::size_t start = ++pos;
+  const char* const d = text_.data();
+  const std::size_t n = text_.size();
+  std::size_t first = n;
+  std::size_t scan = start;
+  for (; scan + 16 <= n && first == n; scan += 16) {
+    if (const std::uint32_t m = QuoteOrBackslash(d + scan); m != 0)
+      first = scan + static_cast<std::size_t>(std::countr_zero(m));
+  }
+  for (; scan < n && first == n; ++scan) {
+    if (d[scan] == '"' || d[scan] == '\\') first = scan;
+  }
+  if (first == n) return false;
+  if (d[first] == '"') {
+    pos = first + 1;
+    *escaped = false;
+    *off = static_cast<std::uint32_t>(start);
+    *len = static_cast<std::uint32_t>(first - start);
+    return true;
+  }
+  // An escape: the closing quote is the first one preceded by an even
+  // number of backslashes.
   std::size_t stop = std::string::npos;
   for (std::size_t from = start; from < text_.size();) {
     const void* q = std::memchr(text_.data() + from, '"', text_.size() - from);

@@ -70,6 +70,11 @@ class Doc {
   // Parses `text` (a copy is kept). False on anything but well-formed
   // JSON with integer numbers.
   bool Parse(std::string_view text);
+  // Parses the one value that starts at `at` in `text` (all of `text` is
+  // copied; what follows the value is left to the caller) and sets *end
+  // one past it. For a stored entry, whose event object is followed by
+  // members the ledger scans (ledger/entry.h ScanEntryAfterEvent).
+  bool ParseValueAt(std::string_view text, std::size_t at, std::size_t* end);
   Value root() const { return nodes_.empty() ? Value() : Value(this, 0); }
   // The node at `index` (Value::index) of the last Parse.
   Value at(std::uint32_t index) const {

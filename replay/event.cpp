@@ -5,10 +5,22 @@
 namespace fl::replay {
 
 Status DecodeEntryInto(std::string_view entry, Event& e) {
-  auto view = ScanEntry(entry);
+  // One pass over the event: the parse finds where it ends, and the scan
+  // checks only the members after it.
+  std::size_t event_end = 0;
+  const bool parsed =
+      entry.starts_with(kEntryEventPrefix) &&
+      e.doc.ParseValueAt(entry, kEntryEventPrefix.size(), &event_end);
+  if (!parsed) {
+    // Named by the scan's own error when the entry's shape is wrong.
+    auto view = ScanEntry(entry);
+    if (!view.ok()) return view.error();
+    return DataLoss("entry " + std::to_string(view->seq) + ": event not JSON");
+  }
+  auto view = ScanEntryAfterEvent(entry, event_end);
   if (!view.ok()) return view.error();
   e.seq = view->seq;
-  if (!e.doc.Parse(view->event) || !e.doc.root().is_object()) {
+  if (!e.doc.root().is_object()) {
     return DataLoss("entry " + std::to_string(e.seq) + ": event not JSON");
   }
   Value ev = e.doc.root();
