@@ -15,21 +15,19 @@ Status DecodeEntryInto(std::string_view entry, Event& e) {
     // Named by the scan's own error when the entry's shape is wrong.
     auto view = ScanEntry(entry);
     if (!view.ok()) return view.error();
-    return DataLoss("entry " + std::to_string(view->seq) + ": event not JSON");
+    return DataLoss("event not JSON");
   }
   auto view = ScanEntryAfterEvent(entry, event_end);
   if (!view.ok()) return view.error();
   e.seq = view->seq;
-  if (!e.doc.root().is_object()) {
-    return DataLoss("entry " + std::to_string(e.seq) + ": event not JSON");
-  }
+  if (!e.doc.root().is_object()) return DataLoss("event not JSON");
   Value ev = e.doc.root();
   e.type.assign(Str(ev, "type"));
   e.agency.assign(Str(ev, "agency"));
   e.id.assign(Str(ev, "id"));
   auto day = ParseDay(Str(ev, "occurred_at"));
   if (!day) {
-    return DataLoss("entry " + std::to_string(e.seq) + ": bad occurred_at");
+    return DataLoss("bad occurred_at");
   }
   e.occurred = *day;
   const Value data = ev["data"];
@@ -38,12 +36,6 @@ Status DecodeEntryInto(std::string_view entry, Event& e) {
   e.payment_index.Read(e.type == "payment.made" ? data : Value());
   e.ResolvePayment();
   return Status::Ok();
-}
-
-Result<Event> DecodeEntry(std::string_view entry) {
-  Event e;
-  FL_RETURN_IF_ERROR(DecodeEntryInto(entry, e));
-  return e;
 }
 
 std::string_view Str(Value j, const char* key) { return j[key].str(); }

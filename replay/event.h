@@ -56,11 +56,10 @@ struct Event : EventFields {
   PaymentFields payment_;
 };
 
-// Decodes a stored entry (LEDGER.md 3). The ledger checked it on append,
-// so a failure here means a damaged store.
-Result<Event> DecodeEntry(std::string_view entry);
-// The same into `e`, reusing its buffers: the fold decodes millions of
-// entries into one batch of Events, so this saves their allocations.
+// Decodes a stored entry (LEDGER.md 3) into `e`, reusing its buffers: the
+// fold decodes millions of entries into a few Events, so this saves their
+// allocations. The ledger checked the entry on append, so a failure here
+// means a damaged store; the caller names the seq (entry_range.h).
 Status DecodeEntryInto(std::string_view entry, Event& e);
 
 // Field access for data the schema already checked; absent -> default.

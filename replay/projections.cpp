@@ -45,12 +45,6 @@ constexpr std::chrono::milliseconds kJudgeMinRest{100};
 // A replay into a scratch store commits less often: hot rows (lots,
 // contracts) are then encoded once per 64k entries, not once per 4k.
 constexpr std::uint64_t kReplayBatch = 65536;
-// Entries decoded at a time: the reused Events keep each slot's largest
-// Doc, so 65,536 slots held ~230 MB of buffers at peak (heaptrack). Long
-// enough for ForEachEntry to scan without filling the block cache (4,096
-// did not: 133 MB more there).
-constexpr std::uint64_t kDecodeBatch = 8192;
-static_assert(kDecodeBatch > Ledger::kScanEntries);
 constexpr std::size_t kHistoricCache = 4;
 // The worker's waits between retries after a fault (disk full, I/O
 // error): doubling from the first to the last.
@@ -74,17 +68,23 @@ Result<Day> ParseAsOf(const std::string& text) {
 
 // Applies entries [s.next_seq, to) of the ledger to `s`, committing every
 // `batch` entries when a store is given.
+// Each entry is applied as soon as it is decoded, into one reused Event:
+// its Doc is still in cache when the rules read it. Decoding a batch of
+// 8,192 first left ~20 MB of Docs between an entry's decode and its
+// Apply, so every field a rule read was a cache miss (R18's lookups alone
+// were ~3% of a replay, docs/PERFORMANCE.md).
 Status Fold(const Ledger& ledger, State& s, std::uint64_t to,
             ProjectionStore* store, std::uint64_t batch = kReplayBatch) {
-  std::vector<Event> events;
+  Event e;
   if (!store) StopRecordingChanges(s);  // nothing will persist them
   while (s.next_seq < to) {
     const std::uint64_t end = std::min(to, s.next_seq + batch);
-    while (s.next_seq < end) {
-      FL_RETURN_IF_ERROR(DecodeEntries(ledger, s.next_seq,
-                                       std::min(end, s.next_seq + kDecodeBatch),
-                                       events));
-      for (const Event& e : events) Apply(s, e);
+    // Apply checks that each entry's seq is the next one.
+    FL_RETURN_IF_ERROR(ForEachEvent(ledger, s.next_seq, end, e,
+                                    [&](const Event& ev) { Apply(s, ev); }));
+    if (s.next_seq != end) {
+      return DataLoss("entries " + std::to_string(s.next_seq) + " to " +
+                      std::to_string(end) + " are missing from the log");
     }
     if (store) FL_RETURN_IF_ERROR(store->Commit(s));
   }

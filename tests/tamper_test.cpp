@@ -251,3 +251,32 @@ TEST_CASE("a value rewritten with Debian's ldb tool is caught", "[tamper]") {
   CHECK(o.exit_code == 1);
   CHECK(o.output.find("seq 12:") != std::string::npos);
 }
+
+TEST_CASE("replay stops at a damaged or missing entry and writes nothing",
+          "[tamper]") {
+  fl::test::World w;
+  Built b(w);
+  const std::uint64_t seq = 9;
+  const std::string damaged[] = {"cut", "not json", "deleted"};
+  for (const std::string& how : damaged) {
+    INFO(how);
+    std::string dir = b.Copy();
+    Insider insider(dir);
+    const std::string v = insider.Get(seq);
+    if (how == "cut") {
+      insider.Put(seq, v.substr(0, v.find(",\"prev\":")));
+    } else if (how == "not json") {
+      insider.Put(seq, "{\"event\":{\"type\":" + v.substr(30));
+    } else {
+      insider.Delete(seq);
+    }
+    const std::string out = b.tmp.str() + "/replay.json";
+    std::filesystem::remove(out);
+    auto o =
+        Run(std::string(FL_BINARY) + " replay --data " + dir + " --out " + out);
+    INFO(o.output);
+    CHECK(o.exit_code != 0);
+    CHECK(!std::filesystem::exists(out));
+    CHECK(o.output.find(std::to_string(seq)) != std::string::npos);
+  }
+}
