@@ -43,7 +43,7 @@ Json MakeDefaults() {
 // The defaults of rule "R01".."R18" by number, found once: ParamsFor runs
 // several times per payment, and a map lookup by name each time was ~1.4%
 // of a replay's instructions (callgrind, docs/PERFORMANCE.md).
-constexpr std::size_t kRuleNumbers = 19;  // R01..R18, index 0 unused
+constexpr std::size_t kRuleNumbers = 19;  // R01..R18; 0 for any other name
 
 std::size_t RuleNumber(std::string_view rule) {
   if (rule.size() != 3 || rule[0] != 'R' || rule[1] < '0' || rule[1] > '9' ||
@@ -58,19 +58,18 @@ std::size_t RuleNumber(std::string_view rule) {
 const Json* DefaultsFor(std::string_view rule) {
   static const std::array<const Json*, kRuleNumbers> kByNumber = [] {
     std::array<const Json*, kRuleNumbers> by{};
-    for (const auto& [name, params] : DefaultParams().items()) {
-      const std::size_t n = RuleNumber(name);
-      FL_CHECK(n != 0, "default params under a name that is no rule: ", name);
-      by[n] = &params;
+    const Json& all = DefaultParams();
+    for (auto it = all.begin(); it != all.end(); ++it) {
+      const std::size_t n = RuleNumber(it.key());
+      FL_CHECK(n != 0,
+               "default params under a name that is no rule: ", it.key());
+      by[n] = &*it;
     }
     return by;
   }();
-  const std::size_t n = RuleNumber(rule);
-  if (n != 0) return kByNumber[n];
-  // Not a rule's name: looked up as before (none has defaults).
-  const Json& all = DefaultParams();
-  auto d = all.find(rule);
-  return d == all.end() ? nullptr : &*d;
+  // Every default is under a rule's name (checked above), so any other
+  // name has none.
+  return kByNumber[RuleNumber(rule)];
 }
 
 }  // namespace
