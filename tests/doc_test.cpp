@@ -135,12 +135,11 @@ TEST_CASE("A stored entry is decoded in one pass over its event",
   for (const auto& [text, reason] : damaged) {
     INFO(text);
     Event d;
-    d.seq = 99;
     auto st = DecodeEntryInto(text, d);
     REQUIRE(!st.ok());
     CHECK(st.error().detail == reason);
   }
-  // After the event's end, the scan reads nothing of the event again.
+  // An event_end that is not where the event ends is refused.
   CHECK(!ScanEntryAfterEvent(entry, kEntryEventPrefix.size() + 1).ok());
   CHECK(!ScanEntryAfterEvent(entry, entry.size() + 1).ok());
 }
