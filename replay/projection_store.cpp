@@ -8,103 +8,19 @@
 #include <filesystem>
 
 #include "ledger/rocks_codec.h"
+#include "replay/row_codec.h"
 
 namespace fl::replay {
 
-// Row codecs: each struct as CBOR of its JSON form.
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Finding, rule, subject,
-                                                division, severity, amount,
-                                                evidence, provisional)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(
-    Lot, id, fund, program, division, from_code, parent, fiscal_year, budget,
-    pass_through, transfer, amount, received, issued_down, transferred_out,
-    recovered, paid, issued_on, received_on, targets, min_per_target, deadline,
-    target_paid, open_seq, received_seen, received_seq, down_issues)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Item, category, amount)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Funding, lot, amount)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(
-    Contract, id, division, program, supplier, method, value, start, end,
-    signed_on, stations, items, funding, amended, terminated, terminated_on,
-    paid, paid_by_lot, out_of_scope_paid, milestones, early_milestones,
-    signed_seq)
-// A Payment's strings are views into its State's pool, so it is written
-// like the others but read with DecodePayment (no from_json: a view into
-// the JSON being read would not outlive it).
-void to_json(Json& j, const Payment& p) {
-  j = Json{{"id", p.id},
-           {"lot", p.lot},
-           {"payee", p.payee},
-           {"economic_class", p.economic_class},
-           {"service_category", p.service_category},
-           {"purpose", p.purpose},
-           {"invoice", p.invoice},
-           {"contract", p.contract},
-           {"milestone", p.milestone},
-           {"station", p.station},
-           {"amount", p.amount},
-           {"paid_on", p.paid_on},
-           {"reversed", p.reversed},
-           {"seq", p.seq},
-           {"reversal_seq", p.reversal_seq}};
-}
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Station, id, name, division,
-                                                established, deregistered, seq,
-                                                deregistered_seq)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SanctionWindow, list, from, to,
-                                                lifted, seq, lift_seq)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Vendor, windows)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SetupSums, by_year)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Agency, kind, division, uscc,
-                                                seq)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(KeyRecord, agency, public_key,
-                                                added_seq, revoked_seq, revoked)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Program, purposes,
-                                                allowed_categories, seq)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PolicySet, rule, scope, params,
-                                                effective_from, seq)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Declared, amount, seq)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Review, status, seq)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(CapSums, r07, r08, hardship)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(LotterySums, total, elderly)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SplitSum, amount)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ReserveSums, ops_total, reserve,
-                                                ops_contracts)
-
 namespace {
-
-// Reads a row written by to_json(Payment); absent members keep their
-// defaults, as with the other rows.
-void DecodePayment(const Json& j, StringPool& pool, Payment& p) {
-  auto text = [&](const char* name) -> std::string_view {
-    auto it = j.find(name);
-    return it != j.end() && it->is_string()
-               ? std::string_view(it->get_ref<const std::string&>())
-               : std::string_view();
-  };
-  p.id = text("id");
-  p.lot = text("lot");
-  p.payee = text("payee");
-  p.economic_class = text("economic_class");
-  p.service_category = text("service_category");
-  p.purpose = text("purpose");
-  p.invoice = text("invoice");
-  p.contract = text("contract");
-  p.milestone = text("milestone");
-  p.station = text("station");
-  KeepStrings(pool, p);  // the views above are into `j`
-  p.amount = j.value("amount", p.amount);
-  p.paid_on = j.value("paid_on", p.paid_on);
-  p.reversed = j.value("reversed", p.reversed);
-  p.seq = j.value("seq", p.seq);
-  p.reversal_seq = j.value("reversal_seq", p.reversal_seq);
-}
 
 // Bump when the row layout changes: older stores are rebuilt. v2: review
 // entries noted per flag ("f/" rows of seqs, review_history.h). v3: no
 // "x/dup_keys/", "x/station_payments/" or "x/payee_payments/" rows; the
 // payment groups are rebuilt from the payments (payment_groups.h). v4:
-// "t/setups/" rows (R16's sums), contracts' early_milestones (R18).
-constexpr std::string_view kLayout = "fundledger.projections.v4";
+// "t/setups/" rows (R16's sums), contracts' early_milestones (R18). v5:
+// rows in row_codec.h's binary form, not CBOR of their JSON.
+constexpr std::string_view kLayout = "fundledger.projections.v5";
 
 template <class Visitor>
 void VisitTables(State& s, Visitor&& v) {
@@ -214,22 +130,12 @@ Status ProjectionStore::Load(State& s) {
     for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
          it->Next()) {
       auto key = it->key();
-      auto val = it->value();
-      Json j =
-          Json::from_cbor(val.data(), val.data() + val.size(), true, false);
-      if (j.is_discarded()) {
-        failed = true;
-        return;
-      }
       V& row = table.LoadRow(std::string_view(key.data() + prefix.size(),
                                               key.size() - prefix.size()));
-      if constexpr (std::is_same_v<V, Payment>) {
-        DecodePayment(j, s.strings, row);
-      } else if constexpr (std::is_same_v<V, Contract>) {
-        row = j.get<V>();
-        row.IndexStations();  // derived, not stored
-      } else {
-        row = j.get<V>();
+      if (!DecodeRow(std::string_view(it->value().data(), it->value().size()),
+                     s.strings, row)) {
+        failed = true;
+        return;
       }
     }
   });
@@ -274,10 +180,7 @@ Status ProjectionStore::Commit(State& s) {
   };
   VisitTables(s, [&](std::string_view name, auto& table) {
     std::string prefix = "t/" + std::string(name) + "/";
-    table.Flush(prefix, sink, [](const auto& row) {
-      std::vector<std::uint8_t> cbor = Json::to_cbor(Json(row));
-      return std::string(cbor.begin(), cbor.end());
-    });
+    table.Flush(prefix, sink, [](const auto& row) { return EncodeRow(row); });
   });
   VisitIndexes(s, [&](std::string_view name, MultiIndex& index) {
     index.Flush("x/" + std::string(name) + "/", sink);

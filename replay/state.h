@@ -29,6 +29,7 @@ struct Finding {
   std::int64_t amount = 0;
   std::vector<std::uint64_t> evidence;
   bool provisional = false;
+  bool operator==(const Finding&) const = default;
 };
 
 // One allocation_id (EVENTS.md: a lot). `division` is where the money sits:
@@ -51,15 +52,18 @@ struct Lot {
   std::uint64_t received_seq = 0;
   std::vector<std::tuple<Day, std::int64_t, std::uint64_t>>
       down_issues;  // child issues: date, amount, seq
+  bool operator==(const Lot&) const = default;
 };
 
 struct Item {
   std::string category;
   std::int64_t amount = 0;
+  bool operator==(const Item&) const = default;
 };
 struct Funding {
   std::string lot;
   std::int64_t amount = 0;
+  bool operator==(const Funding&) const = default;
 };
 
 struct Contract {
@@ -103,6 +107,7 @@ struct Contract {
         [&](std::uint32_t i, std::string_view s) { return stations[i] < s; });
     return it != stations_by_name.end() && stations[*it] == station;
   }
+  bool operator==(const Contract&) const = default;
 };
 
 // Its strings are views into State::strings (string_pool.h).
@@ -113,12 +118,14 @@ struct Payment {
   Day paid_on = kNoDay;
   bool reversed = false;
   std::uint64_t seq = 0, reversal_seq = 0;
+  bool operator==(const Payment&) const = default;
 };
 
 struct Station {
   std::string id, name, division;
   Day established = kNoDay, deregistered = kNoDay;
   std::uint64_t seq = 0, deregistered_seq = 0;
+  bool operator==(const Station&) const = default;
 };
 
 struct SanctionWindow {
@@ -126,24 +133,29 @@ struct SanctionWindow {
   Day from = kNoDay, to = kNoDay;  // [from, to)
   Day lifted = kNoDay;             // ends the window early
   std::uint64_t seq = 0, lift_seq = 0;
+  bool operator==(const SanctionWindow&) const = default;
 };
 struct Vendor {
   std::vector<SanctionWindow> windows;
+  bool operator==(const Vendor&) const = default;
 };
 
 struct Agency {
   std::string kind, division, uscc;
   std::uint64_t seq = 0;
+  bool operator==(const Agency&) const = default;
 };
 struct KeyRecord {
   std::string agency, public_key;
   std::uint64_t added_seq = 0, revoked_seq = 0;
   bool revoked = false;
+  bool operator==(const KeyRecord&) const = default;
 };
 
 struct Program {
   std::vector<std::string> purposes, allowed_categories;
   std::uint64_t seq = 0;
+  bool operator==(const Program&) const = default;
 };
 
 struct PolicySet {
@@ -151,16 +163,19 @@ struct PolicySet {
   Json params;
   Day effective_from = kNoDay;
   std::uint64_t seq = 0;
+  bool operator==(const PolicySet&) const = default;
 };
 
 struct Declared {  // cap_base.declared, latest by seq wins
   std::int64_t amount = 0;
   std::uint64_t seq = 0;
+  bool operator==(const Declared&) const = default;
 };
 
 struct Review {  // flag.reviewed, latest by seq wins
   std::string status;
   std::uint64_t seq = 0;
+  bool operator==(const Review&) const = default;
 };
 
 // Running sums per (county, year) for R07/R08 and per (division, year) for
@@ -169,25 +184,30 @@ struct CapSums {
   std::int64_t r07 = 0;       // assistance.*, program != ASSIST.BENEFIT
   std::int64_t r08 = 0;       // hardship_subsidy, program != ASSIST.BENEFIT
   std::int64_t hardship = 0;  // every hardship_subsidy payment
+  bool operator==(const CapSums&) const = default;
 };
 struct LotterySums {
   std::int64_t total = 0, elderly = 0;
+  bool operator==(const LotterySums&) const = default;
 };
 // A station's SWS.SETUP payments, not reversed, summed by the year they
 // were paid (R16): "paid by Dec 31 of the year it was established" is the
 // years up to that one, whenever the station itself was registered.
 struct SetupSums {
   std::map<int, std::int64_t> by_year;
+  bool operator==(const SetupSums&) const = default;
 };
 
 // Item sums per (buyer, year, program, category) of non-open contracts.
 struct SplitSum {
   std::int64_t amount = 0;
+  bool operator==(const SplitSum&) const = default;
 };
 // Per (buyer, year): SWS.OPS contracts and their supervision reserve.
 struct ReserveSums {
   std::int64_t ops_total = 0, reserve = 0;
   int ops_contracts = 0;
+  bool operator==(const ReserveSums&) const = default;
 };
 
 struct State {
