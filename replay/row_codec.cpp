@@ -31,9 +31,10 @@ template <class R, class T>
 concept RowOf = std::same_as<std::remove_const_t<R>, T>;
 
 // Members in their stored order. A member added to a struct in state.h
-// must be added here (and the layout name bumped), or it is not stored:
-// the round-trip test in tests/row_codec_test.cpp sets every member and
-// fails on one that does not come back.
+// must be added here (and the layout name bumped), or it is not stored.
+// The round-trip test in tests/row_codec_test.cpp sets every member to a
+// distinct value and fails on one that does not come back; a new member
+// needs a value there too.
 template <class C, RowOf<Finding> R>
 void Members(C& c, R& r) {
   c(r.rule, r.subject, r.division, r.severity, r.amount, r.evidence,
