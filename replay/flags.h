@@ -13,6 +13,7 @@ namespace fl::replay {
 struct Flag {
   std::string flag_id, status;
   Finding finding;
+  bool operator==(const Flag&) const = default;
 };
 
 // RULES.md: the newest occurred_at date in the log. The genesis entry is

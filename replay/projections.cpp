@@ -18,6 +18,7 @@
 #include "replay/day_blocks.h"
 #include "replay/entry_range.h"
 #include "replay/event.h"
+#include "replay/flag_history.h"
 #include "replay/flags.h"
 #include "replay/projection_store.h"
 #include "replay/projector.h"
@@ -46,6 +47,9 @@ constexpr std::chrono::milliseconds kJudgeMinRest{100};
 // contracts) are then encoded once per 64k entries, not once per 4k.
 constexpr std::uint64_t kReplayBatch = 65536;
 constexpr std::size_t kHistoricCache = 4;
+// Days judged into the flag history for one gap between dates: a year,
+// ~4 s of judgements at 1M entries.
+constexpr Day kHistoryGapDays = 366;
 // The worker's waits between retries after a fault (disk full, I/O
 // error): doubling from the first to the last.
 constexpr std::chrono::milliseconds kRetryFirst{100};
@@ -138,6 +142,9 @@ struct Projections::Impl {
   // rests (kJudgeRest).
   std::chrono::steady_clock::time_point last_judged{}, judge_rests_until{};
   mutable std::vector<Historic> historic;
+  // The flags at each day the fold has passed (flag_history.h).
+  FlagHistory history;
+  mutable std::atomic<std::uint64_t> history_reads{0};
   // Where a historic fold may stop (day_blocks.h); learned by the applier.
   mutable DayBlocks days;
   // state.newest_day as of the last applied batch, for IsHistoric: the
@@ -163,7 +170,19 @@ struct Projections::Impl {
       days.Note(events);
       {
         std::unique_lock lock(mu);
-        for (const Event& e : events) Apply(state, e);
+        for (const Event& e : events) {
+          if (e.seq != 0 && state.newest_day != kNoDay &&
+              e.occurred > state.newest_day) {
+            // The days before e's date are over: judged on this state,
+            // with readers let in (flag_history.h says why it may).
+            lock.unlock();
+            JudgeDaysBefore(e.occurred);
+            lock.lock();
+          } else if (e.seq != 0 && e.occurred < state.newest_day) {
+            history.DropFrom(e.occurred);  // backdated: those days change
+          }
+          Apply(state, e);
+        }
         newest_day = state.newest_day;
         FL_RETURN_IF_ERROR(store->Commit(state));
       }
@@ -213,6 +232,39 @@ struct Projections::Impl {
     Judge();
     Publish(end);
     return std::chrono::milliseconds(0);
+  }
+
+  // Judges the flags at each day from the state's newest date up to the
+  // day before `next` (at most kHistoryGapDays of them: a date years
+  // ahead must not stall the worker) into the day history. The applier
+  // holds apply_mu, so the state cannot change under the shared lock.
+  void JudgeDaysBefore(Day next) {
+    std::shared_lock lock(mu);
+    const Day first = state.newest_day;
+    const Day end = static_cast<Day>(
+        std::min<std::int64_t>(next, std::int64_t{first} + kHistoryGapDays));
+    for (Day d = first; d < end; ++d)
+      history.Record(d, state.next_seq, EvaluateFlags(state, d));
+  }
+
+  // The flags at a historic as_of from the day history, or null (not a
+  // historic date, not recorded, or not a date: WithView says so).
+  std::shared_ptr<const std::vector<Flag>> FromHistory(
+      const std::string& as_of_text, Day* as_of) const {
+    if (as_of_text.empty()) return nullptr;
+    auto d = ParseAsOf(as_of_text);
+    if (!d.ok()) return nullptr;
+    // Under the shared lock the history matches the state: the applier
+    // drops days under the exclusive lock, before applying what changes
+    // them.
+    std::shared_lock lock(mu);
+    if (state.newest_day == kNoDay || *d >= state.newest_day) return nullptr;
+    auto flags = history.At(*d);
+    if (flags) {
+      *as_of = *d;
+      ++history_reads;
+    }
+    return flags;
   }
 
   void Judge() {
@@ -272,6 +324,7 @@ struct Projections::Impl {
     state = std::move(fresh);
     newest_day = state.newest_day;
     folded.store(state.next_seq);
+    history.DropAfterSeq(state.next_seq);  // judged on entries re-applied next
     {
       std::lock_guard g(applied_mu);
       applied.store(state.next_seq);
@@ -570,8 +623,14 @@ bool Projections::IsHistoric(const std::string& as_of) const {
 }
 
 Projections::HistoricStats Projections::historic_stats() const {
-  return {impl_->historic_folds.load(), impl_->historic_folded.load(),
-          impl_->historic_reuses.load(), impl_->days.known_blocks()};
+  const auto h = impl_->history.stats();
+  return {impl_->historic_folds.load(),
+          impl_->historic_folded.load(),
+          impl_->historic_reuses.load(),
+          impl_->days.known_blocks(),
+          impl_->history_reads.load(),
+          h.days,
+          h.flag_copies};
 }
 
 Projections::JudgeStats Projections::judge_stats() const {
@@ -590,13 +649,15 @@ Result<Json> Projections::Flags(const FlagQuery& q) const {
     return MakeError(Code::kInvalidArgument, "invalid_field",
                      "unknown severity", "/severity");
   }
+  const FlagFilter f{q.rule,   q.severity, q.division, q.status,
+                     q.cursor, q.scope,    q.limit};
+  Day day;
+  if (auto flags = impl_->FromHistory(q.as_of, &day))
+    return FlagPage(*flags, f, day);
   return impl_->WithView(
       q.as_of,
       [&](const State& s, Day as_of, const Impl::Historic* h) -> Result<Json> {
-        auto flags = impl_->FlagsOf(s, as_of, h);
-        FlagFilter f{q.rule,   q.severity, q.division, q.status,
-                     q.cursor, q.scope,    q.limit};
-        return FlagPage(*flags, f, as_of);
+        return FlagPage(*impl_->FlagsOf(s, as_of, h), f, as_of);
       });
 }
 

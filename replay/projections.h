@@ -5,7 +5,9 @@
 // per (applied seq, as_of) and cached. An as_of before the newest date in
 // the log is answered from a historic state: a fold that ignores
 // later-dated events, kept for later reads of that as_of while the
-// entries appended since are all dated after it.
+// entries appended since are all dated after it. The flags list at such
+// an as_of comes first from the day history the worker judges as its fold
+// passes each day (flag_history.h), when that day still holds.
 #pragma once
 
 #include <cstdint>
@@ -75,10 +77,14 @@ class Projections {
   bool IsHistoric(const std::string& as_of) const;
   // Historic states folded from the log (and the entries those folds
   // read), and reused after appends dated later than their as_of; blocks
-  // whose earliest date is known.
+  // whose earliest date is known; flag reads answered from the day
+  // history (flag_history.h), the days it holds and the distinct flags
+  // they share.
   struct HistoricStats {
     std::uint64_t folds = 0, folded_entries = 0, reuses = 0;
     std::size_t dated_blocks = 0;
+    std::uint64_t history_reads = 0;
+    std::size_t history_days = 0, history_flags = 0;
   };
   HistoricStats historic_stats() const;
   // The worker's judgements of the live flags: how many, the wall seconds

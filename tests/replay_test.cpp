@@ -249,6 +249,69 @@ TEST_CASE("historic reads stop early and survive later-dated appends",
   CHECK(!(*p)->IsHistoric(""));
 }
 
+// While dates only grow, the worker judges the flags at each day it
+// passes (flag_history.h), and a historic flags read is answered from
+// that without a fold; a backdated entry drops the days from its date on
+// (reads of them fold), and every answer equals a replay at that as_of.
+TEST_CASE("historic flag reads come from the day history while dates grow",
+          "[replay]") {
+  // Five events a day from 2023-01-01 to ~2026-04; the agencies were
+  // registered on 2024-03-31, so the stream is in order from that day on.
+  RuleWorld w;
+  AppendRandomWorld(w, 29, 6000, 500, /*dates_in_order=*/true);
+  const std::string dir = w.world().dir() + "/days";
+  auto p = replay::Projections::Open(w.world().ledger(), dir);
+  REQUIRE(p.ok());
+  REQUIRE((*p)->CatchUp().ok());
+  auto st = (*p)->historic_stats();
+  // 2024-03-31 to ~2026-04, each day judged once.
+  CHECK(st.history_days >= 700);
+  // Most flags carry over from one day to the next.
+  CHECK(st.history_flags > 0);
+
+  auto same_as_replay = [&](const std::string& as_of) {
+    replay::ReplayOptions o;
+    o.as_of = as_of;
+    auto r = replay::ReplayLedger(w.world().ledger(), o, nullptr);
+    REQUIRE(r.ok());
+    const Json live = LiveFlags(**p, as_of);
+    CHECK(Canonicalize((*r)["flags"]) == Canonicalize(live));
+    return live;
+  };
+  Json early;
+  for (const char* as_of : {"2024-06-15", "2024-11-30", "2025-08-15"}) {
+    INFO(as_of);
+    Json live = same_as_replay(as_of);
+    if (std::string(as_of) == "2024-06-15") early = live;
+  }
+  st = (*p)->historic_stats();
+  CHECK(st.folds == 0);
+  CHECK(st.history_reads >= 3);
+  CHECK(!early.empty());
+
+  // A backdated entry: days before it still hold, later ones fold.
+  w.Budget("back-days", "general_budget", "SWS.OPS", "530102", 900'000,
+           "2025-01-10", 2025);
+  REQUIRE((*p)->CatchUp().ok());
+  const auto reads = (*p)->historic_stats().history_reads;
+  CHECK(Canonicalize(same_as_replay("2024-06-15")) == Canonicalize(early));
+  CHECK(same_as_replay("2024-11-30").size() > 0);
+  st = (*p)->historic_stats();
+  CHECK(st.folds == 0);
+  CHECK(st.history_reads > reads);  // a read per page
+  same_as_replay("2025-08-15");
+  CHECK((*p)->historic_stats().folds == 1);
+  CHECK((*p)->historic_stats().history_reads == st.history_reads);
+
+  // A restart loads the state, not the history: reads fold, and agree.
+  p->reset();
+  p = replay::Projections::Open(w.world().ledger(), dir);
+  REQUIRE(p.ok());
+  CHECK((*p)->historic_stats().history_days == 0);
+  CHECK(Canonicalize(same_as_replay("2024-06-15")) == Canonicalize(early));
+  CHECK((*p)->historic_stats().folds == 1);
+}
+
 }  // namespace fl::test
 
 namespace fl::test {
