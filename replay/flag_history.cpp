@@ -44,6 +44,11 @@ void FlagHistory::DropAfterSeq(std::uint64_t seq) {
   std::erase_if(days_, [&](const auto& d) { return d.second.seq > seq; });
 }
 
+void FlagHistory::Join(FlagHistory&& other) {
+  std::scoped_lock g(mu_, other.mu_);
+  days_.merge(other.days_);  // keeps ours where both hold a day
+}
+
 std::shared_ptr<const std::vector<Flag>> FlagHistory::At(Day day) const {
   std::lock_guard g(mu_);
   auto it = days_.find(day);

@@ -34,6 +34,8 @@ class FlagHistory {
   // Drops every day judged on a state of more than `seq` entries (the
   // worker went back to a stored state).
   void DropAfterSeq(std::uint64_t seq);
+  // Takes the days of `other` this history does not hold.
+  void Join(FlagHistory&& other);
   // A copy of the flags at `day`, or null when it is not recorded.
   std::shared_ptr<const std::vector<Flag>> At(Day day) const;
 

@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -144,6 +145,13 @@ struct Projections::Impl {
   mutable std::vector<Historic> historic;
   // The flags at each day the fold has passed (flag_history.h).
   FlagHistory history;
+  // RebuildHistory: the thread, the seq it folds to (the stored state's),
+  // and the earliest day the worker dropped since Open.
+  std::thread rebuilder;
+  std::uint64_t rebuild_upto = 0;
+  std::mutex rebuild_mu;
+  Day rebuild_dropped = std::numeric_limits<Day>::max();
+  std::atomic<bool> rebuilt{false};
   mutable std::atomic<std::uint64_t> history_reads{0};
   // Where a historic fold may stop (day_blocks.h); learned by the applier.
   mutable DayBlocks days;
@@ -171,15 +179,18 @@ struct Projections::Impl {
       {
         std::unique_lock lock(mu);
         for (const Event& e : events) {
-          if (e.seq != 0 && state.newest_day != kNoDay &&
-              e.occurred > state.newest_day) {
+          if (EndsDays(state, e)) {
             // The days before e's date are over: judged on this state,
-            // with readers let in (flag_history.h says why it may).
+            // with readers let in (the applier holds apply_mu, so the
+            // state cannot change under the shared lock).
             lock.unlock();
-            JudgeDaysBefore(e.occurred);
+            {
+              std::shared_lock judging(mu);
+              JudgeDaysBefore(state, e.occurred, history);
+            }
             lock.lock();
-          } else if (e.seq != 0 && e.occurred < state.newest_day) {
-            history.DropFrom(e.occurred);  // backdated: those days change
+          } else if (Backdated(state, e)) {
+            DropDays(e.occurred);
           }
           Apply(state, e);
         }
@@ -234,17 +245,61 @@ struct Projections::Impl {
     return std::chrono::milliseconds(0);
   }
 
-  // Judges the flags at each day from the state's newest date up to the
-  // day before `next` (at most kHistoryGapDays of them: a date years
-  // ahead must not stall the worker) into the day history. The applier
-  // holds apply_mu, so the state cannot change under the shared lock.
-  void JudgeDaysBefore(Day next) {
-    std::shared_lock lock(mu);
-    const Day first = state.newest_day;
+  // The day history (flag_history.h) as a fold passes entry e of state s:
+  // e dated after every earlier entry ends the days before its date;
+  // e dated before the newest changes every day from its date on.
+  static bool EndsDays(const State& s, const Event& e) {
+    return e.seq != 0 && s.newest_day != kNoDay && e.occurred > s.newest_day;
+  }
+  static bool Backdated(const State& s, const Event& e) {
+    return e.seq != 0 && e.occurred < s.newest_day;
+  }
+  // Judges the flags at each day from s's newest date up to the day before
+  // `next` (at most kHistoryGapDays of them: a date years ahead must not
+  // stall the worker) into `h`.
+  static void JudgeDaysBefore(const State& s, Day next, FlagHistory& h) {
+    const Day first = s.newest_day;
     const Day end = static_cast<Day>(
         std::min<std::int64_t>(next, std::int64_t{first} + kHistoryGapDays));
     for (Day d = first; d < end; ++d)
-      history.Record(d, state.next_seq, EvaluateFlags(state, d));
+      h.Record(d, s.next_seq, EvaluateFlags(s, d));
+  }
+  void DropDays(Day from) {
+    history.DropFrom(from);
+    std::lock_guard g(rebuild_mu);
+    rebuild_dropped = std::min(rebuild_dropped, from);
+  }
+
+  // After a restart the store gives the state, not the day history: the
+  // days before the stored seq are judged again by a fold of their own
+  // (as the worker's was), beside the worker, then joined to the history.
+  // Until then their reads fold, as before. A fault here loses only speed.
+  void RebuildHistory(std::uint64_t upto) {
+    FlagHistory built;
+    State s;
+    StopRecordingChanges(s);
+    Event e;
+    while (s.next_seq < upto && !stop.load()) {
+      const std::uint64_t end = std::min(upto, s.next_seq + kReplayBatch);
+      Status st =
+          ForEachEvent(ledger, s.next_seq, end, e, [&](const Event& ev) {
+            if (EndsDays(s, ev)) {
+              JudgeDaysBefore(s, ev.occurred, built);
+            } else if (Backdated(s, ev)) {
+              built.DropFrom(ev.occurred);
+            }
+            Apply(s, ev);
+          });
+      if (!st.ok() || s.next_seq != end) return;
+    }
+    if (stop.load()) return;
+    // Under the exclusive lock no read sees the history half joined, and
+    // no entry is applied: days the worker dropped meanwhile go too.
+    std::unique_lock lock(mu);
+    std::lock_guard g(rebuild_mu);
+    built.DropFrom(rebuild_dropped);
+    history.Join(std::move(built));
+    rebuilt = true;
   }
 
   // The flags at a historic as_of from the day history, or null (not a
@@ -551,6 +606,7 @@ Result<std::unique_ptr<Projections>> Projections::Open(const Ledger& ledger,
   impl->applied = impl->state.next_seq;
   impl->folded = impl->state.next_seq;
   impl->newest_day = impl->state.newest_day;
+  impl->rebuild_upto = impl->state.next_seq;
   return std::unique_ptr<Projections>(new Projections(std::move(impl)));
 }
 
@@ -558,11 +614,17 @@ void Projections::Start() {
   if (impl_->worker.joinable()) return;
   impl_->stop = false;
   impl_->worker = std::thread([this] { impl_->Run(); });
+  if (impl_->rebuild_upto > 0 && !impl_->rebuilder.joinable() &&
+      !impl_->rebuilt.load()) {
+    impl_->rebuilder =
+        std::thread([this] { impl_->RebuildHistory(impl_->rebuild_upto); });
+  }
 }
 
 void Projections::Stop() {
   impl_->stop = true;
   if (impl_->worker.joinable()) impl_->worker.join();
+  if (impl_->rebuilder.joinable()) impl_->rebuilder.join();
 }
 
 Status Projections::CatchUp() {
@@ -630,7 +692,8 @@ Projections::HistoricStats Projections::historic_stats() const {
           impl_->days.known_blocks(),
           impl_->history_reads.load(),
           h.days,
-          h.flag_copies};
+          h.flag_copies,
+          impl_->rebuilt.load()};
 }
 
 Projections::JudgeStats Projections::judge_stats() const {

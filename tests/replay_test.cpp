@@ -310,6 +310,22 @@ TEST_CASE("historic flag reads come from the day history while dates grow",
   CHECK((*p)->historic_stats().history_days == 0);
   CHECK(Canonicalize(same_as_replay("2024-06-15")) == Canonicalize(early));
   CHECK((*p)->historic_stats().folds == 1);
+
+  // Start judges those days again beside the worker; then they are read
+  // from the history, except the days the backdated entry dropped.
+  (*p)->Start();
+  for (int i = 0; i < 600 && !(*p)->historic_stats().history_rebuilt; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  st = (*p)->historic_stats();
+  REQUIRE(st.history_rebuilt);
+  CHECK(st.history_days >= 280);  // 2024-03-31 to 2025-01-09
+  CHECK(Canonicalize(same_as_replay("2024-11-30")) ==
+        Canonicalize(LiveFlags(**p, "2024-11-30")));
+  CHECK((*p)->historic_stats().history_reads > st.history_reads);
+  CHECK((*p)->historic_stats().folds == 1);
+  same_as_replay("2025-08-15");
+  CHECK((*p)->historic_stats().folds == 2);
+  (*p)->Stop();
 }
 
 }  // namespace fl::test
