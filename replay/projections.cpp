@@ -255,13 +255,14 @@ struct Projections::Impl {
     return e.seq != 0 && e.occurred < s.newest_day;
   }
   // Judges the flags at each day from s's newest date up to the day before
-  // `next` (at most kHistoryGapDays of them: a date years ahead must not
-  // stall the worker) into `h`.
-  static void JudgeDaysBefore(const State& s, Day next, FlagHistory& h) {
+  // `next` into `h`: at most kHistoryGapDays of them (a date years ahead
+  // must not stall the worker), and none once Stop is asked (a day not
+  // judged only means a fold for its reads).
+  void JudgeDaysBefore(const State& s, Day next, FlagHistory& h) const {
     const Day first = s.newest_day;
     const Day end = static_cast<Day>(
         std::min<std::int64_t>(next, std::int64_t{first} + kHistoryGapDays));
-    for (Day d = first; d < end; ++d)
+    for (Day d = first; d < end && !stop.load(); ++d)
       h.Record(d, s.next_seq, EvaluateFlags(s, d));
   }
   void DropDays(Day from) {
@@ -280,7 +281,8 @@ struct Projections::Impl {
     StopRecordingChanges(s);
     Event e;
     while (s.next_seq < upto && !stop.load()) {
-      const std::uint64_t end = std::min(upto, s.next_seq + kReplayBatch);
+      // Live-sized batches: Stop waits for at most one.
+      const std::uint64_t end = std::min(upto, s.next_seq + kBatch);
       Status st =
           ForEachEvent(ledger, s.next_seq, end, e, [&](const Event& ev) {
             if (EndsDays(s, ev)) {

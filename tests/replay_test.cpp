@@ -314,7 +314,7 @@ TEST_CASE("historic flag reads come from the day history while dates grow",
   // Start judges those days again beside the worker; then they are read
   // from the history, except the days the backdated entry dropped.
   (*p)->Start();
-  for (int i = 0; i < 600 && !(*p)->historic_stats().history_rebuilt; ++i)
+  for (int i = 0; i < 1200 && !(*p)->historic_stats().history_rebuilt; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   st = (*p)->historic_stats();
   REQUIRE(st.history_rebuilt);
