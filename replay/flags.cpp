@@ -48,10 +48,7 @@ std::vector<Flag> EvaluateFlags(const State& s, Day as_of) {
     flag.status = r ? r->status : "open";
     out.push_back(std::move(flag));
   }
-  std::sort(out.begin(), out.end(), [](const Flag& a, const Flag& b) {
-    return a.flag_id < b.flag_id ||
-           (a.flag_id == b.flag_id && a.finding.subject < b.finding.subject);
-  });
+  std::sort(out.begin(), out.end(), FlagLess);
   return out;
 }
 

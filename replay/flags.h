@@ -16,6 +16,13 @@ struct Flag {
   bool operator==(const Flag&) const = default;
 };
 
+// The order of a flag list: by flag_id (RULES.md, the pages' cursor),
+// then subject.
+inline bool FlagLess(const Flag& a, const Flag& b) {
+  return a.flag_id < b.flag_id ||
+         (a.flag_id == b.flag_id && a.finding.subject < b.finding.subject);
+}
+
 // RULES.md: the newest occurred_at date in the log. The genesis entry is
 // left out: `init` stamps it with the wall clock, and a history imported
 // later must be judged as of its own time.

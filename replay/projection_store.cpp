@@ -6,6 +6,7 @@
 #include <rocksdb/write_batch.h>
 
 #include <filesystem>
+#include <limits>
 
 #include "ledger/rocks_codec.h"
 #include "replay/row_codec.h"
@@ -19,8 +20,18 @@ namespace {
 // "x/dup_keys/", "x/station_payments/" or "x/payee_payments/" rows; the
 // payment groups are rebuilt from the payments (payment_groups.h). v4:
 // "t/setups/" rows (R16's sums), contracts' early_milestones (R18). v5:
-// rows in row_codec.h's binary form, not CBOR of their JSON.
-constexpr std::string_view kLayout = "fundledger.projections.v5";
+// rows in row_codec.h's binary form, not CBOR of their JSON. v6: "h/"
+// rows, the flag history's days (flag_history.h).
+constexpr std::string_view kLayout = "fundledger.projections.v6";
+
+// A day's key: "h/" and the day, offset so that key order is date order.
+constexpr std::string_view kDayPrefix = "h/";
+std::string DayKey(Day d) {
+  return std::string(kDayPrefix) +
+         EncodeSeq(static_cast<std::uint64_t>(std::int64_t{d} - kNoDay));
+}
+// Past every day key ('0' follows '/').
+constexpr std::string_view kDaysEnd = "h0";
 
 template <class Visitor>
 void VisitTables(State& s, Visitor&& v) {
@@ -105,7 +116,7 @@ Result<std::unique_ptr<ProjectionStore>> ProjectionStore::Open(
   return out;
 }
 
-Status ProjectionStore::Load(State& s) {
+Status ProjectionStore::Load(State& s, FlagHistory* history) {
   std::string v;
   auto st = db_->Get(rocksdb::ReadOptions(), "m/state", &v);
   if (st.IsNotFound()) return Status::Ok();
@@ -150,6 +161,30 @@ Status ProjectionStore::Load(State& s) {
     }
   });
   if (failed) return DataLoss("projection row damaged");
+  if (history) {
+    StringPool unused;  // a flag holds no views
+    for (it->Seek(kDayPrefix); it->Valid() && it->key().starts_with(kDayPrefix);
+         it->Next()) {
+      const auto key = it->key();
+      StoredFlagDay stored;
+      if (key.size() != kDayPrefix.size() + 8 ||
+          !DecodeRow(std::string_view(it->value().data(), it->value().size()),
+                     unused, stored)) {
+        return DataLoss("projection flag history damaged");
+      }
+      const std::uint64_t offset =
+          DecodeSeq(std::string_view(key.data() + kDayPrefix.size(), 8));
+      // A day judged on more entries than the state holds, or out of
+      // Day's range, was not written by Commit.
+      if (offset > std::numeric_limits<std::uint32_t>::max() ||
+          stored.seq > s.next_seq ||
+          !history->Restore(
+              static_cast<Day>(static_cast<std::int64_t>(offset) + kNoDay),
+              stored)) {
+        return DataLoss("projection flag history damaged");
+      }
+    }
+  }
   FL_RETURN_IF_ERROR(CheckRocks(it->status(), "projections load"));
   RebuildPaymentGroups(s);
   return Status::Ok();
@@ -167,7 +202,7 @@ void StopRecordingChanges(State& s) {
   });
 }
 
-Status ProjectionStore::Commit(State& s) {
+Status ProjectionStore::Commit(State& s, FlagHistory* history) {
   rocksdb::WriteBatch batch;
   std::size_t rows = 0;
   RowSink sink = [&](std::string_view key, const std::string* value) {
@@ -192,6 +227,18 @@ Status ProjectionStore::Commit(State& s) {
       EncodeSeq(
           static_cast<std::uint64_t>(static_cast<std::int64_t>(s.genesis_day)));
   batch.Put("m/state", meta);
+  if (history) {
+    auto changes = history->TakeChanges();
+    if (changes.erase_from) {
+      // Before the days written below: within a batch, later writes win.
+      batch.DeleteRange(DayKey(*changes.erase_from),
+                        rocksdb::Slice(kDaysEnd.data(), kDaysEnd.size()));
+    }
+    for (const auto& [day, stored] : changes.days) {
+      batch.Put(DayKey(day), EncodeRow(stored));
+      ++rows;
+    }
+  }
   last_rows_ = rows;
   // No fsync: the log is the durable truth; the WAL keeps the batch atomic.
   return CheckRocks(db_->Write(rocksdb::WriteOptions(), &batch),

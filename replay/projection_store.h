@@ -8,6 +8,7 @@
 #include <string>
 
 #include "crypto/status.h"
+#include "replay/flag_history.h"
 #include "replay/state.h"
 
 namespace rocksdb {
@@ -33,10 +34,12 @@ class ProjectionStore {
   ProjectionStore(const ProjectionStore&) = delete;
   ProjectionStore& operator=(const ProjectionStore&) = delete;
 
-  // Fills an empty State with what was stored (next_seq 0 if none).
-  Status Load(State& s);
-  // Writes the rows changed since the last Commit and next_seq, atomically.
-  Status Commit(State& s);
+  // Fills an empty State with what was stored (next_seq 0 if none), and
+  // `history`, when given, with the flag days judged on it.
+  Status Load(State& s, FlagHistory* history = nullptr);
+  // Writes the rows changed since the last Commit and next_seq, and the
+  // days `history` changed since then, atomically.
+  Status Commit(State& s, FlagHistory* history = nullptr);
   // After a failed Commit RocksDB refuses writes until its background
   // error is cleared: clears it (a no-op when there is none). The State
   // must then be reloaded: the failed Commit forgot which rows changed.

@@ -6,7 +6,6 @@
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
-#include <limits>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -143,15 +142,9 @@ struct Projections::Impl {
   // rests (kJudgeRest).
   std::chrono::steady_clock::time_point last_judged{}, judge_rests_until{};
   mutable std::vector<Historic> historic;
-  // The flags at each day the fold has passed (flag_history.h).
+  // The flags at each day the fold has passed (flag_history.h), stored
+  // with the state.
   FlagHistory history;
-  // RebuildHistory: the thread, the seq it folds to (the stored state's),
-  // and the earliest day the worker dropped since Open.
-  std::thread rebuilder;
-  std::uint64_t rebuild_upto = 0;
-  std::mutex rebuild_mu;
-  Day rebuild_dropped = std::numeric_limits<Day>::max();
-  std::atomic<bool> rebuilt{false};
   mutable std::atomic<std::uint64_t> history_reads{0};
   // Where a historic fold may stop (day_blocks.h); learned by the applier.
   mutable DayBlocks days;
@@ -190,12 +183,12 @@ struct Projections::Impl {
             }
             lock.lock();
           } else if (Backdated(state, e)) {
-            DropDays(e.occurred);
+            history.DropFrom(e.occurred);
           }
           Apply(state, e);
         }
         newest_day = state.newest_day;
-        FL_RETURN_IF_ERROR(store->Commit(state));
+        FL_RETURN_IF_ERROR(store->Commit(state, &history));
       }
       folded.store(end);
       AfterBatch(end, force);
@@ -256,54 +249,17 @@ struct Projections::Impl {
   }
   // Judges the flags at each day from s's newest date up to the day before
   // `next` into `h`: at most kHistoryGapDays of them (a date years ahead
-  // must not stall the worker), and none once Stop is asked (a day not
-  // judged only means a fold for its reads).
-  void JudgeDaysBefore(const State& s, Day next, FlagHistory& h) const {
+  // must not stall the worker; a day not judged means a fold for its
+  // reads). Stop waits for them: a day skipped here would be missing from
+  // the stored history for good, and a batch of a dense log spans a few
+  // days (~3 at 1M entries, ~10 ms a judgement).
+  static void JudgeDaysBefore(const State& s, Day next, FlagHistory& h) {
     const Day first = s.newest_day;
     const Day end = static_cast<Day>(
         std::min<std::int64_t>(next, std::int64_t{first} + kHistoryGapDays));
-    for (Day d = first; d < end && !stop.load(); ++d)
+    for (Day d = first; d < end; ++d)
       h.Record(d, s.next_seq, EvaluateFlags(s, d));
   }
-  void DropDays(Day from) {
-    history.DropFrom(from);
-    std::lock_guard g(rebuild_mu);
-    rebuild_dropped = std::min(rebuild_dropped, from);
-  }
-
-  // After a restart the store gives the state, not the day history: the
-  // days before the stored seq are judged again by a fold of their own
-  // (as the worker's was), beside the worker, then joined to the history.
-  // Until then their reads fold, as before. A fault here loses only speed.
-  void RebuildHistory(std::uint64_t upto) {
-    FlagHistory built;
-    State s;
-    StopRecordingChanges(s);
-    Event e;
-    while (s.next_seq < upto && !stop.load()) {
-      // Live-sized batches: Stop waits for at most one.
-      const std::uint64_t end = std::min(upto, s.next_seq + kBatch);
-      Status st =
-          ForEachEvent(ledger, s.next_seq, end, e, [&](const Event& ev) {
-            if (EndsDays(s, ev)) {
-              JudgeDaysBefore(s, ev.occurred, built);
-            } else if (Backdated(s, ev)) {
-              built.DropFrom(ev.occurred);
-            }
-            Apply(s, ev);
-          });
-      if (!st.ok() || s.next_seq != end) return;
-    }
-    if (stop.load()) return;
-    // Under the exclusive lock no read sees the history half joined, and
-    // no entry is applied: days the worker dropped meanwhile go too.
-    std::unique_lock lock(mu);
-    std::lock_guard g(rebuild_mu);
-    built.DropFrom(rebuild_dropped);
-    history.Join(std::move(built));
-    rebuilt = true;
-  }
-
   // The flags at a historic as_of from the day history, or null (not a
   // historic date, not recorded, or not a date: WithView says so).
   std::shared_ptr<const std::vector<Flag>> FromHistory(
@@ -376,12 +332,13 @@ struct Projections::Impl {
     std::lock_guard guard(apply_mu);
     FL_RETURN_IF_ERROR(store->Recover());
     State fresh;
-    FL_RETURN_IF_ERROR(store->Load(fresh));
+    FlagHistory stored;
+    FL_RETURN_IF_ERROR(store->Load(fresh, &stored));
     std::unique_lock lock(mu);
     state = std::move(fresh);
     newest_day = state.newest_day;
     folded.store(state.next_seq);
-    history.DropAfterSeq(state.next_seq);  // judged on entries re-applied next
+    history.Replace(std::move(stored));  // as judged on that state
     {
       std::lock_guard g(applied_mu);
       applied.store(state.next_seq);
@@ -598,7 +555,7 @@ Result<std::unique_ptr<Projections>> Projections::Open(const Ledger& ledger,
   if (!store.ok()) return store.error();
   auto impl = std::make_unique<Impl>(ledger);
   impl->store = std::move(*store);
-  FL_RETURN_IF_ERROR(impl->store->Load(impl->state));
+  FL_RETURN_IF_ERROR(impl->store->Load(impl->state, &impl->history));
   if (impl->state.next_seq > ledger.TreeSize()) {
     return Internal("projections are ahead of the log (" +
                     std::to_string(impl->state.next_seq) + " > " +
@@ -608,7 +565,6 @@ Result<std::unique_ptr<Projections>> Projections::Open(const Ledger& ledger,
   impl->applied = impl->state.next_seq;
   impl->folded = impl->state.next_seq;
   impl->newest_day = impl->state.newest_day;
-  impl->rebuild_upto = impl->state.next_seq;
   return std::unique_ptr<Projections>(new Projections(std::move(impl)));
 }
 
@@ -616,17 +572,11 @@ void Projections::Start() {
   if (impl_->worker.joinable()) return;
   impl_->stop = false;
   impl_->worker = std::thread([this] { impl_->Run(); });
-  if (impl_->rebuild_upto > 0 && !impl_->rebuilder.joinable() &&
-      !impl_->rebuilt.load()) {
-    impl_->rebuilder =
-        std::thread([this] { impl_->RebuildHistory(impl_->rebuild_upto); });
-  }
 }
 
 void Projections::Stop() {
   impl_->stop = true;
   if (impl_->worker.joinable()) impl_->worker.join();
-  if (impl_->rebuilder.joinable()) impl_->rebuilder.join();
 }
 
 Status Projections::CatchUp() {
@@ -694,8 +644,7 @@ Projections::HistoricStats Projections::historic_stats() const {
           impl_->days.known_blocks(),
           impl_->history_reads.load(),
           h.days,
-          h.flag_copies,
-          impl_->rebuilt.load()};
+          h.flag_copies};
 }
 
 Projections::JudgeStats Projections::judge_stats() const {

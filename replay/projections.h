@@ -79,15 +79,12 @@ class Projections {
   // read), and reused after appends dated later than their as_of; blocks
   // whose earliest date is known; flag reads answered from the day
   // history (flag_history.h), the days it holds and the distinct flags
-  // they share; whether the days before a stored state, which a restart
-  // does not load, have been judged again (Start does that beside the
-  // worker).
+  // they share.
   struct HistoricStats {
     std::uint64_t folds = 0, folded_entries = 0, reuses = 0;
     std::size_t dated_blocks = 0;
     std::uint64_t history_reads = 0;
     std::size_t history_days = 0, history_flags = 0;
-    bool history_rebuilt = false;
   };
   HistoricStats historic_stats() const;
   // The worker's judgements of the live flags: how many, the wall seconds

@@ -9,6 +9,8 @@
 #include <type_traits>
 #include <vector>
 
+#include "replay/flag_history.h"
+
 namespace fl::replay {
 namespace {
 
@@ -39,6 +41,14 @@ template <class C, RowOf<Finding> R>
 void Members(C& c, R& r) {
   c(r.rule, r.subject, r.division, r.severity, r.amount, r.evidence,
     r.provisional);
+}
+template <class C, RowOf<Flag> R>
+void Members(C& c, R& r) {
+  c(r.flag_id, r.status, r.finding);
+}
+template <class C, RowOf<StoredFlagDay> R>
+void Members(C& c, R& r) {
+  c(r.seq, r.dropped, r.added);
 }
 template <class C, RowOf<Lot> R>
 void Members(C& c, R& r) {
@@ -338,6 +348,8 @@ FL_ROW_CODEC(LotterySums)
 FL_ROW_CODEC(SetupSums)
 FL_ROW_CODEC(SplitSum)
 FL_ROW_CODEC(ReserveSums)
+// The flag history's days (flag_history.h).
+FL_ROW_CODEC(StoredFlagDay)
 #undef FL_ROW_CODEC
 
 }  // namespace fl::replay

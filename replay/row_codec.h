@@ -18,7 +18,8 @@
 
 namespace fl::replay {
 
-// The bytes of `row`. Defined for each row type of State's tables.
+// The bytes of `row`. Defined for each row type of State's tables, and
+// for StoredFlagDay (flag_history.h).
 template <class Row>
 std::string EncodeRow(const Row& row);
 
