@@ -52,8 +52,7 @@ void CheckSameDays(const FlagHistory& a, const FlagHistory& b, Day first,
 
 }  // namespace
 
-TEST_CASE("a stored flag history comes back day by day",
-          "[replay][history]") {
+TEST_CASE("a stored flag history comes back day by day", "[replay][history]") {
   FlagHistory h;
   const Day d0 = 20000;
   h.Record(d0, 10, {MakeFlag("a1"), MakeFlag("b2")});
