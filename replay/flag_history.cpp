@@ -123,6 +123,23 @@ std::shared_ptr<const std::vector<Flag>> FlagHistory::At(Day day) const {
   return out;
 }
 
+FlagHistory::OneFlag FlagHistory::FlagAt(Day day,
+                                         std::string_view flag_id) const {
+  std::lock_guard g(mu_);
+  OneFlag out;
+  auto it = days_.find(day);
+  if (it == days_.end()) return out;
+  out.day_held = true;
+  out.seq = it->second.seq;
+  const auto& flags = it->second.flags;
+  auto f =
+      std::lower_bound(flags.begin(), flags.end(), flag_id,
+                       [](const std::shared_ptr<const Flag>& x,
+                          std::string_view id) { return x->flag_id < id; });
+  if (f != flags.end() && (*f)->flag_id == flag_id) out.flag = **f;
+  return out;
+}
+
 FlagHistory::Stats FlagHistory::stats() const {
   std::lock_guard g(mu_);
   std::unordered_set<const Flag*> distinct;

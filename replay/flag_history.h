@@ -23,6 +23,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -68,6 +69,14 @@ class FlagHistory {
   bool Restore(Day day, const StoredFlagDay& stored);
   // A copy of the flags at `day`, or null when it is not recorded.
   std::shared_ptr<const std::vector<Flag>> At(Day day) const;
+  // One flag at `day`: whether the day is recorded, the seq it was judged
+  // at (the entries it holds), and the flag when it was raised that day.
+  struct OneFlag {
+    bool day_held = false;
+    std::uint64_t seq = 0;
+    std::optional<Flag> flag;
+  };
+  OneFlag FlagAt(Day day, std::string_view flag_id) const;
 
   struct Stats {
     std::size_t days = 0;

@@ -260,24 +260,58 @@ struct Projections::Impl {
     for (Day d = first; d < end; ++d)
       h.Record(d, s.next_seq, EvaluateFlags(s, d));
   }
-  // The flags at a historic as_of from the day history, or null (not a
-  // historic date, not recorded, or not a date: WithView says so).
+  // Runs fn(day) under the shared lock when `as_of_text` is a date before
+  // the newest in the log, else gives fn's default (not a historic date,
+  // or not a date: WithView says so). Under the shared lock the history
+  // matches the state: the applier drops days under the exclusive lock,
+  // before applying what changes them.
+  template <class F>
+  auto InHistory(const std::string& as_of_text, F&& fn) const
+      -> decltype(fn(Day{})) {
+    if (as_of_text.empty()) return {};
+    auto d = ParseAsOf(as_of_text);
+    if (!d.ok()) return {};
+    std::shared_lock lock(mu);
+    if (state.newest_day == kNoDay || *d >= state.newest_day) return {};
+    return fn(*d);
+  }
+
+  // The flags at a historic as_of from the day history, or null.
   std::shared_ptr<const std::vector<Flag>> FromHistory(
       const std::string& as_of_text, Day* as_of) const {
-    if (as_of_text.empty()) return nullptr;
-    auto d = ParseAsOf(as_of_text);
-    if (!d.ok()) return nullptr;
-    // Under the shared lock the history matches the state: the applier
-    // drops days under the exclusive lock, before applying what changes
-    // them.
-    std::shared_lock lock(mu);
-    if (state.newest_day == kNoDay || *d >= state.newest_day) return nullptr;
-    auto flags = history.At(*d);
-    if (flags) {
-      *as_of = *d;
+    return InHistory(as_of_text, [&](Day d) {
+      auto flags = history.At(d);
+      if (flags) {
+        *as_of = d;
+        ++history_reads;
+      }
+      return flags;
+    });
+  }
+
+  // One flag at a historic as_of from the day history (nullopt when the
+  // day is not held; no flag when it was not raised that day), and its
+  // review entries: the live state's, less those applied after the day
+  // was judged. While the day is held those are exactly the reviews dated
+  // after it (flag_history.h), which a fold at that as_of leaves out.
+  struct DayFlag {
+    Day day = kNoDay;
+    std::optional<Flag> flag;
+  };
+  std::optional<DayFlag> FlagFromHistory(
+      const std::string& flag_id, const std::string& as_of_text,
+      std::vector<std::uint64_t>* reviews) const {
+    return InHistory(as_of_text, [&](Day d) -> std::optional<DayFlag> {
+      auto one = history.FlagAt(d, flag_id);
+      if (!one.day_held) return std::nullopt;
       ++history_reads;
-    }
-    return flags;
+      if (one.flag) {
+        *reviews = ReviewSeqs(state, flag_id);
+        std::erase_if(*reviews,
+                      [&](std::uint64_t seq) { return seq >= one.seq; });
+      }
+      return DayFlag{d, std::move(one.flag)};
+    });
   }
 
   void Judge() {
@@ -665,7 +699,7 @@ Result<Json> Projections::Flags(const FlagQuery& q) const {
   }
   const FlagFilter f{q.rule,   q.severity, q.division, q.status,
                      q.cursor, q.scope,    q.limit};
-  Day day;
+  Day day = kNoDay;
   if (auto flags = impl_->FromHistory(q.as_of, &day))
     return FlagPage(*flags, f, day);
   return impl_->WithView(
@@ -699,24 +733,33 @@ Json ReviewRow(std::uint64_t seq, const Json& entry) {
 Result<Json> Projections::FlagById(const std::string& flag_id,
                                    const std::string& scope,
                                    const std::string& as_of_text) const {
+  // The page's head: the flag at as_of, or why there is none to show.
+  auto head = [&](const Flag* f, Day as_of) -> Result<Json> {
+    if (!f)
+      return MakeError(Code::kNotFound, "not_found", "no flag " + flag_id);
+    if (!scope.empty() && !DivisionWithin(f->finding.division, scope))
+      return MakeError(Code::kPermissionDenied, "out_of_scope",
+                       "flag outside the token's scope");
+    return FlagJson(*f, as_of);
+  };
   std::vector<std::uint64_t> review_seqs;
-  Result<Json> found = impl_->WithView(
-      as_of_text,
-      [&](const State& s, Day as_of, const Impl::Historic* h) -> Result<Json> {
-        auto flags = impl_->FlagsOf(s, as_of, h);
-        auto it = std::lower_bound(
-            flags->begin(), flags->end(), flag_id,
-            [](const fl::replay::Flag& x, const std::string& id) {
-              return x.flag_id < id;
-            });
-        if (it == flags->end() || it->flag_id != flag_id)
-          return MakeError(Code::kNotFound, "not_found", "no flag " + flag_id);
-        if (!scope.empty() && !DivisionWithin(it->finding.division, scope))
-          return MakeError(Code::kPermissionDenied, "out_of_scope",
-                           "flag outside the token's scope");
-        review_seqs = ReviewSeqs(s, flag_id);
-        return FlagJson(*it, as_of);
-      });
+  auto day = impl_->FlagFromHistory(flag_id, as_of_text, &review_seqs);
+  Result<Json> found =
+      day ? head(day->flag ? &*day->flag : nullptr, day->day)
+          : impl_->WithView(as_of_text,
+                            [&](const State& s, Day as_of,
+                                const Impl::Historic* h) -> Result<Json> {
+                              auto flags = impl_->FlagsOf(s, as_of, h);
+                              auto it = std::lower_bound(
+                                  flags->begin(), flags->end(), flag_id,
+                                  [](const Flag& x, const std::string& id) {
+                                    return x.flag_id < id;
+                                  });
+                              const bool hit =
+                                  it != flags->end() && it->flag_id == flag_id;
+                              if (hit) review_seqs = ReviewSeqs(s, flag_id);
+                              return head(hit ? &*it : nullptr, as_of);
+                            });
   if (!found.ok()) return found;
   Json out = std::move(*found);
   // Evidence and review entries come from applied entries, so each is in

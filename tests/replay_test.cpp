@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "http_fixture.h"
+#include "ledger/flag_id.h"
 #include "random_world.h"
 #include "replay/projections.h"
 #include "test_util.h"
@@ -291,6 +292,74 @@ TEST_CASE("historic flag reads come from the day history while dates grow",
   CHECK(st.history_reads >= 3);
   CHECK(!early.empty());
 
+  // The review entries of a flag dated on or before as_of, read from the
+  // log itself: what a flag's page at as_of must list.
+  auto reviews_in_log = [&](const std::string& id, const std::string& as_of) {
+    std::vector<std::uint64_t> out;
+    const auto& ledger = w.world().ledger();
+    for (std::uint64_t n = 0; n < ledger.TreeSize(); ++n) {
+      auto text = ledger.EntryAt(n);
+      REQUIRE(text.ok());
+      const Json ev = Json::parse(*text).at("event");
+      const Json& d = ev.at("data");
+      const std::string type = ev.at("type");
+      const bool concerns =
+          (type == "flag.reviewed" && d.value("flag_id", "") == id) ||
+          (type == "exception.approved" &&
+           FlagId(d.value("rule", ""), d.value("ref", "")) == id);
+      if (concerns &&
+          ev.at("occurred_at").get<std::string>().substr(0, 10) <= as_of)
+        out.push_back(n);
+    }
+    return out;
+  };
+  auto page_reviews = [](const Json& page) {
+    std::vector<std::uint64_t> out;
+    for (const auto& r : page.at("reviews")) out.push_back(r.at("seq"));
+    return out;
+  };
+  auto page_head = [](Json page) {
+    page.erase("entries");
+    page.erase("reviews");
+    return page;
+  };
+
+  // One flag's page at a historic as_of comes from the history too. A
+  // review dated after the log's last date (so no day is dropped) shows
+  // on today's page, not on the page at 2024-05-31.
+  const Json on_day = LiveFlags(**p, "2024-05-31");
+  REQUIRE(!on_day.empty());
+  const Json pick = on_day[on_day.size() / 2];
+  const std::string id = pick.at("flag_id");
+  const std::uint64_t review = w.Add("flag.reviewed",
+                                     {{"flag_id", id},
+                                      {"rule", pick.at("rule")},
+                                      {"subject", pick.at("subject")},
+                                      {"status", "confirmed"},
+                                      {"note", "checked"}},
+                                     "2024-10-01");
+  REQUIRE((*p)->CatchUp().ok());
+  const auto reads_before = (*p)->historic_stats().history_reads;
+  auto then = (*p)->FlagById(id, "", "2024-05-31");
+  REQUIRE(then.ok());
+  CHECK((*p)->historic_stats().folds == 0);
+  CHECK((*p)->historic_stats().history_reads == reads_before + 1);
+  CHECK(Canonicalize(page_head(*then)) == Canonicalize(pick));
+  CHECK(page_reviews(*then) == reviews_in_log(id, "2024-05-31"));
+  auto now = (*p)->FlagById(id, "", "");
+  REQUIRE(now.ok());
+  CHECK(page_reviews(*now).back() == review);
+  CHECK(page_reviews(*then).size() < page_reviews(*now).size());
+  // No such flag that day, and a flag outside the token's scope: the
+  // same answers as a fold gives, still without one.
+  auto none = (*p)->FlagById("0000000000000000", "", "2024-05-31");
+  REQUIRE_FALSE(none.ok());
+  CHECK(none.error().reason == "not_found");
+  auto outside = (*p)->FlagById(id, "110000", "2024-05-31");
+  REQUIRE_FALSE(outside.ok());
+  CHECK(outside.error().reason == "out_of_scope");
+  CHECK((*p)->historic_stats().folds == 0);
+
   // A backdated entry: days before it still hold, later ones fold.
   w.Budget("back-days", "general_budget", "SWS.OPS", "530102", 900'000,
            "2024-06-10", 2024);
@@ -302,6 +371,17 @@ TEST_CASE("historic flag reads come from the day history while dates grow",
   CHECK(st.folds == 0);
   CHECK(st.history_reads > reads);  // a read per page
   same_as_replay("2024-07-15");
+  CHECK((*p)->historic_stats().folds == 1);
+  CHECK((*p)->historic_stats().history_reads == st.history_reads);
+  // A flag's page at a dropped day comes from that fold, and lists the
+  // same reviews as the log.
+  const Json at_july = LiveFlags(**p, "2024-07-15");
+  REQUIRE(!at_july.empty());
+  const std::string july_id = at_july[0].at("flag_id");
+  auto july = (*p)->FlagById(july_id, "", "2024-07-15");
+  REQUIRE(july.ok());
+  CHECK(Canonicalize(page_head(*july)) == Canonicalize(at_july[0]));
+  CHECK(page_reviews(*july) == reviews_in_log(july_id, "2024-07-15"));
   CHECK((*p)->historic_stats().folds == 1);
   CHECK((*p)->historic_stats().history_reads == st.history_reads);
 
