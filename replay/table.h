@@ -128,10 +128,10 @@ class Table {
   // Every row as (id, value), in no particular order.
   //
   // The order is the index's (hash) order. In that order each row is a
-  // cache miss: R16's walk over the fixture's 22,051
-  // stations was ~11% of a catch-up from nothing at 1M entries
-  // (docs/PERFORMANCE.md). So the walk asks for the row kAhead slots on
-  // while it reads this one, and the misses overlap.
+  // cache miss: R16's walk over the fixture's 22,051 stations was ~11% of
+  // a catch-up from nothing at 1M entries (docs/PERFORMANCE.md). So the
+  // walk asks for the row kAhead slots on while it reads this one, and
+  // the misses overlap.
   class Rows {
     static constexpr int kAhead = 8;
 
