@@ -35,6 +35,37 @@ bool DivisionWithin(std::string_view code, std::string_view scope) {
   return code.starts_with(DivisionPrefix(scope));
 }
 
+std::vector<std::string_view> ScopePrefixes(std::string_view code) {
+  std::vector<std::string_view> out;
+  if (!IsDivisionCode(code)) return out;
+  for (std::size_t len : {0, 2, 4, 6, 9, 12})
+    if (len <= code.size()) out.push_back(code.substr(0, len));
+  return out;
+}
+
+std::vector<std::string> ScopesContaining(std::string_view code) {
+  std::vector<std::string> out;
+  auto add = [&out](std::string s) {
+    if (std::find(out.begin(), out.end(), s) == out.end())
+      out.push_back(std::move(s));
+  };
+  // The codes whose prefix is each of those: DivisionPrefix drops trailing
+  // groups of "000" from a 9- or 12-digit code, then zeros from 6 digits.
+  for (std::string_view prefix : ScopePrefixes(code)) {
+    if (prefix.size() <= 6) {
+      std::string six(prefix);
+      six.resize(6, '0');
+      add(six);
+      add(six + "000");
+      add(six + "000000");
+    } else {
+      add(std::string(prefix));
+      if (prefix.size() == 9) add(std::string(prefix) + "000");
+    }
+  }
+  return out;
+}
+
 std::string CountyOf(std::string_view code) {
   return std::string(code.substr(0, 6));
 }

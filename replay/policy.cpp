@@ -1,5 +1,6 @@
 #include "replay/policy.h"
 
+#include <algorithm>
 #include <array>
 
 #include "crypto/check.h"
@@ -150,6 +151,17 @@ Params ParamsFor(const State& s, std::string_view rule,
     }
   }
   return Params(defaults, best ? &best->params : nullptr, best ? best->seq : 0);
+}
+
+std::int64_t HighestIntParam(const State& s, std::string_view rule,
+                             std::string_view name) {
+  std::int64_t highest = Params(DefaultsFor(rule), nullptr, 0).Int(name);
+  for (const auto& id : s.policy_rules.Get(std::string(rule))) {
+    if (const PolicySet* p = s.policies.Find(id))
+      highest =
+          std::max(highest, Params(DefaultsFor(rule), &p->params, 0).Int(name));
+  }
+  return highest;
 }
 
 }  // namespace fl::replay

@@ -33,6 +33,11 @@ class Params {
 
 Params ParamsFor(const State& s, std::string_view rule,
                  std::string_view division, Day date);
+// The largest value Int(name) of `rule` can take for any division and date
+// (its default, or a policy.set of it): a rule that walks many subjects can
+// pass over those that clear this bound without looking up their own.
+std::int64_t HighestIntParam(const State& s, std::string_view rule,
+                             std::string_view name);
 // The defaults of every rule, for docs and `policy.set` checks.
 const Json& DefaultParams();
 

@@ -1,6 +1,10 @@
 #include "ledger/division.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <set>
+#include <string>
+#include <vector>
 
 namespace fl {
 namespace {
@@ -55,6 +59,49 @@ TEST_CASE("DivisionWithin", "[division]") {
   CHECK_FALSE(DivisionWithin("5306", "530000"));
   CHECK_FALSE(DivisionWithin("530621", "53"));
   CHECK_FALSE(DivisionWithin("530621", ""));
+}
+
+TEST_CASE("ScopePrefixes and ScopesContaining", "[division]") {
+  using V = std::vector<std::string_view>;
+  CHECK(ScopePrefixes("530621") == V{"", "53", "5306", "530621"});
+  CHECK(ScopePrefixes("530621100201") ==
+        V{"", "53", "5306", "530621", "530621100", "530621100201"});
+  CHECK(ScopePrefixes("5306").empty());
+  CHECK(ScopesContaining("53062x").empty());
+  const std::vector<std::string> county = ScopesContaining("530621");
+  CHECK(county.size() == 12);
+  for (const char* s : {"000000", "530000000", "530600000000", "530621"})
+    CHECK(std::find(county.begin(), county.end(), s) != county.end());
+  // Against DivisionWithin, over codes rich in the zeros DivisionPrefix
+  // drops: s holds c exactly when s is one of ScopesContaining(c).
+  std::vector<std::string> codes;
+  for (const char* six : {"000000", "530000", "530600", "530621", "530601",
+                          "530021", "500000", "530620", "440300"}) {
+    codes.push_back(six);
+    for (const char* nine : {"000", "100", "001", "010"}) {
+      codes.push_back(std::string(six) + nine);
+      for (const char* twelve : {"000", "201", "200", "002"})
+        codes.push_back(std::string(six) + nine + twelve);
+    }
+  }
+  int within = 0;
+  for (const std::string& c : codes) {
+    const std::vector<std::string> holders = ScopesContaining(c);
+    CHECK(std::set<std::string>(holders.begin(), holders.end()).size() ==
+          holders.size());
+    for (const std::string& s : codes) {
+      const bool listed =
+          std::find(holders.begin(), holders.end(), s) != holders.end();
+      INFO(c << " in " << s);
+      CHECK(listed == DivisionWithin(c, s));
+      within += listed;
+    }
+    for (const std::string& s : holders) {
+      INFO(s << " holds " << c);
+      CHECK(DivisionWithin(c, s));
+    }
+  }
+  CHECK(within > static_cast<int>(codes.size()));  // not all trivial
 }
 
 TEST_CASE("CountyOf", "[division]") {

@@ -631,6 +631,16 @@ TEST_CASE("R15 lottery purpose, class and the 55% elderly share",
   CHECK(f["severity"] == "low");
   CHECK(
       w.FlagOf("R15", std::string(kCounty2) + "/2024", "2025-01-31").is_null());
+  // The province holding both counties, closed in its 12-digit spelling:
+  // elderly 5,499,999 + 5,500,000 of 20,000,000 is 1 fen under 55%.
+  const std::string province = "530000000000/2024";
+  CHECK(w.FlagOf("R15", province, "2025-01-31").is_null());
+  w.Add("fiscal_year.closed",
+        {{"division_code", "530000000000"}, {"fiscal_year", 2024}},
+        "2025-01-21");
+  Json prov = w.FlagOf("R15", province, "2025-01-31");
+  REQUIRE(prov.is_object());
+  CHECK(prov["amount_fen"] == 1);
 }
 
 TEST_CASE("R16 every station at least 2万 of setup by Dec 31", "[rules][R16]") {
@@ -652,6 +662,41 @@ TEST_CASE("R16 every station at least 2万 of setup by Dec 31", "[rules][R16]") 
   CHECK(f["severity"] == "low");
   CHECK(f["amount_fen"] == 1);
   CHECK(w.FlagOf("R16", "st-full", "2025-01-02").is_null());
+}
+
+// R16 passes over a station funded past the highest min any policy sets;
+// a policy that raises min must still reach the stations it covers, and
+// one that lowers it the stations below the default.
+TEST_CASE("R16 min from policy.set, raised for one county, lowered for another",
+          "[rules][R16][policy]") {
+  RuleWorld w;
+  w.Add("policy.set",
+        {{"rule", "R16"},
+         {"scope", "532621"},
+         {"params", {{"min", 3'000'000}}},
+         {"effective_from", "2024-01-01"}},
+        "2023-12-01");
+  w.Add("policy.set",
+        {{"rule", "R16"},
+         {"scope", "532622"},
+         {"params", {{"min", 1'000'000}}},
+         {"effective_from", "2024-01-01"}},
+        "2023-12-01");
+  w.Budget("L-setup", "lottery.provincial", "SWS.SETUP", "532600", 90'000'000,
+           "2024-01-05");
+  w.Station("st-raised", "532621101", "2024-03-01");   // 2.5万 < 3万
+  w.Station("st-lowered", "532622101", "2024-03-01");  // 1.5万 >= 1万
+  w.Station("st-default", "532623101", "2024-03-01");  // 1.5万 < 2万
+  PayStation(w, "a", "L-setup", 2'500'000, "st-raised", "2024-05-01");
+  PayStation(w, "b", "L-setup", 1'500'000, "st-lowered", "2024-05-01");
+  PayStation(w, "c", "L-setup", 1'500'000, "st-default", "2024-05-01");
+  Json raised = w.FlagOf("R16", "st-raised", "2025-01-02");
+  REQUIRE(raised.is_object());
+  CHECK(raised["amount_fen"] == 500'000);
+  CHECK(w.FlagOf("R16", "st-lowered", "2025-01-02").is_null());
+  Json dflt = w.FlagOf("R16", "st-default", "2025-01-02");
+  REQUIRE(dflt.is_object());
+  CHECK(dflt["amount_fen"] == 500'000);
 }
 
 // R16 judges by sums kept as payments are applied and reversed: a payment

@@ -39,12 +39,26 @@ std::int64_t PaidByYearEnd(const State& s, std::string_view station, int year) {
 }
 
 void AtAsOf(const State& s, Day as_of, Findings& out) {
+  // A station is judged once Dec 31 of its year has passed, that is when
+  // it was established before as_of's year began.
+  const Day judged_until = YearEnd(YearOf(as_of) - 1);
+  // Nearly every station is funded past every min in force; those are
+  // passed over without looking up their own parameters (a third of a
+  // walk over the fixture's 22,051 stations at 1M entries).
+  const std::int64_t highest_min = HighestIntParam(s, "R16", "min");
   for (const auto& [id, st] : s.stations.rows()) {
+    // A station without a date (not accepted at append) keeps the
+    // comparison of days it always had.
+    const bool judged = st.established == kNoDay
+                            ? as_of > YearEnd(YearOf(kNoDay))
+                            : st.established <= judged_until;
+    if (!judged) continue;
     const int year = YearOf(st.established);
-    const Day deadline = YearEnd(year);
-    if (as_of <= deadline) continue;
+    const std::int64_t paid = PaidByYearEnd(s, id, year);
+    if (paid >= highest_min) continue;
     Params prm = ParamsFor(s, "R16", st.division, st.established);
-    if (PaidByYearEnd(s, id, year) >= prm.Int("min")) continue;
+    if (paid >= prm.Int("min")) continue;
+    const Day deadline = YearEnd(year);
     // Under-funded (few stations): its payments are the evidence, and the
     // figure is taken from them, so that amount and evidence agree.
     std::int64_t funded = 0;
