@@ -7,6 +7,14 @@
 // over every cap and threshold and a balance that negative still flags.
 // Only a history worth over 9.2 * 10^18 fen (92 quadrillion yuan) reaches
 // the bound, and then the figure shown is the bound (docs/spec-notes.md).
+//
+// Saturating addition is not associative once a partial sum reaches the
+// bound, so running sums are kept in seq order, the same live and in a
+// replay. A sum over a table's rows takes them in hash order, which can
+// differ between a worker that applied the log and one that loaded its
+// store; such sums (balances over lots, R15 over lottery rows) add only
+// figures that are never negative, and a saturating sum of one sign comes
+// out the same in any order.
 #pragma once
 
 #include <cstdint>
