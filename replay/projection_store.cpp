@@ -21,17 +21,69 @@ namespace {
 // payment groups are rebuilt from the payments (payment_groups.h). v4:
 // "t/setups/" rows (R16's sums), contracts' early_milestones (R18). v5:
 // rows in row_codec.h's binary form, not CBOR of their JSON. v6: "h/"
-// rows, the flag history's days (flag_history.h).
-constexpr std::string_view kLayout = "fundledger.projections.v6";
+// rows, the flag history's days (day_history.h). v7: "b/" rows, the
+// balance history's days.
+constexpr std::string_view kLayout = "fundledger.projections.v7";
 
-// A day's key: "h/" and the day, offset so that key order is date order.
-constexpr std::string_view kDayPrefix = "h/";
-std::string DayKey(Day d) {
-  return std::string(kDayPrefix) +
+// A day history's rows: "h/" (flags) or "b/" (balances) and the day,
+// offset so that key order is date order.
+constexpr std::string_view kFlagDays = "h/";
+constexpr std::string_view kBalanceDays = "b/";
+std::string DayKey(std::string_view prefix, Day d) {
+  return std::string(prefix) +
          EncodeSeq(static_cast<std::uint64_t>(std::int64_t{d} - kNoDay));
 }
-// Past every day key ('0' follows '/').
-constexpr std::string_view kDaysEnd = "h0";
+// Past every day key of `prefix` ('0' follows '/').
+std::string DaysEnd(std::string_view prefix) {
+  return std::string(prefix.substr(0, prefix.size() - 1)) + "0";
+}
+
+// Reads the days stored under `prefix` into `history`, in date order.
+template <class History, class Stored>
+Status LoadDays(rocksdb::Iterator& it, std::string_view prefix,
+                std::uint64_t next_seq, History& history) {
+  StringPool unused;  // a day's rows hold no views
+  const std::string damaged =
+      "projection day history " + std::string(prefix) + " damaged";
+  for (it.Seek(rocksdb::Slice(prefix.data(), prefix.size()));
+       it.Valid() &&
+       it.key().starts_with(rocksdb::Slice(prefix.data(), prefix.size()));
+       it.Next()) {
+    const auto key = it.key();
+    Stored stored;
+    if (key.size() != prefix.size() + 8 ||
+        !DecodeRow(std::string_view(it.value().data(), it.value().size()),
+                   unused, stored)) {
+      return DataLoss(damaged);
+    }
+    const std::uint64_t offset =
+        DecodeSeq(std::string_view(key.data() + prefix.size(), 8));
+    // A day taken on more entries than the state holds, or out of Day's
+    // range, was not written by Commit.
+    if (offset > std::numeric_limits<std::uint32_t>::max() ||
+        stored.seq > next_seq ||
+        !history.Restore(
+            static_cast<Day>(static_cast<std::int64_t>(offset) + kNoDay),
+            stored)) {
+      return DataLoss(damaged);
+    }
+  }
+  return Status::Ok();
+}
+
+// Adds to `batch` what `history` changed since the last call.
+template <class History>
+std::size_t CommitDays(rocksdb::WriteBatch& batch, std::string_view prefix,
+                       History& history) {
+  auto changes = history.TakeChanges();
+  if (changes.erase_from) {
+    // Before the days written below: within a batch, later writes win.
+    batch.DeleteRange(DayKey(prefix, *changes.erase_from), DaysEnd(prefix));
+  }
+  for (const auto& [day, stored] : changes.days)
+    batch.Put(DayKey(prefix, day), EncodeRow(stored));
+  return changes.days.size();
+}
 
 template <class Visitor>
 void VisitTables(State& s, Visitor&& v) {
@@ -116,7 +168,7 @@ Result<std::unique_ptr<ProjectionStore>> ProjectionStore::Open(
   return out;
 }
 
-Status ProjectionStore::Load(State& s, FlagHistory* history) {
+Status ProjectionStore::Load(State& s, DayHistories h) {
   std::string v;
   auto st = db_->Get(rocksdb::ReadOptions(), "m/state", &v);
   if (st.IsNotFound()) return Status::Ok();
@@ -161,29 +213,13 @@ Status ProjectionStore::Load(State& s, FlagHistory* history) {
     }
   });
   if (failed) return DataLoss("projection row damaged");
-  if (history) {
-    StringPool unused;  // a flag holds no views
-    for (it->Seek(kDayPrefix); it->Valid() && it->key().starts_with(kDayPrefix);
-         it->Next()) {
-      const auto key = it->key();
-      StoredFlagDay stored;
-      if (key.size() != kDayPrefix.size() + 8 ||
-          !DecodeRow(std::string_view(it->value().data(), it->value().size()),
-                     unused, stored)) {
-        return DataLoss("projection flag history damaged");
-      }
-      const std::uint64_t offset =
-          DecodeSeq(std::string_view(key.data() + kDayPrefix.size(), 8));
-      // A day judged on more entries than the state holds, or out of
-      // Day's range, was not written by Commit.
-      if (offset > std::numeric_limits<std::uint32_t>::max() ||
-          stored.seq > s.next_seq ||
-          !history->Restore(
-              static_cast<Day>(static_cast<std::int64_t>(offset) + kNoDay),
-              stored)) {
-        return DataLoss("projection flag history damaged");
-      }
-    }
+  if (h.flags) {
+    FL_RETURN_IF_ERROR((LoadDays<FlagHistory, StoredFlagDay>(
+        *it, kFlagDays, s.next_seq, *h.flags)));
+  }
+  if (h.balances) {
+    FL_RETURN_IF_ERROR((LoadDays<BalanceHistory, StoredBalanceDay>(
+        *it, kBalanceDays, s.next_seq, *h.balances)));
   }
   FL_RETURN_IF_ERROR(CheckRocks(it->status(), "projections load"));
   RebuildPaymentGroups(s);
@@ -202,7 +238,7 @@ void StopRecordingChanges(State& s) {
   });
 }
 
-Status ProjectionStore::Commit(State& s, FlagHistory* history) {
+Status ProjectionStore::Commit(State& s, DayHistories h) {
   rocksdb::WriteBatch batch;
   std::size_t rows = 0;
   RowSink sink = [&](std::string_view key, const std::string* value) {
@@ -227,18 +263,8 @@ Status ProjectionStore::Commit(State& s, FlagHistory* history) {
       EncodeSeq(
           static_cast<std::uint64_t>(static_cast<std::int64_t>(s.genesis_day)));
   batch.Put("m/state", meta);
-  if (history) {
-    auto changes = history->TakeChanges();
-    if (changes.erase_from) {
-      // Before the days written below: within a batch, later writes win.
-      batch.DeleteRange(DayKey(*changes.erase_from),
-                        rocksdb::Slice(kDaysEnd.data(), kDaysEnd.size()));
-    }
-    for (const auto& [day, stored] : changes.days) {
-      batch.Put(DayKey(day), EncodeRow(stored));
-      ++rows;
-    }
-  }
+  if (h.flags) rows += CommitDays(batch, kFlagDays, *h.flags);
+  if (h.balances) rows += CommitDays(batch, kBalanceDays, *h.balances);
   last_rows_ = rows;
   // No fsync: the log is the durable truth; the WAL keeps the batch atomic.
   return CheckRocks(db_->Write(rocksdb::WriteOptions(), &batch),

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "crypto/status.h"
-#include "replay/flag_history.h"
+#include "replay/day_history.h"
 #include "replay/state.h"
 
 namespace rocksdb {
@@ -24,6 +24,13 @@ namespace fl::replay {
 // of a replay's time.
 void StopRecordingChanges(State& s);
 
+// The day histories (day_history.h) stored with a State; null ones are
+// neither read nor written.
+struct DayHistories {
+  FlagHistory* flags = nullptr;
+  BalanceHistory* balances = nullptr;
+};
+
 class ProjectionStore {
  public:
   // `origin` ties the store to one ledger; a store made for another
@@ -35,11 +42,11 @@ class ProjectionStore {
   ProjectionStore& operator=(const ProjectionStore&) = delete;
 
   // Fills an empty State with what was stored (next_seq 0 if none), and
-  // `history`, when given, with the flag days judged on it.
-  Status Load(State& s, FlagHistory* history = nullptr);
+  // the histories given with the days taken on it.
+  Status Load(State& s, DayHistories histories = {});
   // Writes the rows changed since the last Commit and next_seq, and the
-  // days `history` changed since then, atomically.
-  Status Commit(State& s, FlagHistory* history = nullptr);
+  // days each history given changed since then, atomically.
+  Status Commit(State& s, DayHistories histories = {});
   // After a failed Commit RocksDB refuses writes until its background
   // error is cleared: clears it (a no-op when there is none). The State
   // must then be reloaded: the failed Commit forgot which rows changed.

@@ -16,9 +16,9 @@
 #include "ledger/division.h"
 #include "ledger/limits.h"
 #include "replay/day_blocks.h"
+#include "replay/day_history.h"
 #include "replay/entry_range.h"
 #include "replay/event.h"
-#include "replay/flag_history.h"
 #include "replay/flags.h"
 #include "replay/projection_store.h"
 #include "replay/projector.h"
@@ -142,10 +142,11 @@ struct Projections::Impl {
   // rests (kJudgeRest).
   std::chrono::steady_clock::time_point last_judged{}, judge_rests_until{};
   mutable std::vector<Historic> historic;
-  // The flags at each day the fold has passed (flag_history.h), stored
-  // with the state.
+  // The flags and the balance rows at each day the fold has passed
+  // (day_history.h), stored with the state.
   FlagHistory history;
-  mutable std::atomic<std::uint64_t> history_reads{0};
+  BalanceHistory balance_history;
+  mutable std::atomic<std::uint64_t> history_reads{0}, balance_history_reads{0};
   // Where a historic fold may stop (day_blocks.h); learned by the applier.
   mutable DayBlocks days;
   // state.newest_day as of the last applied batch, for IsHistoric: the
@@ -179,16 +180,17 @@ struct Projections::Impl {
             lock.unlock();
             {
               std::shared_lock judging(mu);
-              JudgeDaysBefore(state, e.occurred, history);
+              JudgeDaysBefore(state, e.occurred, history, balance_history);
             }
             lock.lock();
           } else if (Backdated(state, e)) {
             history.DropFrom(e.occurred);
+            balance_history.DropFrom(e.occurred);
           }
           Apply(state, e);
         }
         newest_day = state.newest_day;
-        FL_RETURN_IF_ERROR(store->Commit(state, &history));
+        FL_RETURN_IF_ERROR(store->Commit(state, {&history, &balance_history}));
       }
       folded.store(end);
       AfterBatch(end, force);
@@ -238,7 +240,7 @@ struct Projections::Impl {
     return std::chrono::milliseconds(0);
   }
 
-  // The day history (flag_history.h) as a fold passes entry e of state s:
+  // The day histories (day_history.h) as a fold passes entry e of state s:
   // e dated after every earlier entry ends the days before its date;
   // e dated before the newest changes every day from its date on.
   static bool EndsDays(const State& s, const Event& e) {
@@ -248,17 +250,24 @@ struct Projections::Impl {
     return e.seq != 0 && e.occurred < s.newest_day;
   }
   // Judges the flags at each day from s's newest date up to the day before
-  // `next` into `h`: at most kHistoryGapDays of them (a date years ahead
+  // `next` into `h`, and takes the balance rows (the same on each of those
+  // days: no entry is dated between) into `b`: at most kHistoryGapDays of
+  // them (a date years ahead
   // must not stall the worker; a day not judged means a fold for its
   // reads). Stop waits for them: a day skipped here would be missing from
   // the stored history for good, and a batch of a dense log spans a few
   // days (~3 at 1M entries, ~10 ms a judgement).
-  static void JudgeDaysBefore(const State& s, Day next, FlagHistory& h) {
+  static void JudgeDaysBefore(const State& s, Day next, FlagHistory& h,
+                              BalanceHistory& b) {
     const Day first = s.newest_day;
     const Day end = static_cast<Day>(
         std::min<std::int64_t>(next, std::int64_t{first} + kHistoryGapDays));
-    for (Day d = first; d < end; ++d)
+    if (first >= end) return;
+    const std::vector<BalanceRow> rows = BalanceRows(s);
+    for (Day d = first; d < end; ++d) {
       h.Record(d, s.next_seq, EvaluateFlags(s, d));
+      b.Record(d, s.next_seq, rows);
+    }
   }
   // Runs fn(day) under the shared lock when `as_of_text` is a date before
   // the newest in the log, else gives fn's default (not a historic date,
@@ -274,6 +283,16 @@ struct Projections::Impl {
     std::shared_lock lock(mu);
     if (state.newest_day == kNoDay || *d >= state.newest_day) return {};
     return fn(*d);
+  }
+
+  // The balance rows at a historic as_of from the day history, or null.
+  std::shared_ptr<const std::vector<BalanceRow>> BalancesFromHistory(
+      const std::string& as_of_text) const {
+    return InHistory(as_of_text, [&](Day d) {
+      auto rows = balance_history.At(d);
+      if (rows) ++balance_history_reads;
+      return rows;
+    });
   }
 
   // The flags at a historic as_of from the day history, or null.
@@ -293,7 +312,7 @@ struct Projections::Impl {
   // day is not held; no flag when it was not raised that day), and its
   // review entries: the live state's, less those applied after the day
   // was judged. While the day is held those are exactly the reviews dated
-  // after it (flag_history.h), which a fold at that as_of leaves out.
+  // after it (day_history.h), which a fold at that as_of leaves out.
   struct DayFlag {
     Day day = kNoDay;
     std::optional<Flag> flag;
@@ -302,15 +321,17 @@ struct Projections::Impl {
       const std::string& flag_id, const std::string& as_of_text,
       std::vector<std::uint64_t>* reviews) const {
     return InHistory(as_of_text, [&](Day d) -> std::optional<DayFlag> {
-      auto one = history.FlagAt(d, flag_id);
+      auto one = history.Find(
+          d, flag_id,
+          [](const Flag& f) -> std::string_view { return f.flag_id; });
       if (!one.day_held) return std::nullopt;
       ++history_reads;
-      if (one.flag) {
+      if (one.row) {
         *reviews = ReviewSeqs(state, flag_id);
         std::erase_if(*reviews,
                       [&](std::uint64_t seq) { return seq >= one.seq; });
       }
-      return DayFlag{d, std::move(one.flag)};
+      return DayFlag{d, std::move(one.row)};
     });
   }
 
@@ -367,12 +388,14 @@ struct Projections::Impl {
     FL_RETURN_IF_ERROR(store->Recover());
     State fresh;
     FlagHistory stored;
-    FL_RETURN_IF_ERROR(store->Load(fresh, &stored));
+    BalanceHistory stored_balances;
+    FL_RETURN_IF_ERROR(store->Load(fresh, {&stored, &stored_balances}));
     std::unique_lock lock(mu);
     state = std::move(fresh);
     newest_day = state.newest_day;
     folded.store(state.next_seq);
     history.Replace(std::move(stored));  // as judged on that state
+    balance_history.Replace(std::move(stored_balances));
     {
       std::lock_guard g(applied_mu);
       applied.store(state.next_seq);
@@ -589,7 +612,8 @@ Result<std::unique_ptr<Projections>> Projections::Open(const Ledger& ledger,
   if (!store.ok()) return store.error();
   auto impl = std::make_unique<Impl>(ledger);
   impl->store = std::move(*store);
-  FL_RETURN_IF_ERROR(impl->store->Load(impl->state, &impl->history));
+  FL_RETURN_IF_ERROR(
+      impl->store->Load(impl->state, {&impl->history, &impl->balance_history}));
   if (impl->state.next_seq > ledger.TreeSize()) {
     return Internal("projections are ahead of the log (" +
                     std::to_string(impl->state.next_seq) + " > " +
@@ -672,13 +696,17 @@ bool Projections::IsHistoric(const std::string& as_of) const {
 
 Projections::HistoricStats Projections::historic_stats() const {
   const auto h = impl_->history.stats();
+  const auto b = impl_->balance_history.stats();
   return {impl_->historic_folds.load(),
           impl_->historic_folded.load(),
           impl_->historic_reuses.load(),
           impl_->days.known_blocks(),
           impl_->history_reads.load(),
           h.days,
-          h.flag_copies};
+          h.row_copies,
+          impl_->balance_history_reads.load(),
+          b.days,
+          b.row_copies};
 }
 
 Projections::JudgeStats Projections::judge_stats() const {
@@ -803,9 +831,11 @@ Result<Json> Projections::FlagById(const std::string& flag_id,
 }
 
 Result<Json> Projections::Balances(const BalanceQuery& q) const {
+  const BalanceFilter f{q.division, q.fund, q.program, q.fiscal_year, q.scope};
+  if (auto rows = impl_->BalancesFromHistory(q.as_of))
+    return Json{{"balances", BalanceArray(*rows, f)}};
   return impl_->WithView(
       q.as_of, [&](const State& s, Day, const Impl::Historic*) -> Result<Json> {
-        BalanceFilter f{q.division, q.fund, q.program, q.fiscal_year, q.scope};
         return fl::replay::Balances(s, f);
       });
 }
@@ -912,7 +942,7 @@ Result<Json> ReplayLedger(const Ledger& ledger, const ReplayOptions& options,
   }
   return Json{{"as_of", FormatDay(as_of)},
               {"until_seq", end == 0 ? Json(nullptr) : Json(end - 1)},
-              {"balances", BalanceArray(s, BalanceFilter{})},
+              {"balances", BalanceArray(BalanceRows(s), BalanceFilter{})},
               {"flags", std::move(flag_list)}};
 }
 

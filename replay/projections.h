@@ -6,8 +6,9 @@
 // the log is answered from a historic state: a fold that ignores
 // later-dated events, kept for later reads of that as_of while the
 // entries appended since are all dated after it. The flags list at such
-// an as_of comes first from the day history the worker judges as its fold
-// passes each day (flag_history.h), when that day still holds.
+// an as_of, and the balances, come first from the day histories the worker
+// takes as its fold passes each day (day_history.h), when that day still
+// holds.
 #pragma once
 
 #include <cstdint>
@@ -78,13 +79,15 @@ class Projections {
   // Historic states folded from the log (and the entries those folds
   // read), and reused after appends dated later than their as_of; blocks
   // whose earliest date is known; flag reads answered from the day
-  // history (flag_history.h), the days it holds and the distinct flags
-  // they share.
+  // history (day_history.h), the days it holds and the distinct flags
+  // they share; the same for balance reads and balance rows.
   struct HistoricStats {
     std::uint64_t folds = 0, folded_entries = 0, reuses = 0;
     std::size_t dated_blocks = 0;
     std::uint64_t history_reads = 0;
     std::size_t history_days = 0, history_flags = 0;
+    std::uint64_t balance_reads = 0;
+    std::size_t balance_days = 0, balance_rows = 0;
   };
   HistoricStats historic_stats() const;
   // The worker's judgements of the live flags: how many, the wall seconds

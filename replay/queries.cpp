@@ -24,68 +24,14 @@ std::vector<std::uint64_t> SeqList(const State& s, const std::string& key) {
   return out;
 }
 
-struct Totals {
-  std::int64_t appropriated = 0, received = 0, issued_down = 0,
-               transferred_out = 0, recovered = 0, paid = 0, committed = 0;
-  std::int64_t balance() const {
-    return FenSub(FenSub(FenSub(FenSub(received, issued_down), transferred_out),
-                         recovered),
-                  paid);
-  }
-};
-
-Json TotalsJson(const Totals& t) {
-  return Json{{"appropriated", t.appropriated},
-              {"received", t.received},
-              {"issued_down", t.issued_down},
-              {"transferred_out", t.transferred_out},
-              {"recovered", t.recovered},
-              {"paid", t.paid},
-              {"committed", t.committed},
-              {"balance", t.balance()},
-              {"available", FenSub(t.balance(), t.committed)}};
-}
-
 Json DayOrNull(Day d) {
   return d == kNoDay ? Json(nullptr) : Json(FormatDay(d));
 }
 
 }  // namespace
 
-Json BalanceArray(const State& s, const BalanceFilter& f) {
-  using Key = std::tuple<std::string, std::string, std::string, int>;
-  std::map<Key, Totals> accounts;
-  for (const auto& [id, lot] : s.lots.rows()) {
-    if (!f.division.empty() && !DivisionWithin(lot.division, f.division))
-      continue;
-    if (!InScope(lot.division, f.scope)) continue;
-    if (!f.fund.empty() && lot.fund != f.fund) continue;
-    if (!f.program.empty() && lot.program != f.program) continue;
-    if (f.fiscal_year && lot.fiscal_year != *f.fiscal_year) continue;
-    Totals& t =
-        accounts[{lot.division, lot.fund, lot.program, lot.fiscal_year}];
-    if (lot.budget) t.appropriated = FenAdd(t.appropriated, lot.amount);
-    t.received = FenAdd(t.received, lot.received);
-    t.issued_down = FenAdd(t.issued_down, lot.issued_down);
-    t.transferred_out = FenAdd(t.transferred_out, lot.transferred_out);
-    t.recovered = FenAdd(t.recovered, lot.recovered);
-    t.paid = FenAdd(t.paid, lot.paid);
-    t.committed = FenAdd(t.committed, Committed(s, lot));
-  }
-  Json out = Json::array();
-  for (const auto& [k, t] : accounts) {
-    Json row = TotalsJson(t);
-    row["division_code"] = std::get<0>(k);
-    row["fund"] = std::get<1>(k);
-    row["program"] = std::get<2>(k);
-    row["fiscal_year"] = std::get<3>(k);
-    out.push_back(std::move(row));
-  }
-  return out;
-}
-
 Json Balances(const State& s, const BalanceFilter& f) {
-  return Json{{"balances", BalanceArray(s, f)}};
+  return Json{{"balances", BalanceArray(BalanceRows(s), f)}};
 }
 
 namespace {

@@ -7,19 +7,14 @@
 #include <vector>
 
 #include "crypto/status.h"
+#include "replay/balances.h"
 #include "replay/flags.h"
 #include "replay/state.h"
 
 namespace fl::replay {
 
-struct BalanceFilter {
-  std::string division, fund, program;
-  std::optional<int> fiscal_year;
-  std::string scope;
-};
 // {"balances": [...]} sorted by division, fund, program, year.
 Json Balances(const State& s, const BalanceFilter& filter);
-Json BalanceArray(const State& s, const BalanceFilter& filter);
 
 // A lot or contract with its figures and the seqs that moved it; not_found when
 // unknown. `division` receives its division for the caller's scope check.

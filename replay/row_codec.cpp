@@ -9,7 +9,7 @@
 #include <type_traits>
 #include <vector>
 
-#include "replay/flag_history.h"
+#include "replay/day_history.h"
 
 namespace fl::replay {
 namespace {
@@ -47,6 +47,19 @@ void Members(C& c, R& r) {
   c(r.flag_id, r.status, r.finding);
 }
 template <class C, RowOf<StoredFlagDay> R>
+void Members(C& c, R& r) {
+  c(r.seq, r.dropped, r.added);
+}
+template <class C, RowOf<Totals> R>
+void Members(C& c, R& r) {
+  c(r.appropriated, r.received, r.issued_down, r.transferred_out, r.recovered,
+    r.paid, r.committed);
+}
+template <class C, RowOf<BalanceRow> R>
+void Members(C& c, R& r) {
+  c(r.division, r.fund, r.program, r.fiscal_year, r.totals);
+}
+template <class C, RowOf<StoredBalanceDay> R>
 void Members(C& c, R& r) {
   c(r.seq, r.dropped, r.added);
 }
@@ -348,8 +361,9 @@ FL_ROW_CODEC(LotterySums)
 FL_ROW_CODEC(SetupSums)
 FL_ROW_CODEC(SplitSum)
 FL_ROW_CODEC(ReserveSums)
-// The flag history's days (flag_history.h).
+// The day histories' days (day_history.h).
 FL_ROW_CODEC(StoredFlagDay)
+FL_ROW_CODEC(StoredBalanceDay)
 #undef FL_ROW_CODEC
 
 }  // namespace fl::replay

@@ -19,7 +19,7 @@
 namespace fl::replay {
 
 // The bytes of `row`. Defined for each row type of State's tables, and
-// for StoredFlagDay (flag_history.h).
+// for the day histories' StoredDay rows (day_history.h).
 template <class Row>
 std::string EncodeRow(const Row& row);
 

@@ -251,7 +251,7 @@ TEST_CASE("historic reads stop early and survive later-dated appends",
 }
 
 // While dates only grow, the worker judges the flags at each day it
-// passes (flag_history.h), and a historic flags read is answered from
+// passes (day_history.h), and a historic flags read is answered from
 // that without a fold; a backdated entry drops the days from its date on
 // (reads of them fold), and every answer equals a replay at that as_of.
 // The history is stored with the state, so a restart reads it back.
@@ -279,6 +279,10 @@ TEST_CASE("historic flag reads come from the day history while dates grow",
     REQUIRE(r.ok());
     const Json live = LiveFlags(**p, as_of);
     CHECK(Canonicalize((*r)["flags"]) == Canonicalize(live));
+    // The balances at that day come from the balance history, and are
+    // what the fold gives too.
+    CHECK(Canonicalize((*r)["balances"]) ==
+          Canonicalize(LiveBalances(**p, as_of)));
     return live;
   };
   Json early;
@@ -290,7 +294,38 @@ TEST_CASE("historic flag reads come from the day history while dates grow",
   st = (*p)->historic_stats();
   CHECK(st.folds == 0);
   CHECK(st.history_reads >= 3);
+  CHECK(st.balance_reads == 3);
+  CHECK(st.balance_days == st.history_days);
+  // An account's row is shared by the days its figures did not move:
+  // far fewer copies than days times accounts.
+  const std::size_t accounts = LiveBalances(**p, "2024-05-31").size();
+  CHECK(accounts > 10);
+  CHECK(st.balance_rows > accounts);
+  CHECK(st.balance_rows * 4 < st.balance_days * accounts);
   CHECK(!early.empty());
+  // A filtered read of a held day filters the day's rows as a fold's
+  // read filters the lots.
+  {
+    replay::BalanceQuery q;
+    q.as_of = "2024-05-31";
+    q.division = "530102";
+    q.fiscal_year = 2024;
+    auto from_days = (*p)->Balances(q);
+    REQUIRE(from_days.ok());
+    replay::ReplayOptions o;
+    o.as_of = q.as_of;
+    auto r = replay::ReplayLedger(w.world().ledger(), o, nullptr);
+    REQUIRE(r.ok());
+    Json want = Json::array();
+    for (const auto& b : (*r)["balances"]) {
+      const std::string div = b.at("division_code");
+      if (div.starts_with("530102") && b.at("fiscal_year") == 2024)
+        want.push_back(b);
+    }
+    CHECK(!want.empty());
+    CHECK(Canonicalize((*from_days)["balances"]) == Canonicalize(want));
+    CHECK((*p)->historic_stats().folds == 0);
+  }
 
   // The review entries of a flag dated on or before as_of, read from the
   // log itself: what a flag's page at as_of must list.

@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <string>
 
+#include "replay/day_history.h"
+
 namespace fl::replay {
 namespace {
 
@@ -197,6 +199,12 @@ TEST_CASE("every member of every stored row comes back", "[store][codec]") {
   RoundTrip(SetupSums{{{2023, f.Int()}, {2024, f.Negative()}}});
   RoundTrip(SplitSum{f.Int()});
   RoundTrip(ReserveSums{f.Int(), f.Int(), 3});
+  // The balance history's stored days (day_history.h).
+  const BalanceRow account{f.Text(), f.Text(), f.Text(),
+                           static_cast<int>(f.Int()),
+                           Totals{f.Int(), f.Int(), f.Int(), f.Int(), f.Int(),
+                                  f.Int(), f.Negative()}};
+  RoundTrip(StoredBalanceDay{f.Seq(), {0, 2}, {account}});
   std::vector<std::string> keep;
   RoundTrip(MakePayment(f, keep));
 }

@@ -209,7 +209,7 @@ int BenchProjections(const Args& args) {
   // The log's newest date: every flag carries the as_of it was judged at
   // (the default). Later appends are dated on it, as a live log's are
   // today's: a backdated append would also drop the day history of flags
-  // from its date on (flag_history.h), which step 4 measures on its own.
+  // from its date on (day_history.h), which step 4 measures on its own.
   const std::string newest =
       first_page["flags"].empty()
           ? std::string("2025-12-31")
@@ -352,12 +352,15 @@ int BenchProjections(const Args& args) {
 
   // 4. Historic as_of reads: dates before the newest in the log.
   if (as_of_queries > 0) {
-    std::vector<double> hist_ms, page_ms;
+    std::vector<double> hist_ms, page_ms, balance_ms;
     for (std::size_t i = 0; i < as_of_queries; ++i) {
       const std::string as_of =
           DaysBefore(newest, 30 * static_cast<int>(i + 1));
       auto [ms, body] = get("/v1/flags?limit=10&as_of=" + as_of);
       hist_ms.push_back(ms);
+      // Every account's balances that day, as the finance office reads
+      // them at a month's or a year's end.
+      balance_ms.push_back(get("/v1/balances?as_of=" + as_of).first);
       // The first of them opened, as the console does from the list.
       const Json listed = Json::parse(body);
       if (!listed["flags"].empty()) {
@@ -384,6 +387,14 @@ int BenchProjections(const Args& args) {
       goals.Figure("historic_flag_page_p99_ms",
                    "historic as_of: one flag's page, p99", page_p99, "ms");
     }
+    const double balance_p99 = Percentile(balance_ms, 0.99);
+    Report(("  every account's balances at those dates, " +
+            std::to_string(balance_ms.size()) + " reads, p99")
+               .c_str(),
+           balance_p99, "ms", 1);
+    goals.Figure("historic_balances_p99_ms",
+                 "historic as_of: every account's balances, p99", balance_p99,
+                 "ms");
     {
       const auto h = projections->historic_stats();
       Report("  answered from the day history (reads, not folds)",
@@ -393,6 +404,10 @@ int BenchProjections(const Args& args) {
              "");
       Report("  distinct flags they share",
              static_cast<double>(h.history_flags), "");
+      Report("  balance reads from the balance history",
+             static_cast<double>(h.balance_reads), "");
+      Report("  distinct balance rows its days share",
+             static_cast<double>(h.balance_rows), "");
     }
 
     // The same dates again after appends dated at the newest date (a live
@@ -423,7 +438,7 @@ int BenchProjections(const Args& args) {
                  again_p99, "ms");
 
     // Reads at the current date while four cold historic reads (a fold
-    // each: balances have no day history) run at once: the historic reads
+    // each: lot lists have no day history) run at once: the historic reads
     // have their own lane.
     std::atomic<int> folding{4};
     std::atomic<int> refused{0};
@@ -432,7 +447,7 @@ int BenchProjections(const Args& args) {
       historic.emplace_back([&, i] {
         http::Client c("127.0.0.1", std::to_string(server.port()),
                        std::chrono::seconds(600));
-        auto r = c.Get("/v1/balances?division_code=530100&as_of=" +
+        auto r = c.Get("/v1/lots?division_code=530100&as_of=" +
                            DaysBefore(newest, 200 + 30 * i),
                        token);
         if (r.status != 200) ++refused;

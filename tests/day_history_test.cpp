@@ -1,8 +1,9 @@
-// The flag history's stored form (replay/flag_history.h): each day written
-// as a change from the day before comes back as the same flags, sharing
-// the same copies; a day that does not fit the one before is refused.
+// The day histories' stored form (replay/day_history.h): each day written
+// as a change from the day before comes back as the same flags (or balance
+// rows), sharing the same copies; a day that does not fit the one before
+// is refused.
 // replay_test.cpp checks the history through a whole store and restart.
-#include "replay/flag_history.h"
+#include "replay/day_history.h"
 
 #include <catch2/catch.hpp>
 #include <string>
@@ -83,8 +84,8 @@ TEST_CASE("a stored flag history comes back day by day", "[replay][history]") {
   }
   CheckSameDays(h, back, d0 - 1, d0 + 6);
   CHECK(back.stats().days == h.stats().days);
-  CHECK(back.stats().flag_copies == h.stats().flag_copies);
-  CHECK(h.stats().flag_copies == 6);  // a1, b2, 0z, a1', c3, b2'
+  CHECK(back.stats().row_copies == h.stats().row_copies);
+  CHECK(h.stats().row_copies == 6);  // a1, b2, 0z, a1', c3, b2'
 
   SECTION("a dropped run of days is erased from the store, then rewritten") {
     h.DropFrom(d0 + 2);
@@ -152,6 +153,65 @@ TEST_CASE("a stored flag day that does not fit the day before is refused",
   CHECK((*day)[0].flag_id == "0a");
   CHECK((*day)[1].flag_id == "b2");
   CHECK((*day)[2].flag_id == "c3");
+}
+
+// The balance rows use the same days: an account whose figures moved is
+// a new row, the others are shared with the day before, and the stored
+// days (codec included) give back the same rows.
+TEST_CASE("a stored balance history comes back day by day",
+          "[replay][history]") {
+  auto row = [](const std::string& division, int year, std::int64_t paid) {
+    BalanceRow r;
+    r.division = division;
+    r.fund = "lottery";
+    r.program = "elderly";
+    r.fiscal_year = year;
+    r.totals.received = 1'000'000;
+    r.totals.paid = paid;
+    r.totals.committed = 250'000;
+    return r;
+  };
+  BalanceHistory h;
+  const Day d0 = 20000;
+  h.Record(d0, 10, {row("530102", 2024, 0), row("530103", 2024, 5)});
+  h.Record(d0 + 1, 20, {row("530102", 2024, 300), row("530103", 2024, 5)});
+  h.Record(d0 + 2, 30,
+           {row("530102", 2024, 300), row("530102", 2025, 1),
+            row("530103", 2024, 5)});
+  // 530103's row is one copy on all three days.
+  CHECK(h.stats().row_copies == 4);
+
+  auto changes = h.TakeChanges();
+  REQUIRE(changes.days.size() == 3);
+  CHECK(changes.days[1].second.dropped == std::vector<std::uint64_t>{0});
+  CHECK(changes.days[1].second.added.size() == 1);
+  CHECK(changes.days[2].second.dropped.empty());
+  REQUIRE(changes.days[2].second.added.size() == 1);
+  CHECK(changes.days[2].second.added[0].fiscal_year == 2025);
+
+  BalanceHistory back;
+  StringPool pool;
+  for (const auto& [day, stored] : changes.days) {
+    StoredBalanceDay decoded;
+    REQUIRE(DecodeRow(EncodeRow(stored), pool, decoded));
+    REQUIRE(decoded == stored);
+    REQUIRE(back.Restore(day, decoded));
+  }
+  for (Day d = d0 - 1; d <= d0 + 3; ++d) {
+    INFO("day " << d);
+    auto x = h.At(d), y = back.At(d);
+    REQUIRE(static_cast<bool>(x) == static_cast<bool>(y));
+    if (x) CHECK(*x == *y);
+  }
+  auto day1 = back.At(d0 + 1);
+  REQUIRE(day1);
+  REQUIRE(day1->size() == 2);
+  CHECK((*day1)[0].totals.paid == 300);
+  // A row out of BalanceLess order does not fit.
+  StoredBalanceDay bad;
+  bad.seq = 40;
+  bad.added = {row("530104", 2024, 0), row("530101", 2024, 0)};
+  CHECK_FALSE(back.Restore(d0 + 3, bad));
 }
 
 }  // namespace fl::replay
