@@ -1,14 +1,14 @@
 // What a projection read returned at the end of each calendar day the
 // live worker's fold has passed, so a historic as_of read need not fold
-// the log again (seconds at 1M entries). Two are kept: the flags, and the
-// balance rows (balances.h).
+// the log again (seconds at 1M entries). Three are kept: the flags, the
+// balance rows (balances.h) and the cap report's rows (rules/caps.h).
 //
 // Why a day's answer can be taken from the live state: while occurred_at
 // dates only grow in seq order (a live log's appends are today's), the
 // state the worker holds just before the first entry dated after day D
 // holds exactly the entries dated on or before D, which is what a fold
 // filtered at as_of D holds (but for next_seq and the genesis date, which
-// no flag or balance reads). An entry dated before the newest day breaks
+// no flag, balance or cap reads). An entry dated before the newest day breaks
 // that for every day from its date on: the worker drops those days, and
 // reads of them fold as before.
 //
@@ -34,6 +34,7 @@
 #include "replay/balances.h"
 #include "replay/date.h"
 #include "replay/flags.h"
+#include "replay/rules/caps.h"
 
 namespace fl::replay {
 
@@ -242,5 +243,7 @@ using FlagHistory = DayHistory<Flag, &FlagLess>;
 using StoredFlagDay = StoredDay<Flag>;
 using BalanceHistory = DayHistory<BalanceRow, &BalanceLess>;
 using StoredBalanceDay = StoredDay<BalanceRow>;
+using CapHistory = DayHistory<CapRow, &CapRowLess>;
+using StoredCapDay = StoredDay<CapRow>;
 
 }  // namespace fl::replay

@@ -21,14 +21,15 @@ namespace {
 // payment groups are rebuilt from the payments (payment_groups.h). v4:
 // "t/setups/" rows (R16's sums), contracts' early_milestones (R18). v5:
 // rows in row_codec.h's binary form, not CBOR of their JSON. v6: "h/"
-// rows, the flag history's days (day_history.h). v7: "b/" rows, the
-// balance history's days.
+// rows, the flag history's days (day_history.h). v7: "b/" and "c/" rows,
+// the balance and cap histories' days.
 constexpr std::string_view kLayout = "fundledger.projections.v7";
 
-// A day history's rows: "h/" (flags) or "b/" (balances) and the day,
-// offset so that key order is date order.
+// A day history's rows: "h/" (flags), "b/" (balances) or "c/" (caps) and
+// the day, offset so that key order is date order.
 constexpr std::string_view kFlagDays = "h/";
 constexpr std::string_view kBalanceDays = "b/";
+constexpr std::string_view kCapDays = "c/";
 std::string DayKey(std::string_view prefix, Day d) {
   return std::string(prefix) +
          EncodeSeq(static_cast<std::uint64_t>(std::int64_t{d} - kNoDay));
@@ -221,6 +222,10 @@ Status ProjectionStore::Load(State& s, DayHistories h) {
     FL_RETURN_IF_ERROR((LoadDays<BalanceHistory, StoredBalanceDay>(
         *it, kBalanceDays, s.next_seq, *h.balances)));
   }
+  if (h.caps) {
+    FL_RETURN_IF_ERROR((LoadDays<CapHistory, StoredCapDay>(
+        *it, kCapDays, s.next_seq, *h.caps)));
+  }
   FL_RETURN_IF_ERROR(CheckRocks(it->status(), "projections load"));
   RebuildPaymentGroups(s);
   return Status::Ok();
@@ -265,6 +270,7 @@ Status ProjectionStore::Commit(State& s, DayHistories h) {
   batch.Put("m/state", meta);
   if (h.flags) rows += CommitDays(batch, kFlagDays, *h.flags);
   if (h.balances) rows += CommitDays(batch, kBalanceDays, *h.balances);
+  if (h.caps) rows += CommitDays(batch, kCapDays, *h.caps);
   last_rows_ = rows;
   // No fsync: the log is the durable truth; the WAL keeps the batch atomic.
   return CheckRocks(db_->Write(rocksdb::WriteOptions(), &batch),

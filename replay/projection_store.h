@@ -29,6 +29,7 @@ void StopRecordingChanges(State& s);
 struct DayHistories {
   FlagHistory* flags = nullptr;
   BalanceHistory* balances = nullptr;
+  CapHistory* caps = nullptr;
 };
 
 class ProjectionStore {

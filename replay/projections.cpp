@@ -142,11 +142,13 @@ struct Projections::Impl {
   // rests (kJudgeRest).
   std::chrono::steady_clock::time_point last_judged{}, judge_rests_until{};
   mutable std::vector<Historic> historic;
-  // The flags and the balance rows at each day the fold has passed
-  // (day_history.h), stored with the state.
+  // The flags, the balance rows and the cap report's rows at each day the
+  // fold has passed (day_history.h), stored with the state.
   FlagHistory history;
   BalanceHistory balance_history;
-  mutable std::atomic<std::uint64_t> history_reads{0}, balance_history_reads{0};
+  CapHistory cap_history;
+  mutable std::atomic<std::uint64_t> history_reads{0}, balance_history_reads{0},
+      cap_history_reads{0};
   // Where a historic fold may stop (day_blocks.h); learned by the applier.
   mutable DayBlocks days;
   // state.newest_day as of the last applied batch, for IsHistoric: the
@@ -180,17 +182,20 @@ struct Projections::Impl {
             lock.unlock();
             {
               std::shared_lock judging(mu);
-              JudgeDaysBefore(state, e.occurred, history, balance_history);
+              JudgeDaysBefore(state, e.occurred, history, balance_history,
+                              cap_history);
             }
             lock.lock();
           } else if (Backdated(state, e)) {
             history.DropFrom(e.occurred);
             balance_history.DropFrom(e.occurred);
+            cap_history.DropFrom(e.occurred);
           }
           Apply(state, e);
         }
         newest_day = state.newest_day;
-        FL_RETURN_IF_ERROR(store->Commit(state, {&history, &balance_history}));
+        FL_RETURN_IF_ERROR(
+            store->Commit(state, {&history, &balance_history, &cap_history}));
       }
       folded.store(end);
       AfterBatch(end, force);
@@ -250,15 +255,16 @@ struct Projections::Impl {
     return e.seq != 0 && e.occurred < s.newest_day;
   }
   // Judges the flags at each day from s's newest date up to the day before
-  // `next` into `h`, and takes the balance rows (the same on each of those
-  // days: no entry is dated between) into `b`: at most kHistoryGapDays of
-  // them (a date years ahead
+  // `next` into `h`, the cap report's rows into `c`, and the balance rows
+  // (the same on each of those days: no entry is dated between, and no
+  // figure of theirs depends on the date) into `b`: at most kHistoryGapDays
+  // of them (a date years ahead
   // must not stall the worker; a day not judged means a fold for its
   // reads). Stop waits for them: a day skipped here would be missing from
   // the stored history for good, and a batch of a dense log spans a few
   // days (~3 at 1M entries, ~10 ms a judgement).
   static void JudgeDaysBefore(const State& s, Day next, FlagHistory& h,
-                              BalanceHistory& b) {
+                              BalanceHistory& b, CapHistory& c) {
     const Day first = s.newest_day;
     const Day end = static_cast<Day>(
         std::min<std::int64_t>(next, std::int64_t{first} + kHistoryGapDays));
@@ -267,6 +273,7 @@ struct Projections::Impl {
     for (Day d = first; d < end; ++d) {
       h.Record(d, s.next_seq, EvaluateFlags(s, d));
       b.Record(d, s.next_seq, rows);
+      c.Record(d, s.next_seq, CapRows(s, d));
     }
   }
   // Runs fn(day) under the shared lock when `as_of_text` is a date before
@@ -291,6 +298,20 @@ struct Projections::Impl {
     return InHistory(as_of_text, [&](Day d) {
       auto rows = balance_history.At(d);
       if (rows) ++balance_history_reads;
+      return rows;
+    });
+  }
+
+  // The cap report's rows at a historic as_of from the day history (and
+  // that day in `as_of`), or null.
+  std::shared_ptr<const std::vector<CapRow>> CapsFromHistory(
+      const std::string& as_of_text, Day* as_of) const {
+    return InHistory(as_of_text, [&](Day d) {
+      auto rows = cap_history.At(d);
+      if (rows) {
+        *as_of = d;
+        ++cap_history_reads;
+      }
       return rows;
     });
   }
@@ -389,13 +410,16 @@ struct Projections::Impl {
     State fresh;
     FlagHistory stored;
     BalanceHistory stored_balances;
-    FL_RETURN_IF_ERROR(store->Load(fresh, {&stored, &stored_balances}));
+    CapHistory stored_caps;
+    FL_RETURN_IF_ERROR(
+        store->Load(fresh, {&stored, &stored_balances, &stored_caps}));
     std::unique_lock lock(mu);
     state = std::move(fresh);
     newest_day = state.newest_day;
     folded.store(state.next_seq);
     history.Replace(std::move(stored));  // as judged on that state
     balance_history.Replace(std::move(stored_balances));
+    cap_history.Replace(std::move(stored_caps));
     {
       std::lock_guard g(applied_mu);
       applied.store(state.next_seq);
@@ -612,8 +636,9 @@ Result<std::unique_ptr<Projections>> Projections::Open(const Ledger& ledger,
   if (!store.ok()) return store.error();
   auto impl = std::make_unique<Impl>(ledger);
   impl->store = std::move(*store);
-  FL_RETURN_IF_ERROR(
-      impl->store->Load(impl->state, {&impl->history, &impl->balance_history}));
+  FL_RETURN_IF_ERROR(impl->store->Load(
+      impl->state,
+      {&impl->history, &impl->balance_history, &impl->cap_history}));
   if (impl->state.next_seq > ledger.TreeSize()) {
     return Internal("projections are ahead of the log (" +
                     std::to_string(impl->state.next_seq) + " > " +
@@ -697,6 +722,7 @@ bool Projections::IsHistoric(const std::string& as_of) const {
 Projections::HistoricStats Projections::historic_stats() const {
   const auto h = impl_->history.stats();
   const auto b = impl_->balance_history.stats();
+  const auto c = impl_->cap_history.stats();
   return {impl_->historic_folds.load(),
           impl_->historic_folded.load(),
           impl_->historic_reuses.load(),
@@ -706,7 +732,10 @@ Projections::HistoricStats Projections::historic_stats() const {
           h.row_copies,
           impl_->balance_history_reads.load(),
           b.days,
-          b.row_copies};
+          b.row_copies,
+          impl_->cap_history_reads.load(),
+          c.days,
+          c.row_copies};
 }
 
 Projections::JudgeStats Projections::judge_stats() const {
@@ -868,10 +897,13 @@ Result<Json> Projections::ContractById(const std::string& id,
 }
 
 Result<Json> Projections::Caps(const CapQuery& q) const {
+  const CapFilter f{q.division, q.fiscal_year, q.scope};
+  Day day = kNoDay;
+  if (auto rows = impl_->CapsFromHistory(q.as_of, &day))
+    return CapReport(*rows, f, day);
   return impl_->WithView(
       q.as_of,
       [&](const State& s, Day as_of, const Impl::Historic*) -> Result<Json> {
-        CapFilter f{q.division, q.fiscal_year, q.scope};
         return CapReport(s, f, as_of);
       });
 }

@@ -6,7 +6,8 @@
 // the log is answered from a historic state: a fold that ignores
 // later-dated events, kept for later reads of that as_of while the
 // entries appended since are all dated after it. The flags list at such
-// an as_of, and the balances, come first from the day histories the worker
+// an as_of, the balances and the cap report come first from the day
+// histories the worker
 // takes as its fold passes each day (day_history.h), when that day still
 // holds.
 #pragma once
@@ -80,7 +81,7 @@ class Projections {
   // read), and reused after appends dated later than their as_of; blocks
   // whose earliest date is known; flag reads answered from the day
   // history (day_history.h), the days it holds and the distinct flags
-  // they share; the same for balance reads and balance rows.
+  // they share; the same for balance and cap report reads and rows.
   struct HistoricStats {
     std::uint64_t folds = 0, folded_entries = 0, reuses = 0;
     std::size_t dated_blocks = 0;
@@ -88,6 +89,8 @@ class Projections {
     std::size_t history_days = 0, history_flags = 0;
     std::uint64_t balance_reads = 0;
     std::size_t balance_days = 0, balance_rows = 0;
+    std::uint64_t cap_reads = 0;
+    std::size_t cap_days = 0, cap_rows = 0;
   };
   HistoricStats historic_stats() const;
   // The worker's judgements of the live flags: how many, the wall seconds

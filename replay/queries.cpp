@@ -183,12 +183,13 @@ Json ContractPage(const State& s, const ListFilter& f, Day as_of) {
 }
 
 Json CapReport(const State& s, const CapFilter& f, Day as_of) {
-  std::vector<std::string> keys;
-  for (const auto& [key, sums] : s.caps.rows()) keys.emplace_back(key);
-  std::sort(keys.begin(), keys.end());
+  return CapReport(CapRows(s, as_of), f, as_of);
+}
+
+Json CapReport(const std::vector<CapRow>& all, const CapFilter& f, Day as_of) {
   Json rows = Json::array();
-  for (const auto& key : keys) {
-    CapFigures c = CapFor(s, key, as_of);
+  for (const CapRow& row : all) {
+    const CapFigures& c = row.figures;
     if (!f.division.empty() && !DivisionWithin(c.county, f.division)) continue;
     if (!InScope(c.county, f.scope)) continue;
     if (f.fiscal_year && c.year != *f.fiscal_year) continue;

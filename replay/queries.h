@@ -9,6 +9,7 @@
 #include "crypto/status.h"
 #include "replay/balances.h"
 #include "replay/flags.h"
+#include "replay/rules/caps.h"
 #include "replay/state.h"
 
 namespace fl::replay {
@@ -29,6 +30,9 @@ struct CapFilter {
   std::string scope;
 };
 Json CapReport(const State& s, const CapFilter& filter, Day as_of);
+// The same report from rows taken at as_of (CapRows, rules/caps.h).
+Json CapReport(const std::vector<CapRow>& rows, const CapFilter& filter,
+               Day as_of);
 
 struct FlagFilter {
   std::string rule, severity, division, status, cursor, scope;

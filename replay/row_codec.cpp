@@ -63,6 +63,20 @@ template <class C, RowOf<StoredBalanceDay> R>
 void Members(C& c, R& r) {
   c(r.seq, r.dropped, r.added);
 }
+template <class C, RowOf<CapFigures> R>
+void Members(C& c, R& r) {
+  c(r.county, r.year, r.r07_num, r.r07_base, r.r07_limit, r.r07_pct,
+    r.r07_base_seq, r.r07_over, r.r08_num, r.r08_base, r.r08_limit, r.r08_pct,
+    r.r08_base_seq, r.r08_over, r.closed, r.close_seq);
+}
+template <class C, RowOf<CapRow> R>
+void Members(C& c, R& r) {
+  c(r.key, r.figures);
+}
+template <class C, RowOf<StoredCapDay> R>
+void Members(C& c, R& r) {
+  c(r.seq, r.dropped, r.added);
+}
 template <class C, RowOf<Lot> R>
 void Members(C& c, R& r) {
   c(r.id, r.fund, r.program, r.division, r.from_code, r.parent, r.fiscal_year,
@@ -364,6 +378,7 @@ FL_ROW_CODEC(ReserveSums)
 // The day histories' days (day_history.h).
 FL_ROW_CODEC(StoredFlagDay)
 FL_ROW_CODEC(StoredBalanceDay)
+FL_ROW_CODEC(StoredCapDay)
 #undef FL_ROW_CODEC
 
 }  // namespace fl::replay

@@ -11,7 +11,10 @@
 #include "http_fixture.h"
 #include "ledger/flag_id.h"
 #include "random_world.h"
+#include "replay/entry_range.h"
 #include "replay/projections.h"
+#include "replay/projector.h"
+#include "replay/queries.h"
 #include "test_util.h"
 
 namespace fl::test {
@@ -30,6 +33,29 @@ Json LiveFlags(const replay::Projections& p, const std::string& as_of) {
     q.cursor = (*page)["next_cursor"];
   }
   return all;
+}
+
+// The cap report a fold of the whole log filtered at as_of gives, built
+// here from the fold's parts rather than read through Projections.
+Json FoldedCaps(const Ledger& ledger, const std::string& as_of) {
+  replay::State s;
+  const auto day = replay::ParseDay(as_of);
+  REQUIRE(day);
+  s.filter_as_of = *day;
+  replay::Event e;
+  REQUIRE(replay::ForEachEvent(
+              ledger, 0, ledger.TreeSize(), e,
+              [&](const replay::Event& ev) { replay::Apply(s, ev); })
+              .ok());
+  return replay::CapReport(s, replay::CapFilter{}, *day);
+}
+
+Json LiveCaps(const replay::Projections& p, const std::string& as_of) {
+  replay::CapQuery q;
+  q.as_of = as_of;
+  auto c = p.Caps(q);
+  REQUIRE(c.ok());
+  return *c;
 }
 
 Json LiveBalances(const replay::Projections& p, const std::string& as_of) {
@@ -279,10 +305,12 @@ TEST_CASE("historic flag reads come from the day history while dates grow",
     REQUIRE(r.ok());
     const Json live = LiveFlags(**p, as_of);
     CHECK(Canonicalize((*r)["flags"]) == Canonicalize(live));
-    // The balances at that day come from the balance history, and are
-    // what the fold gives too.
+    // The balances and the cap report at that day come from their
+    // histories, and are what the fold gives too.
     CHECK(Canonicalize((*r)["balances"]) ==
           Canonicalize(LiveBalances(**p, as_of)));
+    CHECK(Canonicalize(FoldedCaps(w.world().ledger(), as_of)) ==
+          Canonicalize(LiveCaps(**p, as_of)));
     return live;
   };
   Json early;
@@ -296,6 +324,30 @@ TEST_CASE("historic flag reads come from the day history while dates grow",
   CHECK(st.history_reads >= 3);
   CHECK(st.balance_reads == 3);
   CHECK(st.balance_days == st.history_days);
+  CHECK(st.cap_reads == 3);
+  CHECK(st.cap_days == st.history_days);
+  // The days on which the cap report changed, from the history; at each
+  // of the first three the fold agrees (a report taken a day off would
+  // not).
+  {
+    std::vector<std::string> changed;
+    Json before_day = LiveCaps(**p, "2024-04-01");
+    for (replay::Day d = *replay::ParseDay("2024-04-02");
+         d <= *replay::ParseDay("2024-07-31"); ++d) {
+      const std::string day = replay::FormatDay(d);
+      Json now_day = LiveCaps(**p, day);
+      if (now_day.at("counties") != before_day.at("counties"))
+        changed.push_back(day);
+      before_day = std::move(now_day);
+    }
+    REQUIRE(changed.size() >= 3);
+    for (std::size_t i = 0; i < 3; ++i) {
+      INFO(changed[i]);
+      CHECK(Canonicalize(FoldedCaps(w.world().ledger(), changed[i])) ==
+            Canonicalize(LiveCaps(**p, changed[i])));
+    }
+    CHECK((*p)->historic_stats().folds == 0);
+  }
   // An account's row is shared by the days its figures did not move:
   // far fewer copies than days times accounts.
   const std::size_t accounts = LiveBalances(**p, "2024-05-31").size();
@@ -430,6 +482,8 @@ TEST_CASE("historic flag reads come from the day history while dates grow",
   st = (*p)->historic_stats();
   CHECK(st.history_days == days_before);
   CHECK(st.history_days >= 65);  // 2024-03-31 to 2024-06-09
+  CHECK(st.balance_days == st.history_days);
+  CHECK(st.cap_days == st.history_days);
   // Days that shared a flag's copy share it again.
   CHECK(st.history_flags == copies_before);
   CHECK(Canonicalize(same_as_replay("2024-04-15")) == Canonicalize(early));

@@ -205,6 +205,25 @@ TEST_CASE("every member of every stored row comes back", "[store][codec]") {
                            Totals{f.Int(), f.Int(), f.Int(), f.Int(), f.Int(),
                                   f.Int(), f.Negative()}};
   RoundTrip(StoredBalanceDay{f.Seq(), {0, 2}, {account}});
+  // The cap history's stored days.
+  CapFigures cap;
+  cap.county = f.Text();
+  cap.year = static_cast<int>(f.Int());
+  cap.r07_num = f.Int();
+  cap.r07_base = f.Int();
+  cap.r07_limit = f.Int();
+  cap.r07_pct = f.Int();
+  cap.r07_base_seq = f.Seq();
+  cap.r07_over = true;
+  cap.r08_num = f.Int();
+  cap.r08_base = f.Int();
+  cap.r08_limit = f.Negative();
+  cap.r08_pct = f.Int();
+  cap.r08_base_seq = f.Seq();
+  cap.r08_over = true;
+  cap.closed = true;
+  cap.close_seq = f.Seq();
+  RoundTrip(StoredCapDay{f.Seq(), {1}, {CapRow{f.Text(), cap}}});
   std::vector<std::string> keep;
   RoundTrip(MakePayment(f, keep));
 }

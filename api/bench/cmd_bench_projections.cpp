@@ -352,7 +352,7 @@ int BenchProjections(const Args& args) {
 
   // 4. Historic as_of reads: dates before the newest in the log.
   if (as_of_queries > 0) {
-    std::vector<double> hist_ms, page_ms, balance_ms;
+    std::vector<double> hist_ms, page_ms, balance_ms, caps_ms;
     for (std::size_t i = 0; i < as_of_queries; ++i) {
       const std::string as_of =
           DaysBefore(newest, 30 * static_cast<int>(i + 1));
@@ -361,6 +361,7 @@ int BenchProjections(const Args& args) {
       // Every account's balances that day, as the finance office reads
       // them at a month's or a year's end.
       balance_ms.push_back(get("/v1/balances?as_of=" + as_of).first);
+      caps_ms.push_back(get("/v1/reports/caps?as_of=" + as_of).first);
       // The first of them opened, as the console does from the list.
       const Json listed = Json::parse(body);
       if (!listed["flags"].empty()) {
@@ -395,6 +396,13 @@ int BenchProjections(const Args& args) {
     goals.Figure("historic_balances_p99_ms",
                  "historic as_of: every account's balances, p99", balance_p99,
                  "ms");
+    const double caps_p99 = Percentile(caps_ms, 0.99);
+    Report(("  the whole cap report at those dates, " +
+            std::to_string(caps_ms.size()) + " reads, p99")
+               .c_str(),
+           caps_p99, "ms", 1);
+    goals.Figure("historic_caps_p99_ms",
+                 "historic as_of: the whole cap report, p99", caps_p99, "ms");
     {
       const auto h = projections->historic_stats();
       Report("  answered from the day history (reads, not folds)",
@@ -408,6 +416,10 @@ int BenchProjections(const Args& args) {
              static_cast<double>(h.balance_reads), "");
       Report("  distinct balance rows its days share",
              static_cast<double>(h.balance_rows), "");
+      Report("  cap report reads from the cap history",
+             static_cast<double>(h.cap_reads), "");
+      Report("  distinct cap rows its days share",
+             static_cast<double>(h.cap_rows), "");
     }
 
     // The same dates again after appends dated at the newest date (a live

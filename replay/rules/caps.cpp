@@ -96,4 +96,14 @@ std::vector<std::uint64_t> CountedPaymentSeqs(const State& s,
   return out;
 }
 
+std::vector<CapRow> CapRows(const State& s, Day as_of) {
+  std::vector<CapRow> out;
+  out.reserve(s.caps.size());
+  for (const auto& [key, sums] : s.caps.rows())
+    out.push_back(CapRow{std::string(key), {}});
+  std::sort(out.begin(), out.end(), CapRowLess);
+  for (CapRow& r : out) r.figures = CapFor(s, r.key, as_of);
+  return out;
+}
+
 }  // namespace fl::replay

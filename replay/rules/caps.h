@@ -25,10 +25,25 @@ struct CapFigures {
   bool r08_over = false;
   bool closed = false;
   std::uint64_t close_seq = 0;
+  bool operator==(const CapFigures&) const = default;
 };
 
 // key is "county|year" of State::caps.
 CapFigures CapFor(const State& s, std::string_view key, Day as_of);
+
+// One row of the cap report (GET /v1/reports/caps): a county-year's key
+// and its figures at an as_of. The report lists them by key, and the day
+// history keeps them (day_history.h).
+struct CapRow {
+  std::string key;
+  CapFigures figures;
+  bool operator==(const CapRow&) const = default;
+};
+inline bool CapRowLess(const CapRow& a, const CapRow& b) {
+  return a.key < b.key;
+}
+// Every county-year's row at as_of, sorted by key.
+std::vector<CapRow> CapRows(const State& s, Day as_of);
 // R07's running sums, which R08 and the cap report read too: the
 // county-year totals of assistance payments and the payments counted.
 void CapSumsOnPayment(State& s, const Payment& p, const Lot& lot,
