@@ -292,40 +292,18 @@ struct Projections::Impl {
     return fn(*d);
   }
 
-  // The balance rows at a historic as_of from the day history, or null.
-  std::shared_ptr<const std::vector<BalanceRow>> BalancesFromHistory(
-      const std::string& as_of_text) const {
+  // The rows history `h` holds at a historic as_of (and that day in
+  // `as_of`), or null; a read answered from it counts in `reads`.
+  template <class History>
+  auto FromHistory(const History& h, std::atomic<std::uint64_t>& reads,
+                   const std::string& as_of_text, Day* as_of) const {
     return InHistory(as_of_text, [&](Day d) {
-      auto rows = balance_history.At(d);
-      if (rows) ++balance_history_reads;
-      return rows;
-    });
-  }
-
-  // The cap report's rows at a historic as_of from the day history (and
-  // that day in `as_of`), or null.
-  std::shared_ptr<const std::vector<CapRow>> CapsFromHistory(
-      const std::string& as_of_text, Day* as_of) const {
-    return InHistory(as_of_text, [&](Day d) {
-      auto rows = cap_history.At(d);
+      auto rows = h.At(d);
       if (rows) {
         *as_of = d;
-        ++cap_history_reads;
+        ++reads;
       }
       return rows;
-    });
-  }
-
-  // The flags at a historic as_of from the day history, or null.
-  std::shared_ptr<const std::vector<Flag>> FromHistory(
-      const std::string& as_of_text, Day* as_of) const {
-    return InHistory(as_of_text, [&](Day d) {
-      auto flags = history.At(d);
-      if (flags) {
-        *as_of = d;
-        ++history_reads;
-      }
-      return flags;
     });
   }
 
@@ -757,7 +735,8 @@ Result<Json> Projections::Flags(const FlagQuery& q) const {
   const FlagFilter f{q.rule,   q.severity, q.division, q.status,
                      q.cursor, q.scope,    q.limit};
   Day day = kNoDay;
-  if (auto flags = impl_->FromHistory(q.as_of, &day))
+  if (auto flags = impl_->FromHistory(impl_->history, impl_->history_reads,
+                                      q.as_of, &day))
     return FlagPage(*flags, f, day);
   return impl_->WithView(
       q.as_of,
@@ -861,7 +840,9 @@ Result<Json> Projections::FlagById(const std::string& flag_id,
 
 Result<Json> Projections::Balances(const BalanceQuery& q) const {
   const BalanceFilter f{q.division, q.fund, q.program, q.fiscal_year, q.scope};
-  if (auto rows = impl_->BalancesFromHistory(q.as_of))
+  Day day = kNoDay;
+  if (auto rows = impl_->FromHistory(
+          impl_->balance_history, impl_->balance_history_reads, q.as_of, &day))
     return Json{{"balances", BalanceArray(*rows, f)}};
   return impl_->WithView(
       q.as_of, [&](const State& s, Day, const Impl::Historic*) -> Result<Json> {
@@ -899,7 +880,8 @@ Result<Json> Projections::ContractById(const std::string& id,
 Result<Json> Projections::Caps(const CapQuery& q) const {
   const CapFilter f{q.division, q.fiscal_year, q.scope};
   Day day = kNoDay;
-  if (auto rows = impl_->CapsFromHistory(q.as_of, &day))
+  if (auto rows = impl_->FromHistory(impl_->cap_history,
+                                     impl_->cap_history_reads, q.as_of, &day))
     return CapReport(*rows, f, day);
   return impl_->WithView(
       q.as_of,

@@ -7,6 +7,7 @@
 
 #include <catch2/catch.hpp>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "replay/row_codec.h"
@@ -29,11 +30,12 @@ Flag MakeFlag(const std::string& id, const std::string& status = "open",
 
 // Writes every change of `from` through the row codec into `to`, as the
 // store does (Commit, then Load), and returns how many days went.
-std::size_t CopyThroughStore(FlagHistory& from, FlagHistory& to) {
+template <class History>
+std::size_t CopyThroughStore(History& from, History& to) {
   auto changes = from.TakeChanges();
   StringPool pool;
   for (const auto& [day, stored] : changes.days) {
-    StoredFlagDay back;
+    std::decay_t<decltype(stored)> back;
     REQUIRE(DecodeRow(EncodeRow(stored), pool, back));
     REQUIRE(back == stored);
     REQUIRE(to.Restore(day, back));
@@ -41,8 +43,8 @@ std::size_t CopyThroughStore(FlagHistory& from, FlagHistory& to) {
   return changes.days.size();
 }
 
-void CheckSameDays(const FlagHistory& a, const FlagHistory& b, Day first,
-                   Day last) {
+template <class History>
+void CheckSameDays(const History& a, const History& b, Day first, Day last) {
   for (Day d = first; d <= last; ++d) {
     INFO("day " << d);
     auto x = a.At(d), y = b.At(d);
@@ -171,13 +173,19 @@ TEST_CASE("a stored balance history comes back day by day",
     r.totals.committed = 250'000;
     return r;
   };
-  BalanceHistory h;
+  // Two histories of the same days: one to look at its changes, one to
+  // copy through the store.
+  BalanceHistory h, same;
   const Day d0 = 20000;
-  h.Record(d0, 10, {row("530102", 2024, 0), row("530103", 2024, 5)});
-  h.Record(d0 + 1, 20, {row("530102", 2024, 300), row("530103", 2024, 5)});
-  h.Record(d0 + 2, 30,
-           {row("530102", 2024, 300), row("530102", 2025, 1),
-            row("530103", 2024, 5)});
+  auto record = [&](Day day, std::uint64_t seq, std::vector<BalanceRow> rows) {
+    same.Record(day, seq, rows);
+    h.Record(day, seq, std::move(rows));
+  };
+  record(d0, 10, {row("530102", 2024, 0), row("530103", 2024, 5)});
+  record(d0 + 1, 20, {row("530102", 2024, 300), row("530103", 2024, 5)});
+  record(d0 + 2, 30,
+         {row("530102", 2024, 300), row("530102", 2025, 1),
+          row("530103", 2024, 5)});
   // 530103's row is one copy on all three days.
   CHECK(h.stats().row_copies == 4);
 
@@ -190,19 +198,8 @@ TEST_CASE("a stored balance history comes back day by day",
   CHECK(changes.days[2].second.added[0].fiscal_year == 2025);
 
   BalanceHistory back;
-  StringPool pool;
-  for (const auto& [day, stored] : changes.days) {
-    StoredBalanceDay decoded;
-    REQUIRE(DecodeRow(EncodeRow(stored), pool, decoded));
-    REQUIRE(decoded == stored);
-    REQUIRE(back.Restore(day, decoded));
-  }
-  for (Day d = d0 - 1; d <= d0 + 3; ++d) {
-    INFO("day " << d);
-    auto x = h.At(d), y = back.At(d);
-    REQUIRE(static_cast<bool>(x) == static_cast<bool>(y));
-    if (x) CHECK(*x == *y);
-  }
+  CHECK(CopyThroughStore(same, back) == 3);
+  CheckSameDays(h, back, d0 - 1, d0 + 3);
   auto day1 = back.At(d0 + 1);
   REQUIRE(day1);
   REQUIRE(day1->size() == 2);
