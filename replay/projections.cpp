@@ -254,15 +254,14 @@ struct Projections::Impl {
   static bool Backdated(const State& s, const Event& e) {
     return e.seq != 0 && e.occurred < s.newest_day;
   }
-  // Judges the flags at each day from s's newest date up to the day before
-  // `next` into `h`, the cap report's rows into `c`, and the balance rows
-  // (the same on each of those days: no entry is dated between, and no
-  // figure of theirs depends on the date) into `b`: at most kHistoryGapDays
-  // of them (a date years ahead
-  // must not stall the worker; a day not judged means a fold for its
-  // reads). Stop waits for them: a day skipped here would be missing from
-  // the stored history for good, and a batch of a dense log spans a few
-  // days (~3 at 1M entries, ~10 ms a judgement).
+  // Takes each day from s's newest date up to the day before `next`: the
+  // flags judged at it into `h`, the cap report's rows at it into `c`, and
+  // the balance rows into `b` (computed once: no entry is dated between,
+  // and no balance figure depends on the date). At most kHistoryGapDays
+  // days (a date years ahead must not stall the worker; a day not taken
+  // means a fold for its reads). Stop waits for them: a day skipped here
+  // would be missing from the stored history for good, and a batch of a
+  // dense log spans a few days (~3 at 1M entries, ~10 ms a judgement).
   static void JudgeDaysBefore(const State& s, Day next, FlagHistory& h,
                               BalanceHistory& b, CapHistory& c) {
     const Day first = s.newest_day;
