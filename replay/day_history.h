@@ -177,6 +177,12 @@ class DayHistory {
     return true;
   }
 
+  // Whether `day` is recorded.
+  bool Holds(Day day) const {
+    std::lock_guard g(mu_);
+    return days_.contains(day);
+  }
+
   // A copy of the rows at `day`, or null when it is not recorded.
   std::shared_ptr<const std::vector<Row>> At(Day day) const {
     std::lock_guard g(mu_);

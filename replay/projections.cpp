@@ -696,6 +696,12 @@ bool Projections::IsHistoric(const std::string& as_of) const {
   return !as_of.empty() && impl_->IsHistoric(as_of);
 }
 
+bool Projections::HistoryHolds(const std::string& as_of) const {
+  auto d = ParseAsOf(as_of);
+  // The three histories take and drop the same days.
+  return d.ok() && impl_->history.Holds(*d);
+}
+
 Projections::HistoricStats Projections::historic_stats() const {
   const auto h = impl_->history.stats();
   const auto b = impl_->balance_history.stats();

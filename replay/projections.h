@@ -77,6 +77,11 @@ class Projections {
   // read is answered from a historic state, which may cost a fold of the
   // log (seconds at 1M entries), so the HTTP edge gives it its own lane.
   bool IsHistoric(const std::string& as_of) const;
+  // True when `as_of` is a day the day histories hold (day_history.h): a
+  // flags, balances or cap report read at it is answered from them in
+  // milliseconds, not by a fold. (A backdated append may drop the day
+  // before the read runs; the read then folds.)
+  bool HistoryHolds(const std::string& as_of) const;
   // Historic states folded from the log (and the entries those folds
   // read), and reused after appends dated later than their as_of; blocks
   // whose earliest date is known; flag reads answered from the day

@@ -361,7 +361,7 @@ TEST_CASE(
       std::async(std::launch::async, read, "/v1/flags?as_of=2024-02-01"));
   REQUIRE(gate.WaitEntered(1));
   held.push_back(
-      std::async(std::launch::async, read, "/v1/balances?as_of=2024-04-01"));
+      std::async(std::launch::async, read, "/v1/lots?as_of=2024-04-01"));
   REQUIRE(WaitQueued([&] { return w.server().queued_historic_reads(); }, 1) ==
           1);
 
@@ -373,6 +373,18 @@ TEST_CASE(
   CHECK(ProblemCode(over) == "overloaded");
   CHECK(over.body.find("historic") != std::string::npos);
   CHECK(std::stoi(over.header("retry-after")) >= 1);
+  // The same for balances at a day the day histories do not hold (every
+  // day before 2024-03-31, the agencies' date, which the budgets of
+  // January and March came after in seq order): they would fold.
+  CHECK(probe.Get("/v1/balances?as_of=2024-02-01", token).status == 503);
+  // Days from 2024-03-31 to 2024-06-09 are held: flags, balances and the
+  // cap report there come from the histories in the other lane.
+  for (const char* target :
+       {"/v1/flags?as_of=2024-05-01", "/v1/balances?as_of=2024-04-01",
+        "/v1/reports/caps?as_of=2024-04-01"}) {
+    INFO(target);
+    CHECK(probe.Get(target, token).status == 200);
+  }
   // Reads at the current date, or at or after the newest date, or with a
   // bad as_of, go on in the other lane, one after another (its queue of
   // one is never needed: each is answered before the next is sent).

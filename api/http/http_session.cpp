@@ -237,10 +237,23 @@ void Session::OnRequest(beast::error_code ec, std::size_t) {
   Dispatch(route, std::move(req), /*again=*/false);
 }
 
-bool Session::IsHistoricRead(const HttpRequest& req) const {
+namespace {
+
+// The reads the projections answer from their day histories when the day
+// is held (replay/day_history.h): milliseconds, not a fold. Lots and
+// contracts at an earlier as_of always fold.
+bool FromDayHistory(std::string_view route_path) {
+  return route_path == "/v1/flags" || route_path == "/v1/flags/{flag_id}" ||
+         route_path == "/v1/balances" || route_path == "/v1/reports/caps";
+}
+
+}  // namespace
+
+bool Session::IsHistoricRead(const Route& route, const HttpRequest& req) const {
   const replay::Projections* p = server_.ctx.projections;
   auto it = req.query.find("as_of");
-  return p && it != req.query.end() && p->IsHistoric(it->second);
+  if (!p || it == req.query.end() || !p->IsHistoric(it->second)) return false;
+  return !(FromDayHistory(route.path) && p->HistoryHolds(it->second));
 }
 
 void Session::Dispatch(const Route* route, HttpRequest req, bool again) {
@@ -249,9 +262,10 @@ void Session::Dispatch(const Route* route, HttpRequest req, bool again) {
     return Finish(route, std::move(req), std::move(res), again);
   }
   const bool projection = route->pool == Pool::kProjection;
-  // A read at an earlier as_of may fold the whole log: it waits in its own
-  // lane, so flags and balances at the current date never queue behind it.
-  const bool historic = projection && IsHistoricRead(req);
+  // A read at an earlier as_of that may fold the whole log waits in its
+  // own lane, so reads at the current date, and reads the day histories
+  // answer, never queue behind folds.
+  const bool historic = projection && IsHistoricRead(*route, req);
   if (projection) {
     // API.md (amended 2026-12): a bounded queue. Refusing at once costs
     // nothing and keeps memory and waiting times bounded.

@@ -71,8 +71,9 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // Runs the handler inline or on its pool, then Finish on the strand.
   void Dispatch(const Route* route, HttpRequest req, bool again);
-  // A projection read whose as_of is before the newest date in the log.
-  bool IsHistoricRead(const HttpRequest& req) const;
+  // A projection read whose as_of is before the newest date in the log,
+  // unless the day histories answer it.
+  bool IsHistoricRead(const Route& route, const HttpRequest& req) const;
 
   // A response with `ready` (a read waiting for min_seq) is held: the
   // session re-checks it on a timer, holding no pool or I/O thread, and
