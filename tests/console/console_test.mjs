@@ -365,6 +365,14 @@ try {
   assert.ok(await page.$('#caps-prev'));
   await open('#/caps?fiscal_year=2024', 'caps');
   await shot('08-caps');
+  // The caps as they stood at mid-year: the page asks at that as_of and
+  // shows what the API answers, which is not today's report.
+  const capsThen = await api('/v1/reports/caps?fiscal_year=2024&as_of=2024-06-30');
+  assert.notDeepEqual(capsThen.counties, caps.counties, 'the fixture moved the 2024 caps after June');
+  await open('#/caps?fiscal_year=2024&as_of=2024-06-30', 'caps');
+  assert.match(await page.textContent('main h1'), /2024-06-30/);
+  assert.equal(await page.inputValue('#caps-form input[name="as_of"]'), '2024-06-30');
+  assert.equal(await page.$$eval('#caps-table tr', (x) => x[1].cells[3].textContent), yuan(capsThen.counties[0].R07.numerator));
 
   // Verify in the browser, then a tampered proof must fail.
   const seq = Number(args.seq || Math.floor(ready.tree_size / 3));
@@ -390,6 +398,11 @@ try {
   // The printable county-year report, to PDF.
   await open('#/report?division_code=530102&fiscal_year=2024', 'report');
   assert.match(await page.textContent('#report h1'), /五华区 2024/);
+  // The same report as it stood at mid-year, every part at that as_of.
+  await open('#/report?division_code=530102&fiscal_year=2024&as_of=2024-06-30', 'report');
+  assert.match(await page.textContent('#report p.muted'), /2024-06-30/);
+  assert.equal(await page.inputValue('#report-form input[name="as_of"]'), '2024-06-30');
+  await open('#/report?division_code=530102&fiscal_year=2024', 'report');
   await shot('11-report');
   await page.emulateMedia({ media: 'print' });
   const pdf = join(SHOTS, 'report.pdf');

@@ -534,11 +534,14 @@
   const CAPS_CHARTED = 30;
   async function caps(q) {
     const s = new URLSearchParams(); if (q.get('division_code')) s.set('division_code', q.get('division_code')); if (q.get('fiscal_year')) s.set('fiscal_year', q.get('fiscal_year'));
+    // Headroom as it stood at an earlier date (e.g. a year's end).
+    if (q.get('as_of')) s.set('as_of', q.get('as_of'));
     const c = await api('/v1/reports/caps?' + s);
     const { rows, nav } = tablePage(c.counties, q, 'caps', 'caps');
     main.innerHTML = `<h1>${esc(t('caps'))} <span class="muted">${esc(t('asOf'))} ${esc(c.as_of)}</span></h1>
       <form class="filters" id="caps-form"><label>${esc(t('division'))}<input name="division_code" value="${esc(q.get('division_code') || '')}"></label>
-      <label>${esc(t('year'))}<input name="fiscal_year" value="${esc(q.get('fiscal_year') || '')}" size="6"></label><button class="primary" type="submit">${esc(t('filter'))}</button>
+      <label>${esc(t('year'))}<input name="fiscal_year" value="${esc(q.get('fiscal_year') || '')}" size="6"></label>
+      <label>${esc(t('asOf'))}<input name="as_of" type="date" value="${esc(q.get('as_of') || '')}"></label><button class="primary" type="submit">${esc(t('filter'))}</button>
       <button type="button" id="caps-csv">${esc(t('csv'))}</button></form>
       <div class="card"><h2>${esc(t('capsTop'))}</h2><div id="caps-chart" class="chart" style="height:${Math.max(300, Math.min(c.counties.length, CAPS_CHARTED) * 22 + 60)}px"></div></div>
       <table id="caps-table"><tr><th>${esc(t('county'))}</th><th>${esc(t('year'))}</th><th>${esc(t('rule'))}</th><th class="num">${esc(t('numerator'))}</th><th class="num">${esc(t('base'))}</th><th class="num">${esc(t('limit'))}</th><th class="num">${esc(t('headroom'))}</th></tr>
@@ -639,11 +642,15 @@
   async function report(q) {
     const d = q.get('division_code') || who.scope || '';
     const y = q.get('fiscal_year') || '';
+    const a = q.get('as_of') || '';
     const form = `<form class="filters" id="report-form"><label>${esc(t('division'))}<input name="division_code" value="${esc(d)}"></label>
-      <label>${esc(t('year'))}<input name="fiscal_year" value="${esc(y)}" size="6"></label><button class="primary" type="submit">${esc(t('show'))}</button>
+      <label>${esc(t('year'))}<input name="fiscal_year" value="${esc(y)}" size="6"></label>
+      <label>${esc(t('asOf'))}<input name="as_of" type="date" value="${esc(a)}"></label><button class="primary" type="submit">${esc(t('show'))}</button>
       <button type="button" onclick="window.print()">${esc(t('print'))}</button></form>`;
     const s = new URLSearchParams(); if (d) s.set('division_code', d); if (y) s.set('fiscal_year', y);
     const fs = new URLSearchParams(); if (d) fs.set('division_code', d); fs.set('limit', '200');
+    // Balances, caps and flags all as they stood at as_of (a year-end report).
+    if (a) { s.set('as_of', a); fs.set('as_of', a); }
     const [b, c, f] = await Promise.all([api('/v1/balances?' + s), api('/v1/reports/caps?' + s), api('/v1/flags?' + fs)]);
     main.innerHTML = `${form}<article id="report"><h1>${esc(t('reportTitle')(divName(d) || d || t('national'), y || ''))}</h1>
       <p class="muted">${esc(t('asOf'))} ${esc(c.as_of)} · ${d ? esc(d) : ''}</p>
