@@ -27,7 +27,6 @@
 #include <mutex>
 #include <optional>
 #include <string_view>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -120,22 +119,9 @@ class DayHistory {
       const DayRows& day = it->second;
       StoredDay<Row> stored;
       stored.seq = day.seq;
-      // A row kept from the day before is the same copy (Record shares
-      // it), so the change is found by identity, not by comparing rows.
-      std::unordered_set<const Row*> now;
-      for (const auto& r : day.rows) now.insert(r.get());
-      std::unordered_set<const Row*> kept;
-      if (before) {
-        for (std::size_t i = 0; i < before->rows.size(); ++i) {
-          if (now.contains(before->rows[i].get())) {
-            kept.insert(before->rows[i].get());
-          } else {
-            stored.dropped.push_back(i);
-          }
-        }
-      }
-      for (const auto& r : day.rows)
-        if (!kept.contains(r.get())) stored.added.push_back(*r);
+      Diff(
+          before, day, [&](std::size_t i) { stored.dropped.push_back(i); },
+          [&](const Row& r) { stored.added.push_back(r); });
       out.days.emplace_back(it->first, std::move(stored));
       before = &day;
     }
@@ -225,10 +211,17 @@ class DayHistory {
   };
   Stats stats() const {
     std::lock_guard g(mu_);
-    std::unordered_set<const Row*> distinct;
-    for (const auto& [day, d] : days_)
-      for (const auto& r : d.rows) distinct.insert(r.get());
-    return {days_.size(), distinct.size()};
+    // Days are only added after the last one, so a row is shared only by
+    // consecutive days: the copies are the rows each day did not take from
+    // the day before.
+    Stats out{days_.size(), 0};
+    const DayRows* before = nullptr;
+    for (const auto& [day, d] : days_) {
+      Diff(
+          before, d, [](std::size_t) {}, [&](const Row&) { ++out.row_copies; });
+      before = &d;
+    }
+    return out;
   }
 
  private:
@@ -236,6 +229,32 @@ class DayHistory {
     std::uint64_t seq = 0;
     std::vector<std::shared_ptr<const Row>> rows;
   };
+  // Walks two days' lists (each strictly sorted by Less) side by side:
+  // calls dropped(i) for each index of `before` whose row `day` does not
+  // hold, added(row) for each of `day`'s rows `before` does not hold. A
+  // row kept from the day before is the same copy (Record and Restore
+  // share it), so identity decides, without comparing rows' contents.
+  template <class Dropped, class Added>
+  static void Diff(const DayRows* before, const DayRows& day, Dropped dropped,
+                   Added added) {
+    const auto& now = day.rows;
+    static const std::vector<std::shared_ptr<const Row>> kNone;
+    const auto& old = before ? before->rows : kNone;
+    std::size_t i = 0, j = 0;
+    while (i < old.size() || j < now.size()) {
+      if (i < old.size() && j < now.size() && old[i] == now[j]) {
+        ++i, ++j;
+      } else if (j == now.size() ||
+                 (i < old.size() && !Less(*now[j], *old[i]))) {
+        // old[i] sorts first, or both sort alike but the row changed.
+        dropped(i);
+        if (j < now.size() && !Less(*old[i], *now[j])) added(*now[j++]);
+        ++i;
+      } else {
+        added(*now[j++]);
+      }
+    }
+  }
   void Changed(Day day) {
     if (!changed_from_ || day < *changed_from_) changed_from_ = day;
   }
