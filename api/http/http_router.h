@@ -30,6 +30,10 @@ struct Route {
   // The last "{name}" takes the rest of the path, '/'s included (C2SP tile
   // paths such as "1/x001/234.p/7").
   bool tail = false;
+  // At an earlier as_of, answered from the projections' day histories when
+  // they hold the day (replay/day_history.h): milliseconds, not a fold, so
+  // the read stays out of the historic lane (http_session.cpp).
+  bool day_history = false;
 };
 
 const std::vector<Route>& RouteTable();

@@ -237,23 +237,11 @@ void Session::OnRequest(beast::error_code ec, std::size_t) {
   Dispatch(route, std::move(req), /*again=*/false);
 }
 
-namespace {
-
-// The reads the projections answer from their day histories when the day
-// is held (replay/day_history.h): milliseconds, not a fold. Lots and
-// contracts at an earlier as_of always fold.
-bool FromDayHistory(std::string_view route_path) {
-  return route_path == "/v1/flags" || route_path == "/v1/flags/{flag_id}" ||
-         route_path == "/v1/balances" || route_path == "/v1/reports/caps";
-}
-
-}  // namespace
-
 bool Session::IsHistoricRead(const Route& route, const HttpRequest& req) const {
   const replay::Projections* p = server_.ctx.projections;
   auto it = req.query.find("as_of");
   if (!p || it == req.query.end() || !p->IsHistoric(it->second)) return false;
-  return !(FromDayHistory(route.path) && p->HistoryHolds(it->second));
+  return !(route.day_history && p->HistoryHolds(it->second));
 }
 
 void Session::Dispatch(const Route* route, HttpRequest req, bool again) {
