@@ -18,12 +18,8 @@ else
   BUILD_TYPE=Debug
   BUILD_DIR=${FUZZ_BUILD_DIR:-build-fuzz-quick}
 fi
-# -DFL_PCH=OFF: every other build precompiles the common headers
-# (CMakeLists.txt); this one does not, so a file of crypto/, ledger/,
-# replay/ or api/http that compiles only because the precompiled header
-# brought in what it forgot to include fails here.
 CC=clang CXX=clang++ cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE="$BUILD_TYPE" \
-  -DFL_FUZZ=ON -DFL_WERROR=ON -DFL_PCH=OFF >/dev/null
+  -DFL_FUZZ=ON -DFL_WERROR=ON >/dev/null
 cmake --build "$BUILD_DIR" -j"$(nproc)" --target fuzz_all
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
