@@ -17,7 +17,8 @@ PACKAGES=(build-essential cmake pkg-config librocksdb-dev rocksdb-tools
           chromium fonts-wqy-microhei clang libclang-rt-14-dev)
 # chromium: the console's browser test (playwright-core drives it);
 # fonts-wqy-microhei: a CJK font so the console's Chinese renders;
-# clang + libclang-rt-14-dev: libFuzzer and its sanitizers (scripts/fuzz.sh).
+# clang + libclang-rt-14-dev: the sanitizer builds and their runtimes
+# (libFuzzer, ASan+UBSan, TSan: scripts/fuzz.sh, scripts/tsan.sh, test.sh).
 # Debian's Node.js 18 and npm 9 only bootstrap the pinned Node.js 20
 # (scripts/install-node.sh); a machine that already has an npm skips them.
 command -v npm >/dev/null || PACKAGES+=(nodejs npm)

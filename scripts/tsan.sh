@@ -6,7 +6,8 @@
 # non-zero on any reported race (halt_on_error) or failed test.
 # Only fl_tsan_tests (the files with those tests, tests/CMakeLists.txt) is
 # built with -fsanitize=thread, in its own directory, to keep the
-# instrumented build short (about 6.5 min on 2 cores; the run about 1.5).
+# instrumented build short (build and run about 6 min on 2 cores on a slow
+# day, 2026-12-07).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${TSAN_BUILD_DIR:-build-tsan}
