@@ -14,11 +14,13 @@ PACKAGES=(build-essential cmake pkg-config librocksdb-dev rocksdb-tools
           libcrypto++-dev libboost1.81-dev nlohmann-json3-dev catch2 libssl-dev
           libjemalloc-dev
           python3 python3-cryptography openssl ca-certificates clang-format
-          chromium fonts-wqy-microhei clang libclang-rt-14-dev)
+          chromium fonts-wqy-microhei clang libclang-rt-14-dev llvm-14)
 # chromium: the console's browser test (playwright-core drives it);
 # fonts-wqy-microhei: a CJK font so the console's Chinese renders;
 # clang + libclang-rt-14-dev: the sanitizer builds and their runtimes
-# (libFuzzer, ASan+UBSan, TSan: scripts/fuzz.sh, scripts/tsan.sh, test.sh).
+# (libFuzzer, ASan+UBSan, TSan: scripts/fuzz.sh, scripts/tsan.sh, test.sh);
+# llvm-14: its llvm-symbolizer names the frames of sanitizer reports, which
+# TSan's suppressions (scripts/tsan.supp) match by function name.
 # Debian's Node.js 18 and npm 9 only bootstrap the pinned Node.js 20
 # (scripts/install-node.sh); a machine that already has an npm skips them.
 command -v npm >/dev/null || PACKAGES+=(nodejs npm)

@@ -54,5 +54,14 @@ fi
 # RocksDB, Crypto++ and libstdc++ are not instrumented; report races in our
 # code and stop at the first one. Suppressions: scripts/tsan.supp (each with
 # its reason). setarch -R: TSan's fixed shadow layout wants no ASLR surprises.
-export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/scripts/tsan.supp ${TSAN_OPTIONS:-}"
+# The suppressions name functions, so the stacks must be symbolized: clang's
+# runtime runs llvm-symbolizer (package llvm-14). Without it every frame is
+# <null>, nothing matches, and RocksDB's race of tsan.supp fails the run (a
+# fresh Debian 12 root did just that).
+symbolizer=/usr/lib/llvm-14/bin/llvm-symbolizer
+if [ ! -x "$symbolizer" ]; then
+  echo "tsan: $symbolizer missing: run scripts/setup.sh (package llvm-14)" >&2
+  exit 1
+fi
+export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/scripts/tsan.supp external_symbolizer_path=$symbolizer ${TSAN_OPTIONS:-}"
 setarch "$(uname -m)" -R "$tests_bin" "$spec"
