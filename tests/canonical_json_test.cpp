@@ -5,9 +5,12 @@
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
+#include <random>
 #include <string>
+#include <vector>
 
 #include "api/http/http_status_map.h"
+#include "strict_json_oracle.h"
 #include "test_util.h"
 
 namespace fl {
@@ -301,6 +304,91 @@ TEST_CASE("ParseStrict size limit", "[json]") {
   big.pop_back();
   big.back() = '"';
   CHECK(ParseStrict(big).ok());  // the default limit, 1 MiB, exactly
+}
+
+}  // namespace
+}  // namespace fl
+
+namespace fl {
+namespace {
+
+// Both parsers on one text at one depth: the same value, or the same
+// refusal reason and field. Returns whether ParseStrict accepted it.
+bool SameAsOracle(std::string_view text, int depth) {
+  JsonLimits limits{.max_depth = depth};
+  auto ours = ParseStrict(text, limits);
+  auto oracle = test::ParseStrictOracle(text, limits);
+  INFO("depth " << depth << ", input: " << text.substr(0, 200));
+  REQUIRE(ours.ok() == oracle.ok());
+  if (ours.ok()) {
+    CHECK(*ours == *oracle);
+  } else {
+    INFO("ours: " << ours.error().detail);
+    INFO("oracle: " << oracle.error().detail);
+    CHECK(ours.error().reason == oracle.error().reason);
+    CHECK(ours.error().field == oracle.error().field);
+  }
+  return ours.ok();
+}
+
+TEST_CASE("ParseStrict agrees with the parser it replaced", "[json]") {
+  namespace fs = std::filesystem;
+  std::vector<std::string> seeds = {
+      R"({"a":[1,-2,{"b":"\u00e9\ud83d\ude02\n"}],"c":null,"d":true})",
+      R"([[[[{"k":[0,{"x":{"y":[1]}}]}]]]])",
+      "[9007199254740991,-9007199254740992,1.5,1e9,01,-0]",
+      "{\"\xe4\xb8\xad\":\"\xf0\x9f\x98\x82\"}"};
+  const fs::path source(FL_SOURCE_DIR);
+  for (const char* dir : {"tests/fuzz/corpus/fuzz_strict_json",
+                          "tests/fuzz/corpus/fuzz_envelope"}) {
+    for (const auto& f : fs::directory_iterator(source / dir)) {
+      seeds.push_back(test::ReadFile(f.path()));
+    }
+  }
+  const fs::path jcs = test::VectorsDir() / "jcs" / "cyberphone-testdata";
+  for (const auto& f : fs::directory_iterator(jcs / "input")) {
+    seeds.push_back(test::ReadFile(f.path()));
+  }
+  // Bytes that change a JSON text's structure, escapes, numbers or UTF-8.
+  static constexpr std::string_view kBytes =
+      "\"\\{}[],:0123456789-+.eEu/bntrfx \t\n\xc3\xa9\xed\xa0\xf4\x90\xff";
+  std::mt19937 rng(20261207);
+  auto pick = [&](std::size_t n) {
+    return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng);
+  };
+  int accepted = 0, refused = 0;
+  for (const std::string& seed : seeds) {
+    for (int round = 0; round < 300; ++round) {
+      std::string text = seed;
+      // One to three edits: replace, insert, delete a byte, or cut the end.
+      for (int edits = 1 + static_cast<int>(pick(3)); edits > 0; --edits) {
+        if (text.empty()) break;
+        std::size_t at = pick(text.size());
+        switch (pick(4)) {
+          case 0:
+            text[at] = kBytes[pick(kBytes.size())];
+            break;
+          case 1:
+            text.insert(at, 1, kBytes[pick(kBytes.size())]);
+            break;
+          case 2:
+            text.erase(at, 1);
+            break;
+          default:
+            text.resize(at);
+        }
+      }
+      for (int depth : {limits::kMaxEventDepth, 3}) {
+        (SameAsOracle(text, depth) ? accepted : refused) += 1;
+      }
+    }
+    for (int depth : {limits::kMaxEventDepth, 3}) {
+      (SameAsOracle(seed, depth) ? accepted : refused) += 1;
+    }
+  }
+  // The mutations must reach both answers for the comparison to mean much.
+  CHECK(accepted > 500);
+  CHECK(refused > 5000);
 }
 
 }  // namespace
