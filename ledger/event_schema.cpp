@@ -7,6 +7,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "crypto/encoding.h"
@@ -475,11 +476,13 @@ Status FlagIdMatchesRuleAndSubject(const Json& subject, const Json& data,
 
 // ---- The checker's entry points --------------------------------------------
 
-Status ValidateEnvelope(const Json& envelope) {
+Status ValidateEnvelope(const Json& envelope, std::string* canonical_event) {
   // API.md order: size, then JSON-level faults, then the schema.
   if (envelope.is_object()) {
     if (auto it = envelope.find("event"); it != envelope.end()) {
-      std::size_t size = Canonicalize(*it).size();
+      std::string canonical = Canonicalize(*it);
+      const std::size_t size = canonical.size();
+      if (canonical_event) *canonical_event = std::move(canonical);
       if (size > limits::kMaxCanonicalEventBytes) {
         return MakeError(Code::kResourceExhausted, "payload_too_large",
                          "canonical event is " + std::to_string(size) +

@@ -16,8 +16,12 @@ namespace fl {
 // ParseStrict. Errors carry API.md reasons (invalid_field, unknown_field,
 // missing_field, unknown_event_type; payload_too_large when the
 // canonical event is over 60,000 bytes) and `field` as a JSON pointer into
-// the envelope, e.g. "/event/data/amount_fen".
-Status ValidateEnvelope(const Json& envelope);
+// the envelope, e.g. "/event/data/amount_fen". The size check
+// canonicalises the event; `canonical_event`, when given, receives those
+// bytes whenever the envelope has an event (so Prepare does not make them
+// twice).
+Status ValidateEnvelope(const Json& envelope,
+                        std::string* canonical_event = nullptr);
 
 // LEDGER.md 1 (amended 2026-12): `occurred_at` (already a valid timestamp)
 // no earlier than limits::kEarliestOccurredAt and no later than `latest`,

@@ -267,7 +267,7 @@ PreparedEvent Ledger::Prepare(std::string_view envelope_json) const {
 
 PreparedEvent Ledger::PrepareParsed(Json envelope) const {
   PreparedEvent e;
-  Status s = ValidateEnvelope(envelope);
+  Status s = ValidateEnvelope(envelope, &e.canonical_event);
   if (!s.ok()) {
     e.error = s.error();
     return e;
@@ -285,7 +285,8 @@ PreparedEvent Ledger::PrepareParsed(Json envelope) const {
   e.type = event["type"].get<std::string>();
   e.agency = event["agency"].get<std::string>();
   e.key_id = envelope["signature"]["key_id"].get<std::string>();
-  e.canonical_event = Canonicalize(event);
+  // ValidateEnvelope made the canonical event for its size check.
+  FL_CHECK(!e.canonical_event.empty(), "a valid envelope without an event");
   e.canonical_signature = Canonicalize(envelope["signature"]);
   auto sig = Base64Decode(envelope["signature"]["sig"].get<std::string>());
   if (sig && sig->size() == 64) std::memcpy(e.sig.data(), sig->data(), 64);
