@@ -1,11 +1,11 @@
 // ParseStrict (canonical_json.h): one pass over the bytes straight into the
 // DOM. It replaced a SAX handler on nlohmann's lexer, which read a
 // character at a time through a callback and appended each one to its token
-// buffer: that lexer was ~2/3 of the strict parse and ~3/4 of Prepare's CPU
-// apart from the signature (docs/PERFORMANCE.md, seventeenth session). The
-// old parser is kept as a test oracle (tests/strict_json_oracle.h), and
-// tests/fuzz/fuzz_strict_json checks that both accept and refuse the same
-// texts with the same reasons and fields.
+// buffer. That lexer was ~2/3 of the strict parse, and the parse ~3/4 of
+// Prepare's CPU apart from the signature (docs/PERFORMANCE.md, seventeenth
+// session). The old parser is kept as a test oracle
+// (tests/strict_json_oracle.h), and tests/fuzz/fuzz_strict_json checks that
+// both accept and refuse the same texts with the same reasons and fields.
 #include <cstdint>
 #include <optional>
 #include <string>
