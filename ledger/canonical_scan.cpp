@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "ledger/json_text.h"
+
 namespace fl {
 namespace {
 
@@ -116,34 +118,11 @@ class Scanner {
     return false;  // no closing quote
   }
 
-  // One multi-byte UTF-8 sequence (RFC 3629 table 3: no overlong forms,
-  // no surrogates, nothing past U+10FFFF).
+  // One multi-byte UTF-8 sequence (json_text.h).
   bool Utf8Sequence() {
-    const auto b = [&](std::size_t k) -> unsigned {
-      return i_ + k < s_.size() ? static_cast<unsigned char>(s_[i_ + k]) : 0u;
-    };
-    const auto cont = [&](std::size_t k) { return (b(k) & 0xc0) == 0x80; };
-    const unsigned c = b(0);
-    std::size_t n;
-    unsigned lo = 0x80, hi = 0xbf;  // range of the second byte
-    if (c >= 0xc2 && c <= 0xdf) {
-      n = 2;
-    } else if (c >= 0xe0 && c <= 0xef) {
-      n = 3;
-      if (c == 0xe0) lo = 0xa0;
-      if (c == 0xed) hi = 0x9f;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-      n = 4;
-      if (c == 0xf0) lo = 0x90;
-      if (c == 0xf4) hi = 0x8f;
-    } else {
-      return false;
-    }
-    if (b(1) < lo || b(1) > hi) return false;
-    for (std::size_t k = 2; k < n; ++k)
-      if (!cont(k)) return false;
-    i_ += n;
-    return true;
+    const int n = Utf8SequenceLength(s_.data() + i_, s_.data() + s_.size());
+    i_ += static_cast<std::size_t>(n);
+    return n > 0;
   }
 
   bool Object(int depth) {

@@ -15,6 +15,7 @@
 #include "ledger/event_catalogue.h"
 #include "ledger/event_fields.h"
 #include "ledger/flag_id.h"
+#include "ledger/json_text.h"
 #include "ledger/limits.h"
 #include "ledger/uscc.h"
 
@@ -46,20 +47,6 @@ std::string Label(std::string_view ptr) {
 Error Invalid(const std::string& ptr, std::string_view what) {
   return MakeError(Code::kInvalidArgument, "invalid_field",
                    Label(ptr) + " must be " + std::string(what), ptr);
-}
-
-// Appends an RFC 6901 reference token.
-void PushToken(std::string& ptr, std::string_view token) {
-  ptr += '/';
-  for (char c : token) {
-    if (c == '~') {
-      ptr += "~0";
-    } else if (c == '/') {
-      ptr += "~1";
-    } else {
-      ptr += c;
-    }
-  }
 }
 
 // A user-supplied string for an error message: at most ~64 bytes, cut on
@@ -379,7 +366,7 @@ Status CheckRecord(const Json& obj, const Record& rec, std::string& ptr) {
     bool known = std::any_of(fields.begin(), fields.end(),
                              [&](const Field& f) { return f.name == key; });
     if (!known) {
-      PushToken(ptr, key);
+      AppendPointerToken(ptr, key);
       return MakeError(
           Code::kInvalidArgument, "unknown_field",
           "unknown field " + Quote(key) + " in " + Label(ptr.substr(0, base)),
@@ -387,7 +374,7 @@ Status CheckRecord(const Json& obj, const Record& rec, std::string& ptr) {
     }
   }
   for (const Field& f : fields) {
-    PushToken(ptr, f.name);
+    AppendPointerToken(ptr, f.name);
     auto it = obj.find(f.name);
     if (it == obj.end()) {
       if (!f.optional) {
@@ -410,7 +397,7 @@ std::optional<std::string> TooDeep(const Json& v, int depth, int limit,
   std::size_t base = ptr.size();
   if (v.is_object()) {
     for (const auto& [key, child] : v.items()) {
-      PushToken(ptr, key);
+      AppendPointerToken(ptr, key);
       if (auto hit = TooDeep(child, depth + 1, limit, ptr)) return hit;
       ptr.resize(base);
     }

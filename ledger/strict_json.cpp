@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "ledger/canonical_json.h"
+#include "ledger/json_text.h"
 
 namespace fl {
 namespace {
@@ -31,61 +32,6 @@ int HexValue(char c) {
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
-}
-
-// Length of the well-formed UTF-8 sequence at p (RFC 3629 table 3-7: no
-// overlong forms, no surrogates, nothing above U+10FFFF), or 0.
-int Utf8Length(const char* p, const char* end) {
-  auto at = [&](int i) -> unsigned {
-    return p + i < end ? static_cast<unsigned char>(p[i]) : 0u;
-  };
-  auto cont = [&](int i, unsigned lo = 0x80, unsigned hi = 0xbf) {
-    unsigned c = at(i);
-    return c >= lo && c <= hi;
-  };
-  unsigned b = at(0);
-  if (b >= 0xc2 && b <= 0xdf) return cont(1) ? 2 : 0;
-  if (b == 0xe0) return cont(1, 0xa0) && cont(2) ? 3 : 0;
-  if ((b >= 0xe1 && b <= 0xec) || b == 0xee || b == 0xef) {
-    return cont(1) && cont(2) ? 3 : 0;
-  }
-  if (b == 0xed) return cont(1, 0x80, 0x9f) && cont(2) ? 3 : 0;
-  if (b == 0xf0) return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
-  if (b >= 0xf1 && b <= 0xf3) return cont(1) && cont(2) && cont(3) ? 4 : 0;
-  if (b == 0xf4) return cont(1, 0x80, 0x8f) && cont(2) && cont(3) ? 4 : 0;
-  return 0;
-}
-
-void AppendUtf8(std::string& out, char32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xc0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3f));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xe0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
-    out += static_cast<char>(0x80 | (cp & 0x3f));
-  } else {
-    out += static_cast<char>(0xf0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3f));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
-    out += static_cast<char>(0x80 | (cp & 0x3f));
-  }
-}
-
-// RFC 6901 reference token: '~' -> "~0", '/' -> "~1".
-void AppendPointerToken(std::string& out, std::string_view token) {
-  out += '/';
-  for (char c : token) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
 }
 
 // Recursive descent; the depth limit bounds the recursion. Each function
@@ -256,7 +202,7 @@ class Parser {
       if (p_ == end_) return Fail(Syntax("unterminated string"));
       auto c = static_cast<unsigned char>(*p_);
       if (c >= 0x80) {
-        int n = Utf8Length(p_, end_);
+        int n = Utf8SequenceLength(p_, end_);
         if (n == 0) return Fail(Syntax("invalid UTF-8 in a string"));
         p_ += n;
         continue;

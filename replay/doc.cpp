@@ -3,6 +3,8 @@
 #include <bit>
 #include <cstring>
 
+#include "ledger/json_text.h"
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -11,24 +13,6 @@ namespace fl::replay {
 namespace {
 
 constexpr int kMaxDepth = 64;
-
-void AppendUtf8(std::string& out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xc0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3f));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xe0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
-    out += static_cast<char>(0x80 | (cp & 0x3f));
-  } else {
-    out += static_cast<char>(0xf0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3f));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
-    out += static_cast<char>(0x80 | (cp & 0x3f));
-  }
-}
 
 // Bit k set when p[k] is a quote or a backslash, for the 16 bytes at p.
 std::uint32_t QuoteOrBackslash(const char* p) {
