@@ -88,7 +88,7 @@ struct Ledger::Impl {
   CompactRange range;
   Hash prev_leaf{};
   std::string last_recorded_at;
-  RowCache row_cache;  // agencies and keys as committed
+  RowCache row_cache;  // committed index rows (overlay.h)
   // The group's rows, reused from group to group: a batch of a thousand
   // entries is ~1 MB, and a new one regrew its buffer by doubling, each
   // step a copy into fresh pages (~15% of Commit's samples under
@@ -580,7 +580,7 @@ void Ledger::Impl::Commit(const std::vector<Writer*>& group) {
     SetFault(std::nullopt);
     for (const auto& [key, value] : group_view.rows()) {
       if (key.first == Store::kIndex && IsCachedRow(key.second)) {
-        row_cache[key.second] = value;
+        row_cache.Keep(key.second, value);
       }
     }
     range = std::move(new_range);
@@ -960,7 +960,7 @@ Status Ledger::AppendMirrored(const std::vector<std::string>& entries,
   FL_RETURN_IF_ERROR(m.store->Write(&batch, /*sync=*/true));
   for (const auto& [key, value] : view.rows()) {
     if (key.first == Store::kIndex && IsCachedRow(key.second)) {
-      m.row_cache[key.second] = value;
+      m.row_cache.Keep(key.second, value);
     }
   }
   m.range = std::move(range);

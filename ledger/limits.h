@@ -58,6 +58,10 @@ inline constexpr std::uint64_t kDefaultListPage = 100;
 // The appender: a group commit stops taking writers at this many events.
 // A batch is all or nothing in one group, so it must always fit.
 inline constexpr std::size_t kMaxGroupEvents = 4096;
+// Lot, contract and station index rows the committing leader keeps in
+// memory (ledger/overlay.h); past this many it forgets them and starts
+// over. ~100 bytes each: ~25 MB at most.
+inline constexpr std::size_t kMaxCachedSubjectRows = std::size_t{1} << 18;
 
 static_assert(kMaxGroupEvents >= kMaxBatchEvents,
               "a whole batch must fit one group commit (all or nothing)");

@@ -1,9 +1,37 @@
 #include "ledger/overlay.h"
 
+#include "crypto/check.h"
+#include "ledger/limits.h"
+
 namespace fl {
 
-bool IsCachedRow(std::string_view key) {
+bool IsIdentityRow(std::string_view key) {
   return key.starts_with("a/") || key.starts_with("k/");
+}
+
+bool IsWriteOnceSubjectRow(std::string_view key) {
+  return key.starts_with("l/") || key.starts_with("c/") ||
+         key.starts_with("s/");
+}
+
+bool IsCachedRow(std::string_view key) {
+  return IsIdentityRow(key) || IsWriteOnceSubjectRow(key);
+}
+
+const std::string* RowCache::Find(const std::string& key) const {
+  const auto& rows = IsIdentityRow(key) ? identity_ : subjects_;
+  auto it = rows.find(key);
+  return it == rows.end() ? nullptr : &it->second;
+}
+
+void RowCache::Keep(const std::string& key, const std::string& value) {
+  if (IsIdentityRow(key)) {
+    identity_[key] = value;
+    return;
+  }
+  FL_CHECK(IsWriteOnceSubjectRow(key), "row ", key, " may change: not cached");
+  if (subjects_.size() >= limits::kMaxCachedSubjectRows) subjects_.clear();
+  subjects_.insert_or_assign(key, value);
 }
 
 Result<std::optional<std::string>> Overlay::Get(Store::Family f,
@@ -17,15 +45,14 @@ Result<std::optional<std::string>> Overlay::Get(Store::Family f,
   const bool cacheable =
       root->cache_ != nullptr && f == Store::kIndex && IsCachedRow(key);
   if (cacheable) {
-    auto it = root->cache_->find(key);
-    if (it != root->cache_->end())
-      return std::optional<std::string>(it->second);
+    if (const std::string* row = root->cache_->Find(key))
+      return std::optional<std::string>(*row);
   }
   bool found = false;
   auto v = store_.Get(f, key, &found);
   if (!v.ok()) return v.error();
   if (!found) return std::optional<std::string>();
-  if (cacheable) (*root->cache_)[key] = *v;
+  if (cacheable) root->cache_->Keep(key, *v);
   return std::optional<std::string>(std::move(*v));
 }
 

@@ -2,6 +2,7 @@
 // group (and a batch inside it) sees its own earlier items. Internal.
 #pragma once
 
+#include <boost/unordered/unordered_flat_map.hpp>
 #include <map>
 #include <optional>
 #include <string>
@@ -13,12 +14,36 @@
 
 namespace fl {
 
-// Agency ("a/") and key ("k/") rows of the index family.
+// Agency ("a/") and key ("k/") rows of the index family: few, read by
+// every append, and a key row changes when the key is revoked.
+bool IsIdentityRow(std::string_view key);
+// Lot, contract and station rows ("l/", "c/", "s/"): written once, when
+// the subject is created, and never changed or deleted (validator.cpp
+// refuses a second creation), so a row read once is that row for good.
+bool IsWriteOnceSubjectRow(std::string_view key);
+// Either: the rows RowCache keeps.
 bool IsCachedRow(std::string_view key);
 
-// Committed index rows that every append reads (agencies and keys: a few
-// thousand at most), kept in memory by the single committing leader.
-using RowCache = std::map<std::string, std::string, std::less<>>;
+// Committed index rows kept in memory by the single committing leader, so
+// its reference checks need not ask RocksDB (a memtable or table lookup
+// was a third of the leader's CPU in `import`, perf, issue 10). Holds
+// every identity row, kept current at each commit, and up to
+// limits::kMaxCachedSubjectRows write-once subject rows, read or created;
+// only rows the store holds are kept, never an absence, which a later
+// commit may fill.
+class RowCache {
+ public:
+  const std::string* Find(const std::string& key) const;
+  // A committed row, as the store holds it now. Subject rows beyond the
+  // bound clear the subject half and start it again.
+  void Keep(const std::string& key, const std::string& value);
+
+  std::size_t subject_rows() const { return subjects_.size(); }
+
+ private:
+  boost::unordered_flat_map<std::string, std::string> identity_;
+  boost::unordered_flat_map<std::string, std::string> subjects_;
+};
 
 class Overlay {
  public:

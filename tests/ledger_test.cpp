@@ -10,7 +10,9 @@
 #include "crypto/signed_note.h"
 #include "ledger/checkpoint.h"
 #include "ledger/entry.h"
+#include "ledger/limits.h"
 #include "ledger/merkle.h"
+#include "ledger/overlay.h"
 #include "ledger/verifier.h"
 #include "test_world.h"
 
@@ -201,6 +203,64 @@ TEST_CASE("every refused append leaves the database unchanged", "[ledger]") {
       CHECK(fl::test::DumpDb(w.dir()) == before);
     }
   }
+}
+
+// The committing leader answers lot, contract and station lookups from
+// memory (ledger/overlay.h). Those rows never change once written, so a
+// kept row is always right; an absence must never be kept, since a later
+// group may create the row.
+TEST_CASE("the leader's row cache keeps rows, never absences", "[ledger]") {
+  Yunnan w;
+  Json received = w.Envelope("r-1", "allocation.received", "mz-530621",
+                             {{"allocation_id", "lot-2"},
+                              {"received_on", "2024-04-01"},
+                              {"amount_fen", 100}});
+  fl::UnitResult early = w.Append(received);
+  REQUIRE_FALSE(early.ok());
+  CHECK(early.errors[0].error.reason == "unknown_reference");
+  w.MustAppend(w.Envelope("b-1", "budget.appropriated", "cz-530000",
+                          Budget("lot-1", "530000")));
+  w.MustAppend(w.Envelope("a-1", "allocation.issued", "cz-530000",
+                          {{"allocation_id", "lot-2"},
+                           {"parent_allocation_id", "lot-1"},
+                           {"from_code", "530000"},
+                           {"to_code", "530621"},
+                           {"fund", "lottery.provincial"},
+                           {"program", "SWS.OPS"},
+                           {"fiscal_year", 2024},
+                           {"amount_fen", 500},
+                           {"pass_through", false},
+                           {"doc_no", "云财社〔2024〕2号"}}));
+  // The lot refused as unknown above is found now that it exists.
+  w.MustAppend(received);
+  // And a row the leader holds still refuses a second creation.
+  std::string before = fl::test::DumpDb(w.dir());
+  fl::UnitResult again = w.Append(w.Envelope(
+      "b-2", "budget.appropriated", "cz-530000", Budget("lot-1", "530000")));
+  REQUIRE_FALSE(again.ok());
+  CHECK(again.errors[0].error.reason == "invalid_field");
+  CHECK(again.errors[0].error.detail.find("already exists") !=
+        std::string::npos);
+  CHECK(fl::test::DumpDb(w.dir()) == before);
+}
+
+TEST_CASE("the leader's row cache stays within its bound", "[ledger]") {
+  fl::RowCache cache;
+  cache.Keep("k/key-1", "active");
+  cache.Keep("k/key-1", "revoked at 7");  // identity rows change
+  const std::size_t bound = fl::limits::kMaxCachedSubjectRows;
+  for (std::size_t i = 0; i <= bound; ++i) {
+    cache.Keep("l/lot-" + std::to_string(i), "row " + std::to_string(i));
+  }
+  CHECK(cache.subject_rows() >= 1);
+  CHECK(cache.subject_rows() <= bound);
+  const std::string* last = cache.Find("l/lot-" + std::to_string(bound));
+  REQUIRE(last != nullptr);
+  CHECK(*last == "row " + std::to_string(bound));
+  CHECK(cache.Find("l/lot-unknown") == nullptr);
+  const std::string* key = cache.Find("k/key-1");
+  REQUIRE(key != nullptr);
+  CHECK(*key == "revoked at 7");  // the bound forgets subject rows only
 }
 
 TEST_CASE("a batch is all or nothing and sees its own earlier items",
