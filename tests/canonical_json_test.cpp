@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "api/http/http_status_map.h"
+#include "ledger/json_text.h"
 #include "strict_json_oracle.h"
 #include "test_util.h"
 
@@ -329,6 +330,22 @@ bool SameAsOracle(std::string_view text, int depth) {
     CHECK(ours.error().field == oracle.error().field);
   }
   return ours.ok();
+}
+
+TEST_CASE("AppendPointerToken escapes as RFC 6901 says", "[json]") {
+  const std::pair<std::string_view, std::string_view> cases[] = {
+      {"amount_fen", "/amount_fen"},
+      {"", "/"},
+      {"a/b", "/a~1b"},
+      {"~x", "/~0x"},
+      {"~/", "/~0~1"},
+      {"资金", "/资金"},
+      {"/~1", "/~1~01"}};
+  for (const auto& [token, want] : cases) {
+    std::string out = "/event";
+    AppendPointerToken(out, token);
+    CHECK(out == "/event" + std::string(want));
+  }
 }
 
 TEST_CASE("ParseStrict agrees with the parser it replaced", "[json]") {
