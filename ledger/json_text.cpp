@@ -49,21 +49,17 @@ void AppendUtf8(std::string& out, char32_t cp) {
 
 void AppendPointerToken(std::string& out, std::string_view token) {
   out += '/';
-  // The schema checks call this for every field of every event: nearly all
-  // tokens need no escape, and one append beats a push per character.
-  if (token.find_first_of("~/") == std::string_view::npos) {
-    out.append(token);
-    return;
+  // The schema checks call this for every field of every event: the runs
+  // between escapes (nearly always the whole token) go in with one append
+  // each, not a push per character (callgrind, docs/PERFORMANCE.md).
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < token.size(); ++i) {
+    if (token[i] != '~' && token[i] != '/') continue;
+    out.append(token.substr(run, i - run));
+    out += token[i] == '~' ? "~0" : "~1";
+    run = i + 1;
   }
-  for (char c : token) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
+  out.append(token.substr(run));
 }
 
 }  // namespace fl
