@@ -579,7 +579,7 @@ void Ledger::Impl::Commit(const std::vector<Writer*>& group) {
     written_not_applied = true;
     SetFault(std::nullopt);
     for (const auto& [key, value] : group_view.rows()) {
-      if (key.first == Store::kIndex && IsCachedRow(key.second)) {
+      if (key.first == Store::kIndex && IsIdentityRow(key.second)) {
         row_cache.Keep(key.second, value);
       }
     }
@@ -959,7 +959,7 @@ Status Ledger::AppendMirrored(const std::vector<std::string>& entries,
   }
   FL_RETURN_IF_ERROR(m.store->Write(&batch, /*sync=*/true));
   for (const auto& [key, value] : view.rows()) {
-    if (key.first == Store::kIndex && IsCachedRow(key.second)) {
+    if (key.first == Store::kIndex && IsIdentityRow(key.second)) {
       m.row_cache.Keep(key.second, value);
     }
   }
