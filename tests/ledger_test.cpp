@@ -29,6 +29,15 @@ Json Budget(const std::string& alloc, const std::string& division,
           {"doc_no", "云财社〔2024〕1号"}};
 }
 
+// allocation.issued of 500 fen from lot-1 (province) down to 530621.
+Json IssueFromLot1(const std::string& alloc, const std::string& doc_no) {
+  return {{"allocation_id", alloc},       {"parent_allocation_id", "lot-1"},
+          {"from_code", "530000"},        {"to_code", "530621"},
+          {"fund", "lottery.provincial"}, {"program", "SWS.OPS"},
+          {"fiscal_year", 2024},          {"amount_fen", 500},
+          {"pass_through", false},        {"doc_no", doc_no}};
+}
+
 fl::Checkpoint OpenCp(fl::Ledger& l, const std::string& note) {
   auto v = fl::ParseVerifierKey(l.Info().verifier_key);
   REQUIRE(v.ok());
@@ -221,16 +230,7 @@ TEST_CASE("the leader's row cache keeps rows, never absences", "[ledger]") {
   w.MustAppend(w.Envelope("b-1", "budget.appropriated", "cz-530000",
                           Budget("lot-1", "530000")));
   w.MustAppend(w.Envelope("a-1", "allocation.issued", "cz-530000",
-                          {{"allocation_id", "lot-2"},
-                           {"parent_allocation_id", "lot-1"},
-                           {"from_code", "530000"},
-                           {"to_code", "530621"},
-                           {"fund", "lottery.provincial"},
-                           {"program", "SWS.OPS"},
-                           {"fiscal_year", 2024},
-                           {"amount_fen", 500},
-                           {"pass_through", false},
-                           {"doc_no", "云财社〔2024〕2号"}}));
+                          IssueFromLot1("lot-2", "云财社〔2024〕2号")));
   // The lot refused as unknown above is found now that it exists.
   w.MustAppend(received);
   // And a row the leader holds still refuses a second creation.
@@ -270,16 +270,7 @@ TEST_CASE("a batch is all or nothing and sees its own earlier items",
   Json good1 = w.Envelope("b-1", "budget.appropriated", "cz-530000",
                           Budget("lot-1", "530000"));
   Json uses1 = w.Envelope("a-1", "allocation.issued", "cz-530000",
-                          {{"allocation_id", "lot-2"},
-                           {"parent_allocation_id", "lot-1"},
-                           {"from_code", "530000"},
-                           {"to_code", "530621"},
-                           {"fund", "lottery.provincial"},
-                           {"program", "SWS.OPS"},
-                           {"fiscal_year", 2024},
-                           {"amount_fen", 500},
-                           {"pass_through", false},
-                           {"doc_no", "云财社〔2024〕2号"}});
+                          IssueFromLot1("lot-2", "云财社〔2024〕2号"));
   Json bad = w.Envelope("r-1", "allocation.received", "mz-530621",
                         {{"allocation_id", "missing"},
                          {"received_on", "2024-04-01"},
@@ -391,16 +382,7 @@ TEST_CASE("each entry records the division it belongs to", "[ledger]") {
   w.MustAppend(w.Envelope("b-1", "budget.appropriated", "cz-530000",
                           Budget("lot-1", "530000")));
   w.MustAppend(w.Envelope("a-1", "allocation.issued", "cz-530000",
-                          {{"allocation_id", "lot-2"},
-                           {"parent_allocation_id", "lot-1"},
-                           {"from_code", "530000"},
-                           {"to_code", "530621"},
-                           {"fund", "lottery.provincial"},
-                           {"program", "SWS.OPS"},
-                           {"fiscal_year", 2024},
-                           {"amount_fen", 500},
-                           {"pass_through", false},
-                           {"doc_no", "doc-2"}}));
+                          IssueFromLot1("lot-2", "doc-2")));
   // allocation.received names no division: it belongs to its lot's to_code.
   fl::Receipt r =
       w.MustAppend(w.Envelope("r-1", "allocation.received", "mz-530621",
