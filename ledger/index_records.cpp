@@ -31,12 +31,47 @@ std::string Join(std::initializer_list<std::string_view> parts) {
 
 }  // namespace
 
-std::string AgencyKey(std::string_view id) { return "a/" + std::string(id); }
-std::string KeyKey(std::string_view id) { return "k/" + std::string(id); }
-std::string LotKey(std::string_view id) { return "l/" + std::string(id); }
-std::string ContractKey(std::string_view id) { return "c/" + std::string(id); }
-std::string PaymentKey(std::string_view id) { return "p/" + std::string(id); }
-std::string StationKey(std::string_view id) { return "s/" + std::string(id); }
+namespace {
+// Each kind's key prefix, written once: the key makers below and the row
+// kinds the leader may cache (IsIdentityRow, IsWriteOnceSubjectRow) read
+// them from here.
+constexpr std::string_view kAgencyPrefix = "a/";
+constexpr std::string_view kKeyPrefix = "k/";
+constexpr std::string_view kLotPrefix = "l/";
+constexpr std::string_view kContractPrefix = "c/";
+constexpr std::string_view kPaymentPrefix = "p/";
+constexpr std::string_view kStationPrefix = "s/";
+
+std::string Prefixed(std::string_view prefix, std::string_view id) {
+  std::string key(prefix);
+  key += id;
+  return key;
+}
+}  // namespace
+
+std::string AgencyKey(std::string_view id) {
+  return Prefixed(kAgencyPrefix, id);
+}
+std::string KeyKey(std::string_view id) { return Prefixed(kKeyPrefix, id); }
+std::string LotKey(std::string_view id) { return Prefixed(kLotPrefix, id); }
+std::string ContractKey(std::string_view id) {
+  return Prefixed(kContractPrefix, id);
+}
+std::string PaymentKey(std::string_view id) {
+  return Prefixed(kPaymentPrefix, id);
+}
+std::string StationKey(std::string_view id) {
+  return Prefixed(kStationPrefix, id);
+}
+
+bool IsIdentityRow(std::string_view key) {
+  return key.starts_with(kAgencyPrefix) || key.starts_with(kKeyPrefix);
+}
+
+bool IsWriteOnceSubjectRow(std::string_view key) {
+  return key.starts_with(kLotPrefix) || key.starts_with(kContractPrefix) ||
+         key.starts_with(kStationPrefix);
+}
 
 std::string EntryDivisionKey(std::uint64_t seq) {
   std::string key = "d/";

@@ -32,6 +32,14 @@ std::string LotKey(std::string_view allocation_id);
 std::string ContractKey(std::string_view contract_id);
 std::string PaymentKey(std::string_view payment_id);
 std::string StationKey(std::string_view station_id);
+// Agency and key rows: few, read by every append, and a key row changes
+// when the key is revoked.
+bool IsIdentityRow(std::string_view key);
+// Lot, contract and station rows: written once, when the subject is
+// created, and never changed or deleted (the validator refuses a second
+// creation), so a row read once is that row for good. A kind whose row may
+// change must not be listed here: the leader caches these (overlay.h).
+bool IsWriteOnceSubjectRow(std::string_view key);
 // The division an entry belongs to, recorded at append time for read scope.
 std::string EntryDivisionKey(std::uint64_t seq);
 

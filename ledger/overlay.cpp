@@ -1,18 +1,10 @@
 #include "ledger/overlay.h"
 
 #include "crypto/check.h"
+#include "ledger/index_records.h"
 #include "ledger/limits.h"
 
 namespace fl {
-
-bool IsIdentityRow(std::string_view key) {
-  return key.starts_with("a/") || key.starts_with("k/");
-}
-
-bool IsWriteOnceSubjectRow(std::string_view key) {
-  return key.starts_with("l/") || key.starts_with("c/") ||
-         key.starts_with("s/");
-}
 
 bool IsCachedRow(std::string_view key) {
   return IsIdentityRow(key) || IsWriteOnceSubjectRow(key);

@@ -14,14 +14,8 @@
 
 namespace fl {
 
-// Agency ("a/") and key ("k/") rows of the index family: few, read by
-// every append, and a key row changes when the key is revoked.
-bool IsIdentityRow(std::string_view key);
-// Lot, contract and station rows ("l/", "c/", "s/"): written once, when
-// the subject is created, and never changed or deleted (validator.cpp
-// refuses a second creation), so a row read once is that row for good.
-bool IsWriteOnceSubjectRow(std::string_view key);
-// Either: the rows RowCache keeps.
+// Identity and write-once subject rows (index_records.h): the rows
+// RowCache keeps.
 bool IsCachedRow(std::string_view key);
 
 // Committed index rows kept in memory by the single committing leader, so
