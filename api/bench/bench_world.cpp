@@ -58,9 +58,9 @@ double MeasureFirstTouchMiBPerS() {
                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (map == MAP_FAILED) throw std::runtime_error("mmap failed");
     maps.push_back(map);
-    // Huge pages, as the release binary's allocator asks for its memory
-    // (jemalloc, thp:always); ignored where the kernel has none.
-    madvise(map, kBytes, MADV_HUGEPAGE);
+    // Base pages, as the release binary's allocator takes its memory
+    // (jemalloc without thp, api/cli/allocator_options.cpp).
+    madvise(map, kBytes, MADV_NOHUGEPAGE);
     auto* bytes = static_cast<volatile char*>(map);
     auto start = Clock::now();
     // One write per page: what is timed is the fault and the zeroing the

@@ -25,8 +25,8 @@ double Percentile(std::vector<double>& v, double p);
 double MeasureVerifyRate();
 // MiB per second of fresh memory written for the first time, one thread
 // (page faults, zeroing, and in a VM the host backing the guest's pages;
-// the median of three 128 MiB maps, in huge pages where the kernel has
-// them).
+// the median of three 128 MiB maps, in 4 KiB pages as the release
+// binary's allocator takes them).
 // Every byte a replay's State holds costs this once: the floor of any
 // design that builds a State, whatever the code does with it.
 double MeasureFirstTouchMiBPerS();
