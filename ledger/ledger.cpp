@@ -31,6 +31,7 @@
 #include "ledger/mirror_key.h"
 #include "ledger/node_store.h"
 #include "ledger/overlay.h"
+#include "ledger/public_key_cache.h"
 #include "ledger/store.h"
 #include "ledger/validator.h"
 
@@ -110,6 +111,9 @@ struct Ledger::Impl {
   // step a copy into fresh pages (~15% of Commit's samples under
   // bench-http, docs/PERFORMANCE.md). Clear() keeps the capacity.
   rocksdb::WriteBatch group_batch;
+
+  // Keys Prepare has read, by key_id (public_key_cache.h).
+  PublicKeyCache prepare_keys{limits::kMaxCachedPublicKeys};
 
   std::atomic<std::uint64_t> tree_size{0};
   // Wakes projection workers waiting for new entries.
@@ -316,12 +320,21 @@ PreparedEvent Ledger::PrepareParsed(Json envelope) const {
   // Do the expensive arithmetic here, in parallel, when the key is already
   // registered; sequencing only re-checks that the key is still valid.
   if (impl_->options.check_signatures) {
-    bool found = false;
-    auto row = impl_->store->Get(Store::kIndex, KeyKey(e.key_id), &found);
-    auto rec = row.ok() && found ? DecodeKey(*row) : std::nullopt;
-    auto raw = rec ? Base64Decode(rec->public_key_b64) : std::nullopt;
-    if (raw && raw->size() == 32) {
-      std::memcpy(e.checked_with.data(), raw->data(), 32);
+    std::optional<PublicKey> key = impl_->prepare_keys.Find(e.key_id);
+    if (!key) {
+      bool found = false;
+      auto row = impl_->store->Get(Store::kIndex, KeyKey(e.key_id), &found);
+      auto rec = row.ok() && found ? DecodeKey(*row) : std::nullopt;
+      auto raw = rec ? Base64Decode(rec->public_key_b64) : std::nullopt;
+      if (raw && raw->size() == 32) {
+        key.emplace();
+        std::memcpy(key->data(), raw->data(), 32);
+        // Rows are keyed by their key's id; keep only a row that says so.
+        if (KeyId(*key) == e.key_id) impl_->prepare_keys.Keep(e.key_id, *key);
+      }
+    }
+    if (key) {
+      e.checked_with = *key;
       e.sig_check =
           Ed25519Verify(e.checked_with,
                         SignedMessage(impl_->info.origin, e.canonical_event),

@@ -62,6 +62,9 @@ inline constexpr std::size_t kMaxGroupEvents = 4096;
 // memory (ledger/overlay.h); past this many it forgets them and starts
 // over. ~100 bytes each: ~25 MB at most.
 inline constexpr std::size_t kMaxCachedSubjectRows = std::size_t{1} << 18;
+// Public keys Prepare keeps by key_id (ledger/public_key_cache.h); past
+// this many it forgets them and starts over. ~80 bytes each: ~5 MB at most.
+inline constexpr std::size_t kMaxCachedPublicKeys = std::size_t{1} << 16;
 
 static_assert(kMaxGroupEvents >= kMaxBatchEvents,
               "a whole batch must fit one group commit (all or nothing)");

@@ -13,6 +13,7 @@
 #include "ledger/limits.h"
 #include "ledger/merkle.h"
 #include "ledger/overlay.h"
+#include "ledger/public_key_cache.h"
 #include "ledger/verifier.h"
 #include "test_world.h"
 
@@ -263,6 +264,24 @@ TEST_CASE("the leader's row cache stays within its bound", "[ledger]") {
   CHECK(*key == "revoked at 7");  // the bound forgets subject rows only
 }
 
+TEST_CASE("Prepare's key cache stays within its bound", "[ledger]") {
+  fl::PublicKeyCache cache(4);
+  fl::PublicKey a{}, b{};
+  a[0] = 1;
+  b[0] = 2;
+  CHECK_FALSE(cache.Find("id-a").has_value());
+  cache.Keep("id-a", a);
+  REQUIRE(cache.Find("id-a").has_value());
+  CHECK(*cache.Find("id-a") == a);
+  cache.Keep("id-a", b);  // a key_id names one key: the first stays
+  CHECK(*cache.Find("id-a") == a);
+  for (int i = 0; i < 10; ++i) {
+    cache.Keep("id-" + std::to_string(i), b);
+    CHECK(cache.size() <= 4);
+  }
+  CHECK(*cache.Find("id-9") == b);
+}
+
 TEST_CASE("a batch is all or nothing and sees its own earlier items",
           "[ledger]") {
   Yunnan w;
@@ -287,6 +306,8 @@ TEST_CASE("a batch is all or nothing and sees its own earlier items",
   CHECK(ok.receipts[1].seq == ok.receipts[0].seq + 1);
 }
 
+// Prepare keeps the old key once `early` is checked with it
+// (public_key_cache.h): the revocation must still refuse it.
 TEST_CASE("key events take effect at their seq", "[ledger]") {
   Yunnan w;
   Json early = w.Envelope("b-1", "budget.appropriated", "cz-530000",
