@@ -6,9 +6,10 @@
 
 namespace fl::cli {
 
-Progress::Progress(std::string label, std::uint64_t total)
+Progress::Progress(std::string label, std::uint64_t total, std::string unit)
     : label_(std::move(label)),
       total_(total),
+      unit_(std::move(unit)),
       tty_(::isatty(STDERR_FILENO) == 1),
       start_(std::chrono::steady_clock::now()),
       last_draw_(start_) {}
@@ -23,18 +24,18 @@ void Progress::Update(std::uint64_t done) {
     int filled = static_cast<int>(done * width / total_);
     std::string bar(filled, '#');
     bar.resize(width, '.');
-    std::fprintf(stderr, "\r%s [%s] %llu/%llu", label_.c_str(), bar.c_str(),
+    std::fprintf(stderr, "\r%s [%s] %llu/%llu%s", label_.c_str(), bar.c_str(),
                  static_cast<unsigned long long>(done),
-                 static_cast<unsigned long long>(total_));
+                 static_cast<unsigned long long>(total_), unit_.c_str());
     std::fflush(stderr);
     return;
   }
   int decile = static_cast<int>(done * 10 / total_);
   if (decile == last_decile_) return;
   last_decile_ = decile;
-  std::fprintf(stderr, "%s: %llu/%llu\n", label_.c_str(),
+  std::fprintf(stderr, "%s: %llu/%llu%s\n", label_.c_str(),
                static_cast<unsigned long long>(done),
-               static_cast<unsigned long long>(total_));
+               static_cast<unsigned long long>(total_), unit_.c_str());
 }
 
 void Progress::Finish(std::uint64_t done) {
