@@ -81,14 +81,20 @@ const std::string& LatestOccurredAt() {
 }  // namespace
 
 struct Ledger::Impl {
-  // A caller waiting in the group-commit queue (LevelDB's writer queue:
-  // the front writer commits for everyone queued behind it).
+  // A caller in the group-commit queue (LevelDB's writer queue: the front
+  // writer commits for everyone queued behind it). A synchronous writer is
+  // a thread waiting on `cv`; an asynchronous one (AppendAsync) is owned by
+  // the queue, holds its units, and no thread waits for it: whoever leads
+  // calls `on_done` and frees it.
   struct Writer {
     std::vector<std::vector<PreparedEvent>>* units = nullptr;
     bool stop_on_error = false;
     std::vector<UnitResult> results;
     bool done = false;
     std::condition_variable cv;
+    std::vector<std::vector<PreparedEvent>> owned_units;  // async only
+    AppendDone on_done;                                   // async only
+    bool async() const { return static_cast<bool>(on_done); }
   };
 
   std::unique_ptr<Store> store;
@@ -98,6 +104,10 @@ struct Ledger::Impl {
   std::optional<NoteVerifier> mirror_key;
   LedgerInfo info;  // tree_size kept in `tree_size` below
 
+  // Invariant: while the queue is not empty, one thread leads (commits
+  // groups from its front) or its front writer is synchronous and has been
+  // woken to lead. So an async writer that finds the queue empty leads,
+  // and one that finds it non-empty is sure to be committed by a leader.
   std::mutex queue_mu;
   std::deque<Writer*> queue;
 
@@ -144,8 +154,17 @@ struct Ledger::Impl {
   Status WriteGroup(rocksdb::WriteBatch* batch, std::uint64_t entries);
   void FailGroup(const std::vector<Writer*>& group, const Error& error);
 
+  // The answer to every unit when this ledger takes no appends
+  // (read-only, or a mirror), else nothing.
+  std::optional<std::vector<UnitResult>> Refusal(
+      const std::vector<std::vector<PreparedEvent>>& units) const;
   std::vector<UnitResult> Enqueue(
       std::vector<std::vector<PreparedEvent>>& units, bool stop_on_error);
+  // Commits groups from the queue's front while there is one no thread
+  // waits for. Called holding `lock` with this thread at the front (its
+  // own writer, or an async one it queued on an empty queue); returns with
+  // `lock` released.
+  void Lead(std::unique_lock<std::mutex>& lock);
   void Commit(const std::vector<Writer*>& group);
   Result<std::pair<Hash, std::string>> StoredLeaf(std::uint64_t seq) const;
 };
@@ -357,31 +376,28 @@ UnitResult Ledger::AppendOne(PreparedEvent event) {
   return std::move(impl_->Enqueue(units, false).front());
 }
 
+std::optional<std::vector<UnitResult>> Ledger::Impl::Refusal(
+    const std::vector<std::vector<PreparedEvent>>& units) const {
+  if (!options.read_only && !mirror_key) return std::nullopt;
+  const Error error =
+      options.read_only
+          ? MakeError(Code::kFailedPrecondition, "read_only",
+                      "ledger opened read-only: append refused")
+          : MakeError(Code::kPermissionDenied, "read_only_mirror",
+                      "this is a read-only mirror of " + info.origin +
+                          ": append to the origin ledger");
+  std::vector<UnitResult> refused(units.size());
+  for (std::size_t i = 0; i < units.size(); ++i) {
+    for (std::size_t j = 0; j < units[i].size(); ++j) {
+      refused[i].errors.push_back({j, error});
+    }
+  }
+  return refused;
+}
+
 std::vector<UnitResult> Ledger::Impl::Enqueue(
     std::vector<std::vector<PreparedEvent>>& units, bool stop_on_error) {
-  if (options.read_only) {
-    std::vector<UnitResult> refused(units.size());
-    for (std::size_t i = 0; i < units.size(); ++i) {
-      for (std::size_t j = 0; j < units[i].size(); ++j) {
-        refused[i].errors.push_back(
-            {j, MakeError(Code::kFailedPrecondition, "read_only",
-                          "ledger opened read-only: append refused")});
-      }
-    }
-    return refused;
-  }
-  if (mirror_key) {
-    std::vector<UnitResult> refused(units.size());
-    for (std::size_t i = 0; i < units.size(); ++i) {
-      for (std::size_t j = 0; j < units[i].size(); ++j) {
-        refused[i].errors.push_back(
-            {j, MakeError(Code::kPermissionDenied, "read_only_mirror",
-                          "this is a read-only mirror of " + info.origin +
-                              ": append to the origin ledger")});
-      }
-    }
-    return refused;
-  }
+  if (auto refused = Refusal(units)) return std::move(*refused);
   Writer w;
   w.units = &units;
   w.stop_on_error = stop_on_error;
@@ -389,40 +405,83 @@ std::vector<UnitResult> Ledger::Impl::Enqueue(
   queue.push_back(&w);
   while (!w.done && &w != queue.front()) w.cv.wait(lock);
   if (w.done) return std::move(w.results);
-
-  // This thread leads: take the writers queued so far.
-  std::vector<Writer*> group;
-  std::size_t events = 0;
-  for (Writer* x : queue) {
-    std::size_t n = 0;
-    for (const auto& u : *x->units) n += u.size();
-    if (!group.empty() && events + n > limits::kMaxGroupEvents) break;
-    group.push_back(x);
-    events += n;
-  }
-  lock.unlock();
-  // Whatever happens in Commit, the group's callers get an answer and the
-  // leader leaves the queue: a throw must not hang every later append.
-  const std::uint64_t cpu0 = ThreadCpuNs();
-  try {
-    Commit(group);
-  } catch (const std::exception& e) {
-    FailGroup(group, Internal(std::string("group commit failed: ") + e.what()));
-  } catch (...) {
-    FailGroup(group, Internal("group commit failed: unknown exception"));
-  }
-  {
-    std::lock_guard g(stats_mu);
-    stats.leader_cpu_ns += ThreadCpuNs() - cpu0;
-  }
-  lock.lock();
-  for (Writer* x : group) {
-    queue.pop_front();
-    x->done = true;
-    if (x != &w) x->cv.notify_one();
-  }
-  if (!queue.empty()) queue.front()->cv.notify_one();
+  Lead(lock);
+  FL_CHECK(w.done, "the leader's own writer was not committed");
   return std::move(w.results);
+}
+
+void Ledger::AppendAsync(std::vector<std::vector<PreparedEvent>> units,
+                         bool stop_on_error, AppendDone done) {
+  FL_CHECK(static_cast<bool>(done), "AppendAsync needs a callback");
+  if (auto refused = impl_->Refusal(units)) return done(std::move(*refused));
+  auto w = std::make_unique<Impl::Writer>();
+  w->owned_units = std::move(units);
+  w->units = &w->owned_units;
+  w->stop_on_error = stop_on_error;
+  w->on_done = std::move(done);
+  std::unique_lock lock(impl_->queue_mu);
+  // An empty queue has no leader (the invariant at queue_mu): lead.
+  const bool lead = impl_->queue.empty();
+  impl_->queue.push_back(w.release());
+  if (lead) impl_->Lead(lock);
+}
+
+void Ledger::Impl::Lead(std::unique_lock<std::mutex>& lock) {
+  for (;;) {
+    // Take the writers queued so far, up to the group's event bound.
+    std::vector<Writer*> group;
+    std::size_t events = 0;
+    for (Writer* x : queue) {
+      std::size_t n = 0;
+      for (const auto& u : *x->units) n += u.size();
+      if (!group.empty() && events + n > limits::kMaxGroupEvents) break;
+      group.push_back(x);
+      events += n;
+    }
+    lock.unlock();
+    // Whatever happens in Commit, the group's callers get an answer and
+    // the leader leaves the queue: a throw must not hang later appends.
+    const std::uint64_t cpu0 = ThreadCpuNs();
+    try {
+      Commit(group);
+    } catch (const std::exception& e) {
+      FailGroup(group,
+                Internal(std::string("group commit failed: ") + e.what()));
+    } catch (...) {
+      FailGroup(group, Internal("group commit failed: unknown exception"));
+    }
+    {
+      std::lock_guard g(stats_mu);
+      stats.leader_cpu_ns += ThreadCpuNs() - cpu0;
+    }
+    std::vector<std::unique_ptr<Writer>> answered;  // async ones
+    lock.lock();
+    for (Writer* x : group) {
+      FL_CHECK(queue.front() == x, "group commit queue out of order");
+      queue.pop_front();
+      x->done = true;
+      if (x->async()) {
+        answered.emplace_back(x);
+      } else {
+        x->cv.notify_one();
+      }
+    }
+    // A synchronous front writer leads next; an async one has no thread,
+    // so this one carries on.
+    const bool carry_on = !queue.empty() && queue.front()->async();
+    if (!queue.empty() && !carry_on) queue.front()->cv.notify_one();
+    lock.unlock();
+    for (auto& x : answered) {
+      try {
+        x->on_done(std::move(x->results));
+      } catch (...) {
+        // The entries are stored and the leader must go on; the caller's
+        // contract (ledger.h) says `done` does not throw.
+      }
+    }
+    if (!carry_on) return;
+    lock.lock();
+  }
 }
 
 void Ledger::Impl::FailGroup(const std::vector<Writer*>& group,

@@ -145,6 +145,16 @@ class Ledger {
   std::vector<UnitResult> Append(std::vector<std::vector<PreparedEvent>> units,
                                  bool stop_on_error = false);
   UnitResult AppendOne(PreparedEvent event);
+  // Append without waiting: `done` receives the results once the group is
+  // synced (or refused), exactly once. It runs on whichever thread
+  // committed the group, possibly the caller's before AppendAsync returns,
+  // and outside the ledger's locks; it must be quick, must not throw (a
+  // throw is dropped: the entries stay stored) and must not append or wait
+  // on an append. The HTTP server answers with it, so a request holds no
+  // thread while its group syncs. The ledger must outlive every `done`.
+  using AppendDone = std::function<void(std::vector<UnitResult>)>;
+  void AppendAsync(std::vector<std::vector<PreparedEvent>> units,
+                   bool stop_on_error, AppendDone done);
 
   LedgerInfo Info() const;
   AppendStats Stats() const;

@@ -152,21 +152,42 @@ TEST_CASE("concurrent appenders survive groups that fail or throw",
     std::set<std::string> stored, refused;
     std::map<std::string, std::uint64_t> seq_of;
     std::vector<std::thread> threads;
+    auto record = [&](const std::string& id, const UnitResult& r) {
+      std::lock_guard lock(mu);
+      if (r.ok()) {
+        stored.insert(id);
+        seq_of[id] = r.receipts.front().seq;
+      } else {
+        refused.insert(id);
+        auto code = r.errors.front().error.code;
+        CHECK((code == fl::Code::kUnavailable || code == fl::Code::kInternal));
+      }
+    };
+    // Even threads wait in the queue (AppendOne); odd ones queue all their
+    // events at once with AppendAsync, as the HTTP server does, so groups
+    // mix both kinds and async writers lead, follow and fail.
     for (int t = 0; t < kThreads; ++t) {
       threads.emplace_back([&, t] {
-        for (const Json& env : envs[t]) {
-          std::string id = env["event"]["id"];
-          UnitResult r = ledger.AppendOne(ledger.PrepareParsed(env));
-          std::lock_guard lock(mu);
-          if (r.ok()) {
-            stored.insert(id);
-            seq_of[id] = r.receipts.front().seq;
-          } else {
-            refused.insert(id);
-            auto code = r.errors.front().error.code;
-            CHECK((code == fl::Code::kUnavailable ||
-                   code == fl::Code::kInternal));
+        if (t % 2 == 0) {
+          for (const Json& env : envs[t]) {
+            record(env["event"]["id"],
+                   ledger.AppendOne(ledger.PrepareParsed(env)));
           }
+          return;
+        }
+        std::vector<std::future<UnitResult>> answers;
+        for (const Json& env : envs[t]) {
+          auto answer = std::make_shared<std::promise<UnitResult>>();
+          answers.push_back(answer->get_future());
+          std::vector<std::vector<fl::PreparedEvent>> units(1);
+          units[0].push_back(ledger.PrepareParsed(env));
+          ledger.AppendAsync(std::move(units), false,
+                             [answer](std::vector<UnitResult> r) {
+                               answer->set_value(std::move(r.front()));
+                             });
+        }
+        for (std::size_t i = 0; i < answers.size(); ++i) {
+          record(envs[t][i]["event"]["id"], answers[i].get());
         }
       });
     }

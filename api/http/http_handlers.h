@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -48,9 +49,14 @@ std::optional<HttpResponse> Authenticate(ApiContext& ctx,
 // 403 out_of_scope: outside the token's role or scope.
 HttpResponse OutOfScope(std::string detail);
 
-// http_handlers_append.cpp
-HttpResponse HandleAppend(ApiContext& ctx, const HttpRequest& req);
-HttpResponse HandleBatch(ApiContext& ctx, const HttpRequest& req);
+// How a handler that finishes later answers: called exactly once, on any
+// thread (the appends' is the ledger's committing one).
+using Reply = std::function<void(HttpResponse)>;
+
+// http_handlers_append.cpp. They return once the events are queued for
+// the group commit; `reply` answers once the group is synced or refused.
+void HandleAppend(ApiContext& ctx, const HttpRequest& req, Reply reply);
+void HandleBatch(ApiContext& ctx, const HttpRequest& req, Reply reply);
 
 // http_handlers_ledger.cpp
 HttpResponse HandleLedger(ApiContext& ctx, const HttpRequest& req);

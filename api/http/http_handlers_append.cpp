@@ -1,7 +1,9 @@
 // POST /v1/events and POST /v1/events:batch. Every check lives in ledger/
 // (Prepare: size, syntax, schema, signature arithmetic; Append: repeat, id
 // reuse, keys, authorization, references), so `import` and HTTP agree.
-// These run on the append pool: Append blocks until the group is synced.
+// These run on the append pool and return once their events are queued;
+// the ledger's committing thread answers through `reply` once the group
+// is synced, so no thread sleeps per request while its group commits.
 #include <algorithm>
 #include <cctype>
 #include <map>
@@ -113,23 +115,9 @@ HttpResponse BatchParseProblem(const Error& e) {
   return Problem(e);
 }
 
-}  // namespace
-
-HttpResponse HandleAppend(ApiContext& ctx, const HttpRequest& req) {
-  if (auto r = RequireJson(req)) return *r;
-  PreparedEvent event = ctx.ledger.Prepare(req.body);
-  if (event.error) return Problem(*event.error);
-  // API.md (amended 2026-12): only a signature that checked out is
-  // charged, so forgeries in an agency's name cannot push it into 429.
-  // One verified in Prepare is charged now (concurrent requests see it);
-  // one verified while sequencing (its key was new) once it is stored.
-  RateLimiter::Counts later;
-  if (ctx.rate) {
-    RateLimiter::Counts now;
-    (Verified(event) ? now : later)[event.agency] = 1;
-    if (auto wait = ctx.rate->Admit(now, later)) return RateLimited(*wait);
-  }
-  UnitResult result = ctx.ledger.AppendOne(std::move(event));
+// The answer to one event once its group is synced or refused.
+HttpResponse AppendAnswer(ApiContext& ctx, const RateLimiter::Counts& later,
+                          const UnitResult& result) {
   if (!result.ok()) return Problem(result.errors.front().error);
   if (ctx.rate) ctx.rate->Charge(later);
   const Receipt& receipt = result.receipts.front();
@@ -137,66 +125,9 @@ HttpResponse HandleAppend(ApiContext& ctx, const HttpRequest& req) {
   return JsonResponse(receipt.repeat ? 200 : 201, ReceiptJson(ctx, receipt));
 }
 
-HttpResponse HandleBatch(ApiContext& ctx, const HttpRequest& req) {
-  if (auto r = RequireJson(req)) return *r;
-  JsonLimits json_limits;
-  json_limits.max_depth = limits::kMaxBatchBodyDepth;
-  auto parsed = ParseStrict(req.body, json_limits);
-  if (!parsed.ok()) return BatchParseProblem(parsed.error());
-  Json& body = *parsed;
-  if (!body.is_object()) {
-    return Problem(400, "invalid_field",
-                   "the body must be an object {\"events\": [...]}", "");
-  }
-  for (const auto& [key, value] : body.items()) {
-    if (key != "events") {
-      return Problem(400, "unknown_field", "unknown field \"" + key + "\"",
-                     "/" + key);
-    }
-  }
-  auto it = body.find("events");
-  if (it == body.end()) {
-    return Problem(400, "missing_field", "events is required", "/events");
-  }
-  if (!it->is_array()) {
-    return Problem(400, "invalid_field", "events must be an array", "/events");
-  }
-  Json& events = *it;
-  if (events.empty()) {
-    return Problem(400, "invalid_field", "events must not be empty", "/events");
-  }
-  if (events.size() > limits::kMaxBatchEvents) {
-    return Problem(413, "payload_too_large",
-                   "a batch holds at most " +
-                       std::to_string(limits::kMaxBatchEvents) +
-                       " events, not " + std::to_string(events.size()),
-                   "/events");
-  }
-  const std::size_t total = events.size();
-  std::vector<std::vector<PreparedEvent>> units(1);
-  units[0].reserve(total);
-  RateLimiter::Counts verified, later;
-  bool any_error = false, any_forged = false;
-  for (Json& item : events) {
-    units[0].push_back(ctx.ledger.PrepareParsed(std::move(item)));
-    const PreparedEvent& e = units[0].back();
-    any_error |= e.error.has_value();
-    any_forged |= e.sig_check == PreparedEvent::SigCheck::kInvalid;
-    if (!e.error) ++(Verified(e) ? verified : later)[e.agency];
-  }
-  // Stateless faults go to Append with the rest (it refuses a unit in
-  // which any item carries an error) so that one answer lists every bad
-  // item; a batch that will be refused is not charged to the rate. As for
-  // one event, only signatures that checked out are charged: those seen in
-  // Prepare now, the rest once the batch is stored.
-  if (ctx.rate && !any_error) {
-    if (any_forged) {
-      for (const auto& [agency, n] : verified) later[agency] += n;
-      verified.clear();
-    }
-    if (auto wait = ctx.rate->Admit(verified, later)) return RateLimited(*wait);
-  }
-  UnitResult result = std::move(ctx.ledger.Append(std::move(units)).front());
+// The answer to a batch once its group is synced or refused.
+HttpResponse BatchAnswer(ApiContext& ctx, const RateLimiter::Counts& later,
+                         UnitResult result, std::size_t total) {
   if (result.ok() && ctx.rate) ctx.rate->Charge(later);
   if (!result.ok()) {
     for (ItemError& e : result.errors) {
@@ -214,6 +145,133 @@ HttpResponse HandleBatch(ApiContext& ctx, const HttpRequest& req) {
   // Only repeats: nothing new was created, as for a single repeat.
   return JsonResponse(appended == 0 ? 200 : 201,
                       Json{{"receipts", std::move(receipts)}});
+}
+
+}  // namespace
+
+void HandleAppend(ApiContext& ctx, const HttpRequest& req, Reply reply) {
+  if (auto r = RequireJson(req)) return reply(std::move(*r));
+  PreparedEvent event = ctx.ledger.Prepare(req.body);
+  if (event.error) return reply(Problem(*event.error));
+  // API.md (amended 2026-12): only a signature that checked out is
+  // charged, so forgeries in an agency's name cannot push it into 429.
+  // One verified in Prepare is charged now (concurrent requests see it);
+  // one verified while sequencing (its key was new) once it is stored.
+  RateLimiter::Counts later;
+  if (ctx.rate) {
+    RateLimiter::Counts now;
+    (Verified(event) ? now : later)[event.agency] = 1;
+    if (auto wait = ctx.rate->Admit(now, later)) {
+      return reply(RateLimited(*wait));
+    }
+  }
+  std::vector<std::vector<PreparedEvent>> units(1);
+  units[0].push_back(std::move(event));
+  ctx.ledger.AppendAsync(
+      std::move(units), false,
+      [&ctx, later = std::move(later),
+       reply = std::move(reply)](std::vector<UnitResult> results) {
+        reply(AppendAnswer(ctx, later, results.front()));
+      });
+}
+
+namespace {
+
+// A batch ready for the group commit, or the answer refusing it now.
+struct PreparedBatch {
+  std::optional<HttpResponse> refused;
+  std::vector<std::vector<PreparedEvent>> units;
+  RateLimiter::Counts later;  // charged once stored
+  std::size_t total = 0;
+};
+
+PreparedBatch Refuse(HttpResponse res) {
+  PreparedBatch b;
+  b.refused = std::move(res);
+  return b;
+}
+
+PreparedBatch PrepareBatch(ApiContext& ctx, const HttpRequest& req) {
+  if (auto r = RequireJson(req)) return Refuse(std::move(*r));
+  JsonLimits json_limits;
+  json_limits.max_depth = limits::kMaxBatchBodyDepth;
+  auto parsed = ParseStrict(req.body, json_limits);
+  if (!parsed.ok()) return Refuse(BatchParseProblem(parsed.error()));
+  Json& body = *parsed;
+  if (!body.is_object()) {
+    return Refuse(Problem(400, "invalid_field",
+                          "the body must be an object {\"events\": [...]}",
+                          ""));
+  }
+  for (const auto& [key, value] : body.items()) {
+    if (key != "events") {
+      return Refuse(Problem(400, "unknown_field",
+                            "unknown field \"" + key + "\"", "/" + key));
+    }
+  }
+  auto it = body.find("events");
+  if (it == body.end()) {
+    return Refuse(
+        Problem(400, "missing_field", "events is required", "/events"));
+  }
+  if (!it->is_array()) {
+    return Refuse(
+        Problem(400, "invalid_field", "events must be an array", "/events"));
+  }
+  Json& events = *it;
+  if (events.empty()) {
+    return Refuse(
+        Problem(400, "invalid_field", "events must not be empty", "/events"));
+  }
+  if (events.size() > limits::kMaxBatchEvents) {
+    return Refuse(Problem(413, "payload_too_large",
+                          "a batch holds at most " +
+                              std::to_string(limits::kMaxBatchEvents) +
+                              " events, not " + std::to_string(events.size()),
+                          "/events"));
+  }
+  PreparedBatch batch;
+  batch.total = events.size();
+  batch.units.resize(1);
+  std::vector<PreparedEvent>& unit = batch.units[0];
+  unit.reserve(batch.total);
+  RateLimiter::Counts verified;
+  bool any_error = false, any_forged = false;
+  for (Json& item : events) {
+    unit.push_back(ctx.ledger.PrepareParsed(std::move(item)));
+    const PreparedEvent& e = unit.back();
+    any_error |= e.error.has_value();
+    any_forged |= e.sig_check == PreparedEvent::SigCheck::kInvalid;
+    if (!e.error) ++(Verified(e) ? verified : batch.later)[e.agency];
+  }
+  // Stateless faults go to Append with the rest (it refuses a unit in
+  // which any item carries an error) so that one answer lists every bad
+  // item; a batch that will be refused is not charged to the rate. As for
+  // one event, only signatures that checked out are charged: those seen in
+  // Prepare now, the rest once the batch is stored.
+  if (ctx.rate && !any_error) {
+    if (any_forged) {
+      for (const auto& [agency, n] : verified) batch.later[agency] += n;
+      verified.clear();
+    }
+    if (auto wait = ctx.rate->Admit(verified, batch.later)) {
+      return Refuse(RateLimited(*wait));
+    }
+  }
+  return batch;
+}
+
+}  // namespace
+
+void HandleBatch(ApiContext& ctx, const HttpRequest& req, Reply reply) {
+  PreparedBatch batch = PrepareBatch(ctx, req);
+  if (batch.refused) return reply(std::move(*batch.refused));
+  ctx.ledger.AppendAsync(
+      std::move(batch.units), false,
+      [&ctx, later = std::move(batch.later), total = batch.total,
+       reply = std::move(reply)](std::vector<UnitResult> results) {
+        reply(BatchAnswer(ctx, later, std::move(results.front()), total));
+      });
 }
 
 }  // namespace fl::http

@@ -72,8 +72,16 @@ std::string PercentDecode(std::string_view s) {
 
 const std::vector<Route>& RouteTable() {
   static const std::vector<Route> kRoutes = {
-      {"POST", "/v1/events", HandleAppend, Pool::kAppend},
-      {"POST", "/v1/events:batch", HandleBatch, Pool::kAppend},
+      {.method = "POST",
+       .path = "/v1/events",
+       .handler = nullptr,
+       .pool = Pool::kAppend,
+       .replying = HandleAppend},
+      {.method = "POST",
+       .path = "/v1/events:batch",
+       .handler = nullptr,
+       .pool = Pool::kAppend,
+       .replying = HandleBatch},
       {"GET", "/v1/ledger", HandleLedger, Pool::kInline},
       {"GET", "/v1/checkpoint", HandleCheckpoint, Pool::kInline},
       {"GET", "/v1/checkpoint/witnessed", HandleWitnessedCheckpoint,

@@ -13,9 +13,12 @@
 namespace fl::http {
 
 using Handler = HttpResponse (*)(ApiContext&, const HttpRequest&);
+// A handler that answers through `Reply` (http_handlers.h), later.
+using ReplyingHandler = void (*)(ApiContext&, const HttpRequest&, Reply);
 
 // Where a handler runs: on the connection's I/O thread (cheap, in memory),
-// on the append pool (blocks until the group commit is synced), on the
+// on the append pool (prepares the events, then hands them to the group
+// commit, which answers once they are synced: no thread waits), on the
 // ledger read pool (entries and proofs: a few RocksDB reads) or on the
 // projection read pool (may take seconds; its queue is bounded, beyond it
 // 503 overloaded), so I/O threads never block and public proofs never wait
@@ -25,7 +28,7 @@ enum class Pool { kInline, kAppend, kRead, kProjection };
 struct Route {
   std::string_view method;
   std::string_view path;  // OpenAPI template: "/v1/entries/{seq}"
-  Handler handler;
+  Handler handler;        // null when `replying` answers
   Pool pool;
   // The last "{name}" takes the rest of the path, '/'s included (C2SP tile
   // paths such as "1/x001/234.p/7").
@@ -34,6 +37,8 @@ struct Route {
   // they hold the day (replay/day_history.h): milliseconds, not a fold, so
   // the read stays out of the historic lane (http_session.cpp).
   bool day_history = false;
+  // The appends: they answer once their group is synced (http_session.cpp).
+  ReplyingHandler replying = nullptr;
 };
 
 const std::vector<Route>& RouteTable();

@@ -1,8 +1,10 @@
 #include "api/http/http_session.h"
 
+#include <atomic>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <exception>
+#include <memory>
 
 #include "api/http/console_http.h"
 #include "api/http/http_problem.h"
@@ -271,6 +273,12 @@ void Session::Dispatch(const Route* route, HttpRequest req, bool again) {
       return Write(std::move(res));
     }
   }
+  if (route->replying) {
+    return net::post(server_.append_pool,
+                     [self = shared_from_this(), route, req = std::move(req)] {
+                       self->RunReplying(*route, req);
+                     });
+  }
   auto& pool = route->pool == Pool::kAppend ? server_.append_pool
                : historic                   ? server_.historic_pool
                : projection                 ? server_.projection_pool
@@ -329,6 +337,25 @@ HttpResponse Session::Run(ApiContext& ctx, const Route& route,
     return console::WithFormat(route.path, req, route.handler(ctx, req));
   } catch (const std::exception& e) {
     return Problem(500, "internal", e.what());
+  }
+}
+
+void Session::RunReplying(const Route& route, const HttpRequest& req) {
+  // An append's answer is never held (it has no `ready`), so it skips
+  // Finish. `answered` keeps a throw after the handler has queued its
+  // events from answering twice.
+  auto answered = std::make_shared<std::atomic<bool>>(false);
+  Reply reply = [self = shared_from_this(), answered](HttpResponse res) {
+    if (answered->exchange(true)) return;
+    net::post(self->tcp_layer().get_executor(),
+              [self, res = std::move(res)]() mutable {
+                self->Write(std::move(res));
+              });
+  };
+  try {
+    route.replying(server_.ctx, req, reply);
+  } catch (const std::exception& e) {
+    reply(Problem(500, "internal", e.what()));
   }
 }
 

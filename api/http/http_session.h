@@ -84,6 +84,9 @@ class Session : public std::enable_shared_from_this<Session> {
   void PollHeld();
   static HttpResponse Run(ApiContext& ctx, const Route& route,
                           const HttpRequest& req);
+  // Runs a replying handler (the appends) on this pool thread; its answer,
+  // from whichever thread gives it, goes to Write on the strand.
+  void RunReplying(const Route& route, const HttpRequest& req);
   void Write(HttpResponse res, bool close = false);
   void OnWrite(beast::error_code ec, std::size_t bytes, bool keep_alive,
                bool linger);
