@@ -105,9 +105,10 @@ struct Ledger::Impl {
   LedgerInfo info;  // tree_size kept in `tree_size` below
 
   // Invariant: while the queue is not empty, one thread leads (commits
-  // groups from its front) or its front writer is synchronous and has been
-  // woken to lead. So an async writer that finds the queue empty leads,
-  // and one that finds it non-empty is sure to be committed by a leader.
+  // groups from its front), or a leader has been launched (AppendAsync),
+  // or its front writer is synchronous and has been woken to lead. So an
+  // async writer that finds the queue empty starts a leader, and one that
+  // finds it non-empty is sure to be committed by one.
   std::mutex queue_mu;
   std::deque<Writer*> queue;
 
@@ -411,7 +412,8 @@ std::vector<UnitResult> Ledger::Impl::Enqueue(
 }
 
 void Ledger::AppendAsync(std::vector<std::vector<PreparedEvent>> units,
-                         bool stop_on_error, AppendDone done) {
+                         bool stop_on_error, AppendDone done,
+                         const Launch& launch) {
   FL_CHECK(static_cast<bool>(done), "AppendAsync needs a callback");
   if (auto refused = impl_->Refusal(units)) return done(std::move(*refused));
   auto w = std::make_unique<Impl::Writer>();
@@ -420,10 +422,20 @@ void Ledger::AppendAsync(std::vector<std::vector<PreparedEvent>> units,
   w->stop_on_error = stop_on_error;
   w->on_done = std::move(done);
   std::unique_lock lock(impl_->queue_mu);
-  // An empty queue has no leader (the invariant at queue_mu): lead.
+  // An empty queue has no leader (the invariant at queue_mu): lead, or
+  // have `launch` start one. Until it starts, the queue is not empty, so
+  // no other caller leads; its front is this writer, which only a leader
+  // removes.
   const bool lead = impl_->queue.empty();
   impl_->queue.push_back(w.release());
-  if (lead) impl_->Lead(lock);
+  if (!lead) return;
+  if (!launch) return impl_->Lead(lock);
+  lock.unlock();
+  Impl* impl = impl_.get();
+  launch([impl] {
+    std::unique_lock relock(impl->queue_mu);
+    impl->Lead(relock);
+  });
 }
 
 void Ledger::Impl::Lead(std::unique_lock<std::mutex>& lock) {

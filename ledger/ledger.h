@@ -152,9 +152,15 @@ class Ledger {
   // throw is dropped: the entries stay stored) and must not append or wait
   // on an append. The HTTP server answers with it, so a request holds no
   // thread while its group syncs. The ledger must outlive every `done`.
+  // When no group commit is running, one must start: on the caller's
+  // thread, or, given `launch`, on whatever thread `launch` runs its task
+  // (the server's I/O threads must not block in a sync; `launch` must run
+  // the task, eventually, exactly once).
   using AppendDone = std::function<void(std::vector<UnitResult>)>;
+  using Launch = std::function<void(std::function<void()>)>;
   void AppendAsync(std::vector<std::vector<PreparedEvent>> units,
-                   bool stop_on_error, AppendDone done);
+                   bool stop_on_error, AppendDone done,
+                   const Launch& launch = nullptr);
 
   LedgerInfo Info() const;
   AppendStats Stats() const;

@@ -39,6 +39,9 @@ struct ApiContext {
   // With `serve --witness`: the newest checkpoint with a witness quorum;
   // null: no witnesses configured.
   const WitnessedCheckpoint* witnessed = nullptr;
+  // Starts a group commit off the I/O threads (the server's append pool),
+  // for appends handed over on an I/O thread (Ledger::AppendAsync).
+  Ledger::Launch launch_commit = nullptr;
 };
 
 // The bearer token of the request in `out`, or a 401 unauthenticated

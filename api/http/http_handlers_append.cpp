@@ -172,7 +172,8 @@ void HandleAppend(ApiContext& ctx, const HttpRequest& req, Reply reply) {
       [&ctx, later = std::move(later),
        reply = std::move(reply)](std::vector<UnitResult> results) {
         reply(AppendAnswer(ctx, later, results.front()));
-      });
+      },
+      ctx.launch_commit);
 }
 
 namespace {

@@ -75,7 +75,7 @@ const std::vector<Route>& RouteTable() {
       {.method = "POST",
        .path = "/v1/events",
        .handler = nullptr,
-       .pool = Pool::kAppend,
+       .pool = Pool::kInline,
        .replying = HandleAppend},
       {.method = "POST",
        .path = "/v1/events:batch",

@@ -16,9 +16,10 @@ using Handler = HttpResponse (*)(ApiContext&, const HttpRequest&);
 // A handler that answers through `Reply` (http_handlers.h), later.
 using ReplyingHandler = void (*)(ApiContext&, const HttpRequest&, Reply);
 
-// Where a handler runs: on the connection's I/O thread (cheap, in memory),
-// on the append pool (prepares the events, then hands them to the group
-// commit, which answers once they are synced: no thread waits), on the
+// Where a handler runs: on the connection's I/O thread (cheap, in memory;
+// and one event's append, which hands its group commit to the append
+// pool), on the append pool (a batch's events: prepared there, then
+// handed to the group commit, which answers once they are synced), on the
 // ledger read pool (entries and proofs: a few RocksDB reads) or on the
 // projection read pool (may take seconds; its queue is bounded, beyond it
 // 503 overloaded), so I/O threads never block and public proofs never wait

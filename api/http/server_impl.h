@@ -64,7 +64,11 @@ struct Server::Impl {
         projection_pool(
             static_cast<std::size_t>(std::max(1, options.read_threads))),
         historic_pool(static_cast<std::size_t>(
-            std::max(1, options.historic_read_threads))) {}
+            std::max(1, options.historic_read_threads))) {
+    ctx.launch_commit = [this](std::function<void()> lead) {
+      net::post(append_pool, std::move(lead));
+    };
+  }
 
   void DoAccept();
   void OnAccept(beast::error_code ec, tcp::socket socket);
