@@ -53,8 +53,15 @@ std::optional<HttpResponse> Authenticate(ApiContext& ctx,
 HttpResponse OutOfScope(std::string detail);
 
 // How a handler that finishes later answers: called exactly once, on any
-// thread (the appends' is the ledger's committing one).
-using Reply = std::function<void(HttpResponse)>;
+// thread (the appends' is the ledger's committing one), with what makes
+// the response; that runs on the connection's I/O thread, so a batch's
+// hundred receipts are not written out on the group commit's thread.
+using MakeResponse = std::function<HttpResponse()>;
+using Reply = std::function<void(MakeResponse)>;
+// A response already made.
+inline MakeResponse Ready(HttpResponse res) {
+  return [res = std::move(res)] { return res; };
+}
 
 // http_handlers_append.cpp. They return once the events are queued for
 // the group commit; `reply` answers once the group is synced or refused.

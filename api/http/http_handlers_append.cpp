@@ -3,7 +3,8 @@
 // reuse, keys, authorization, references), so `import` and HTTP agree.
 // These run on the append pool and return once their events are queued;
 // the ledger's committing thread answers through `reply` once the group
-// is synced, so no thread sleeps per request while its group commits.
+// is synced, so no thread sleeps per request while its group commits; the
+// answer itself is written out on the connection's I/O thread.
 #include <algorithm>
 #include <cctype>
 #include <map>
@@ -150,9 +151,9 @@ HttpResponse BatchAnswer(ApiContext& ctx, const RateLimiter::Counts& later,
 }  // namespace
 
 void HandleAppend(ApiContext& ctx, const HttpRequest& req, Reply reply) {
-  if (auto r = RequireJson(req)) return reply(std::move(*r));
+  if (auto r = RequireJson(req)) return reply(Ready(std::move(*r)));
   PreparedEvent event = ctx.ledger.Prepare(req.body);
-  if (event.error) return reply(Problem(*event.error));
+  if (event.error) return reply(Ready(Problem(*event.error)));
   // API.md (amended 2026-12): only a signature that checked out is
   // charged, so forgeries in an agency's name cannot push it into 429.
   // One verified in Prepare is charged now (concurrent requests see it);
@@ -162,7 +163,7 @@ void HandleAppend(ApiContext& ctx, const HttpRequest& req, Reply reply) {
     RateLimiter::Counts now;
     (Verified(event) ? now : later)[event.agency] = 1;
     if (auto wait = ctx.rate->Admit(now, later)) {
-      return reply(RateLimited(*wait));
+      return reply(Ready(RateLimited(*wait)));
     }
   }
   std::vector<std::vector<PreparedEvent>> units(1);
@@ -171,7 +172,9 @@ void HandleAppend(ApiContext& ctx, const HttpRequest& req, Reply reply) {
       std::move(units), false,
       [&ctx, later = std::move(later),
        reply = std::move(reply)](std::vector<UnitResult> results) {
-        reply(AppendAnswer(ctx, later, results.front()));
+        reply([&ctx, later, result = std::move(results.front())] {
+          return AppendAnswer(ctx, later, result);
+        });
       },
       ctx.launch_commit);
 }
@@ -266,12 +269,15 @@ PreparedBatch PrepareBatch(ApiContext& ctx, const HttpRequest& req) {
 
 void HandleBatch(ApiContext& ctx, const HttpRequest& req, Reply reply) {
   PreparedBatch batch = PrepareBatch(ctx, req);
-  if (batch.refused) return reply(std::move(*batch.refused));
+  if (batch.refused) return reply(Ready(std::move(*batch.refused)));
   ctx.ledger.AppendAsync(
       std::move(batch.units), false,
       [&ctx, later = std::move(batch.later), total = batch.total,
        reply = std::move(reply)](std::vector<UnitResult> results) {
-        reply(BatchAnswer(ctx, later, std::move(results.front()), total));
+        reply([&ctx, later, total,
+               result = std::move(results.front())]() mutable {
+          return BatchAnswer(ctx, later, std::move(result), total);
+        });
       });
 }
 

@@ -351,17 +351,22 @@ void Session::RunReplying(const Route& route, const HttpRequest& req) {
   // Finish. `answered` keeps a throw after the handler has queued its
   // events from answering twice.
   auto answered = std::make_shared<std::atomic<bool>>(false);
-  Reply reply = [self = shared_from_this(), answered](HttpResponse res) {
+  Reply reply = [self = shared_from_this(), answered](MakeResponse make) {
     if (answered->exchange(true)) return;
-    net::post(self->tcp_layer().get_executor(),
-              [self, res = std::move(res)]() mutable {
-                self->Write(std::move(res));
-              });
+    net::post(self->tcp_layer().get_executor(), [self, make = std::move(make)] {
+      HttpResponse res;
+      try {
+        res = make();
+      } catch (const std::exception& e) {
+        res = Problem(500, "internal", e.what());
+      }
+      self->Write(std::move(res));
+    });
   };
   try {
     route.replying(server_.ctx, req, reply);
   } catch (const std::exception& e) {
-    reply(Problem(500, "internal", e.what()));
+    reply(Ready(Problem(500, "internal", e.what())));
   }
 }
 
