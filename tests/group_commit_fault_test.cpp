@@ -6,6 +6,7 @@
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <functional>
 #include <future>
 #include <map>
 #include <mutex>
@@ -165,7 +166,15 @@ TEST_CASE("concurrent appenders survive groups that fail or throw",
     };
     // Even threads wait in the queue (AppendOne); odd ones queue all their
     // events at once with AppendAsync, as the HTTP server does, so groups
-    // mix both kinds and async writers lead, follow and fail.
+    // mix both kinds and async writers lead, follow and fail. Every other
+    // odd thread has its leaders launched on threads of their own, as the
+    // server launches them on its append pool.
+    std::mutex launched_mu;
+    std::vector<std::thread> launched;
+    const Ledger::Launch launch = [&](std::function<void()> lead) {
+      std::lock_guard lock(launched_mu);
+      launched.emplace_back(std::move(lead));
+    };
     for (int t = 0; t < kThreads; ++t) {
       threads.emplace_back([&, t] {
         if (t % 2 == 0) {
@@ -181,10 +190,12 @@ TEST_CASE("concurrent appenders survive groups that fail or throw",
           answers.push_back(answer->get_future());
           std::vector<std::vector<fl::PreparedEvent>> units(1);
           units[0].push_back(ledger.PrepareParsed(env));
-          ledger.AppendAsync(std::move(units), false,
-                             [answer](std::vector<UnitResult> r) {
-                               answer->set_value(std::move(r.front()));
-                             });
+          ledger.AppendAsync(
+              std::move(units), false,
+              [answer](std::vector<UnitResult> r) {
+                answer->set_value(std::move(r.front()));
+              },
+              t % 4 == 3 ? launch : nullptr);
         }
         for (std::size_t i = 0; i < answers.size(); ++i) {
           record(envs[t][i]["event"]["id"], answers[i].get());
@@ -194,6 +205,8 @@ TEST_CASE("concurrent appenders survive groups that fail or throw",
     // Every thread returns: no caller hangs in a failed group's queue.
     WithinTime([&] {
       for (auto& th : threads) th.join();
+      std::lock_guard lock(launched_mu);  // every answer is in: none launches
+      for (auto& th : launched) th.join();
       return 0;
     });
     return std::make_tuple(stored, refused, seq_of);
