@@ -52,7 +52,7 @@ int Serve(const Args& args) {
   options.read_queue_depth =
       PositiveInt(args, "read-queue", limits::kMaxQueuedProjectionReads);
   options.io_threads = PositiveInt(args, "threads", 0);
-  options.append_threads = PositiveInt(args, "workers", 64);
+  options.append_threads = PositiveInt(args, "workers", 4);
   options.agency_rate = PositiveInt(args, "agency-rate", 0);
   if (!args.Has("quiet")) options.access_log = WriteLogLine;
   std::optional<SubmitterOptions> witnessing = SubmitterOptionsFromArgs(args);

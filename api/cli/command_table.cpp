@@ -49,7 +49,7 @@ const std::vector<Command>& Commands() {
         {"read-queue", "N", false,
          "projection reads waiting beyond those running (default 64)"},
         {"threads", "N", false, "I/O threads (default one per core)"},
-        {"workers", "N", false, "append threads (default 64)"},
+        {"workers", "N", false, "threads preparing batches (default 4)"},
         {"agency-rate", "N", false,
          "appends per second per agency (default unlimited)"},
         {"quiet", nullptr, false, "no access log"},

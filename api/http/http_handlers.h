@@ -39,8 +39,9 @@ struct ApiContext {
   // With `serve --witness`: the newest checkpoint with a witness quorum;
   // null: no witnesses configured.
   const WitnessedCheckpoint* witnessed = nullptr;
-  // Starts a group commit off the I/O threads (the server's append pool),
-  // for appends handed over on an I/O thread (Ledger::AppendAsync).
+  // Starts a group commit on the server's commit thread, so neither the
+  // I/O threads nor the preparing ones block in a sync
+  // (Ledger::AppendAsync).
   Ledger::Launch launch_commit = nullptr;
 };
 

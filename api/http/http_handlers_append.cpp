@@ -1,7 +1,8 @@
 // POST /v1/events and POST /v1/events:batch. Every check lives in ledger/
 // (Prepare: size, syntax, schema, signature arithmetic; Append: repeat, id
 // reuse, keys, authorization, references), so `import` and HTTP agree.
-// These run on the append pool and return once their events are queued;
+// They prepare the events (one on the I/O thread, a batch on the append
+// pool) and return once their events are queued;
 // the ledger's committing thread answers through `reply` once the group
 // is synced, so no thread sleeps per request while its group commits; the
 // answer itself is written out on the connection's I/O thread.
@@ -278,7 +279,8 @@ void HandleBatch(ApiContext& ctx, const HttpRequest& req, Reply reply) {
                result = std::move(results.front())]() mutable {
           return BatchAnswer(ctx, later, std::move(result), total);
         });
-      });
+      },
+      ctx.launch_commit);
 }
 
 }  // namespace fl::http

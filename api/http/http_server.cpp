@@ -231,6 +231,7 @@ void Server::Stop() {
   // In-flight appends finish (their entries are synced) before the caller
   // may close the ledger.
   s.append_pool.join();
+  s.commit_pool.join();  // after the pool that may launch commits
   s.read_pool.join();
   s.projection_pool.join();
   s.historic_pool.join();

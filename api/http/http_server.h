@@ -34,8 +34,11 @@ struct ServerOptions {
   // set (a TLS-terminating proxy in front; docs/spec-notes.md).
   bool insecure_http = false;
   int io_threads = 0;  // 0: one per core
-  // Enough that many appends wait in the same group commit.
-  int append_threads = 64;
+  // Batches are prepared here (their signature checks). No append waits
+  // on a thread for its group (the group commit answers by callback, on
+  // its own thread), so about one per core is enough; more only take CPU
+  // from the committing thread (docs/PERFORMANCE.md).
+  int append_threads = 4;
   // Projection reads (flags, balances, historic as_of: they may take
   // seconds) run here, at most read_queue_depth more waiting for a thread;
   // beyond that 503 overloaded (API.md amended 2026-12).

@@ -66,7 +66,7 @@ struct Server::Impl {
         historic_pool(static_cast<std::size_t>(
             std::max(1, options.historic_read_threads))) {
     ctx.launch_commit = [this](std::function<void()> lead) {
-      net::post(append_pool, std::move(lead));
+      net::post(commit_pool, std::move(lead));
     };
   }
 
@@ -116,6 +116,9 @@ struct Server::Impl {
   unsigned short bound_port = 0;
   std::vector<std::thread> io_threads;
   net::thread_pool append_pool;
+  // The group commit's leader (Ledger::AppendAsync's launch): one at a
+  // time, on a thread no preparing work queues in front of.
+  net::thread_pool commit_pool{1};
   net::thread_pool read_pool;        // entries, proofs, status
   net::thread_pool projection_pool;  // projection reads
   net::thread_pool historic_pool;    // projection reads at an earlier as_of
