@@ -162,9 +162,9 @@ struct Ledger::Impl {
   std::vector<UnitResult> Enqueue(
       std::vector<std::vector<PreparedEvent>>& units, bool stop_on_error);
   // Commits groups from the queue's front while there is one no thread
-  // waits for. Called holding `lock` with this thread at the front (its
-  // own writer, or an async one it queued on an empty queue); returns with
-  // `lock` released.
+  // waits for. Called holding `lock` by the one leader: a synchronous
+  // writer at the front, or the caller (or the task `launch` ran) of an
+  // async writer that found the queue empty. Returns with `lock` released.
   void Lead(std::unique_lock<std::mutex>& lock);
   void Commit(const std::vector<Writer*>& group);
   Result<std::pair<Hash, std::string>> StoredLeaf(std::uint64_t seq) const;

@@ -2,10 +2,10 @@
 // (Prepare: size, syntax, schema, signature arithmetic; Append: repeat, id
 // reuse, keys, authorization, references), so `import` and HTTP agree.
 // They prepare the events (one on the I/O thread, a batch on the append
-// pool) and return once their events are queued;
-// the ledger's committing thread answers through `reply` once the group
-// is synced, so no thread sleeps per request while its group commits; the
-// answer itself is written out on the connection's I/O thread.
+// pool) and return once the events are queued for the group commit. The
+// committing thread answers through `reply` once the group is synced, so
+// no thread sleeps per request while its group commits; the answer itself
+// is made on the connection's I/O thread.
 #include <algorithm>
 #include <cctype>
 #include <map>
@@ -172,8 +172,9 @@ void HandleAppend(ApiContext& ctx, const HttpRequest& req, Reply reply) {
   ctx.ledger.AppendAsync(
       std::move(units), false,
       [&ctx, later = std::move(later),
-       reply = std::move(reply)](std::vector<UnitResult> results) {
-        reply([&ctx, later, result = std::move(results.front())] {
+       reply = std::move(reply)](std::vector<UnitResult> results) mutable {
+        reply([&ctx, later = std::move(later),
+               result = std::move(results.front())] {
           return AppendAnswer(ctx, later, result);
         });
       },
@@ -274,8 +275,8 @@ void HandleBatch(ApiContext& ctx, const HttpRequest& req, Reply reply) {
   ctx.ledger.AppendAsync(
       std::move(batch.units), false,
       [&ctx, later = std::move(batch.later), total = batch.total,
-       reply = std::move(reply)](std::vector<UnitResult> results) {
-        reply([&ctx, later, total,
+       reply = std::move(reply)](std::vector<UnitResult> results) mutable {
+        reply([&ctx, later = std::move(later), total,
                result = std::move(results.front())]() mutable {
           return BatchAnswer(ctx, later, std::move(result), total);
         });

@@ -18,13 +18,12 @@ using ReplyingHandler = void (*)(ApiContext&, const HttpRequest&, Reply);
 
 // Where a handler runs: on the connection's I/O thread (cheap, in memory;
 // and one event's append, prepared there), on the append pool (a batch's
-// events, prepared there); both hand their events to the group commit,
+// events, prepared there; both hand their events to the group commit,
 // which runs on the server's commit thread and answers once they are
-// synced. Otherwise on the
-// ledger read pool (entries and proofs: a few RocksDB reads) or on the
-// projection read pool (may take seconds; its queue is bounded, beyond it
-// 503 overloaded), so I/O threads never block and public proofs never wait
-// behind projection reads.
+// synced), on the ledger read pool (entries and proofs: a few RocksDB
+// reads) or on the projection read pool (may take seconds; its queue is
+// bounded, beyond it 503 overloaded), so I/O threads never block and public
+// proofs never wait behind projection reads.
 enum class Pool { kInline, kAppend, kRead, kProjection };
 
 struct Route {
