@@ -38,7 +38,8 @@ struct Route {
   // they hold the day (replay/day_history.h): milliseconds, not a fold, so
   // the read stays out of the historic lane (http_session.cpp).
   bool day_history = false;
-  // The appends: they answer once their group is synced (http_session.cpp).
+  // The appends (every Pool::kAppend route, and POST /v1/events inline):
+  // they answer once their group is synced (http_session.cpp).
   ReplyingHandler replying = nullptr;
 };
 

@@ -247,11 +247,16 @@ bool Session::IsHistoricRead(const Route& route, const HttpRequest& req) const {
 }
 
 void Session::Dispatch(const Route* route, HttpRequest req, bool again) {
-  // POST /v1/events: prepared here (one signature check, ~35 us) and
-  // handed to the group commit, which launches its leader on the append
-  // pool: no thread hand-off per request while groups follow each other.
-  if (route->replying && route->pool == Pool::kInline) {
-    return RunReplying(*route, req);
+  // The appends. POST /v1/events is prepared here (one signature check,
+  // ~35 us) and handed to the group commit, whose leader runs on the
+  // commit thread: no thread hand-off per request while groups follow
+  // each other. A batch is prepared on the append pool.
+  if (route->replying) {
+    if (route->pool == Pool::kInline) return RunReplying(*route, req);
+    return net::post(server_.append_pool,
+                     [self = shared_from_this(), route, req = std::move(req)] {
+                       self->RunReplying(*route, req);
+                     });
   }
   if (route->pool == Pool::kInline) {
     HttpResponse res = Run(server_.ctx, *route, req);
@@ -279,16 +284,9 @@ void Session::Dispatch(const Route* route, HttpRequest req, bool again) {
       return Write(std::move(res));
     }
   }
-  if (route->replying) {
-    return net::post(server_.append_pool,
-                     [self = shared_from_this(), route, req = std::move(req)] {
-                       self->RunReplying(*route, req);
-                     });
-  }
-  auto& pool = route->pool == Pool::kAppend ? server_.append_pool
-               : historic                   ? server_.historic_pool
-               : projection                 ? server_.projection_pool
-                                            : server_.read_pool;
+  auto& pool = historic     ? server_.historic_pool
+               : projection ? server_.projection_pool
+                            : server_.read_pool;
   net::post(pool, [self = shared_from_this(), route, req = std::move(req),
                    again, projection, historic]() mutable {
     if (projection) {
