@@ -33,7 +33,9 @@ bool HasSupplementary(std::string_view s) {
   return false;
 }
 
-void AppendString(std::string& out, std::string_view s) {
+}  // namespace
+
+void AppendJsonString(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   out += '"';
   std::size_t run = 0;  // start of the pending unescaped run
@@ -73,6 +75,8 @@ void AppendString(std::string& out, std::string_view s) {
   out.append(s.data() + run, s.size() - run);
   out += '"';
 }
+
+namespace {
 
 template <class Int>
 void AppendInteger(std::string& out, Int v) {
@@ -149,7 +153,7 @@ void AppendValue(std::string& out, const Json& v) {
       auto member = [&](const std::string& key, const Json& value) {
         if (!first) out += ',';
         first = false;
-        AppendString(out, key);
+        AppendJsonString(out, key);
         out += ':';
         AppendValue(out, value);
       };
@@ -180,7 +184,7 @@ void AppendValue(std::string& out, const Json& v) {
       break;
     }
     case Json::value_t::string:
-      AppendString(out, v.get_ref<const std::string&>());
+      AppendJsonString(out, v.get_ref<const std::string&>());
       break;
     case Json::value_t::boolean:
       out += v.get<bool>() ? "true" : "false";

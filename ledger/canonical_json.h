@@ -33,6 +33,13 @@ Result<Json> ParseStrict(std::string_view text, const JsonLimits& limits = {});
 // integers in decimal. Input must hold only integer numbers.
 std::string Canonicalize(const Json& value);
 
+// Appends `s` (valid UTF-8) as a JSON string with RFC 8785's minimal
+// escapes: '"', '\\', the short escapes of \b \f \n \r \t and \u00xx for
+// other control characters; every other byte as is. nlohmann's dump()
+// without ensure_ascii writes valid UTF-8 the same way, so writers that
+// skip the DOM (api/http/receipt_json.h) produce its bytes.
+void AppendJsonString(std::string& out, std::string_view s);
+
 // RFC 8785 3.2.3 key order: a before b by UTF-16 code units. Both must be
 // valid UTF-8.
 bool Utf16Less(std::string_view a, std::string_view b);

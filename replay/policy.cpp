@@ -153,15 +153,34 @@ Params ParamsFor(const State& s, std::string_view rule,
   return Params(defaults, best ? &best->params : nullptr, best ? best->seq : 0);
 }
 
-std::int64_t HighestIntParam(const State& s, std::string_view rule,
-                             std::string_view name) {
-  std::int64_t highest = Params(DefaultsFor(rule), nullptr, 0).Int(name);
+namespace {
+
+// fold(the default of Int(name), each policy.set of `rule`'s value).
+template <class Fold>
+std::int64_t FoldIntParam(const State& s, std::string_view rule,
+                          std::string_view name, Fold fold) {
+  std::int64_t out = Params(DefaultsFor(rule), nullptr, 0).Int(name);
   for (const auto& id : s.policy_rules.Get(std::string(rule))) {
     if (const PolicySet* p = s.policies.Find(id))
-      highest =
-          std::max(highest, Params(DefaultsFor(rule), &p->params, 0).Int(name));
+      out = fold(out, Params(DefaultsFor(rule), &p->params, 0).Int(name));
   }
-  return highest;
+  return out;
+}
+
+}  // namespace
+
+std::int64_t HighestIntParam(const State& s, std::string_view rule,
+                             std::string_view name) {
+  return FoldIntParam(s, rule, name, [](std::int64_t a, std::int64_t b) {
+    return std::max(a, b);
+  });
+}
+
+std::int64_t LowestIntParam(const State& s, std::string_view rule,
+                            std::string_view name) {
+  return FoldIntParam(s, rule, name, [](std::int64_t a, std::int64_t b) {
+    return std::min(a, b);
+  });
 }
 
 }  // namespace fl::replay

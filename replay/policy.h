@@ -38,6 +38,10 @@ Params ParamsFor(const State& s, std::string_view rule,
 // pass over those that clear this bound without looking up their own.
 std::int64_t HighestIntParam(const State& s, std::string_view rule,
                              std::string_view name);
+// The smallest such value: a subject whose figure does not pass it passes
+// no tolerance in force anywhere.
+std::int64_t LowestIntParam(const State& s, std::string_view rule,
+                            std::string_view name);
 // The defaults of every rule, for docs and `policy.set` checks.
 const Json& DefaultParams();
 

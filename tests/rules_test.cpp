@@ -487,6 +487,49 @@ TEST_CASE("R11 overspend: contract, lot, commitment; cured by amendment",
   CHECK(commit["amount_fen"] == 1);
 }
 
+// R11 passes over lots and contracts that clear the lowest tolerance any
+// policy sets; one that raises it must spare the lots it covers, and one
+// that lowers it (below zero: a balance of 0 is then too low) must still
+// reach the lots below the default.
+TEST_CASE(
+    "R11 tolerance from policy.set, raised for one county, lowered "
+    "for another",
+    "[rules][R11][policy]") {
+  RuleWorld w;
+  w.Add("policy.set",
+        {{"rule", "R11"},
+         {"scope", "532621"},
+         {"params", {{"tolerance", 500}}},
+         {"effective_from", "2024-01-01"}},
+        "2023-12-01");
+  w.Add("policy.set",
+        {{"rule", "R11"},
+         {"scope", "532622"},
+         {"params", {{"tolerance", -1}}},
+         {"effective_from", "2024-01-01"}},
+        "2023-12-01");
+  w.Budget("L-raised", "lottery.provincial", "SWS.OPS", "532621", 100'000,
+           "2024-01-05");
+  w.Budget("L-lowered", "lottery.provincial", "SWS.OPS", "532622", 100'000,
+           "2024-01-05");
+  w.Budget("L-default", "lottery.provincial", "SWS.OPS", "532623", 100'000,
+           "2024-01-05");
+  w.Budget("L-spared", "lottery.provincial", "SWS.OPS", "532623", 100'000,
+           "2024-01-05");
+  w.Pay("P-raised", "L-raised", 100'400, "2024-03-01");    // 400 <= 500
+  w.Pay("P-lowered", "L-lowered", 100'000, "2024-03-01");  // 0 > -1
+  w.Pay("P-default", "L-default", 100'001, "2024-03-01");  // 1 > 0
+  w.Pay("P-spared", "L-spared", 100'000, "2024-03-01");    // 0 <= 0
+  CHECK(w.FlagOf("R11", "L-raised", "2024-12-31").is_null());
+  Json lowered = w.FlagOf("R11", "L-lowered", "2024-12-31");
+  REQUIRE(lowered.is_object());
+  CHECK(lowered["amount_fen"] == 0);
+  Json dflt = w.FlagOf("R11", "L-default", "2024-12-31");
+  REQUIRE(dflt.is_object());
+  CHECK(dflt["amount_fen"] == 1);
+  CHECK(w.FlagOf("R11", "L-spared", "2024-12-31").is_null());
+}
+
 TEST_CASE("R12 sanctioned vendor at signing and at payment", "[rules][R12]") {
   RuleWorld w;
   OpsLot(w);

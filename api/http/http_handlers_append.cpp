@@ -14,7 +14,7 @@
 #include "api/http/http_handlers.h"
 #include "api/http/http_problem.h"
 #include "api/http/http_status_map.h"
-#include "crypto/encoding.h"
+#include "api/http/receipt_json.h"
 #include "ledger/limits.h"
 
 namespace fl::http {
@@ -42,18 +42,21 @@ std::optional<HttpResponse> RequireJson(const HttpRequest& req) {
                  "POST bodies must be Content-Type: application/json");
 }
 
-Json ReceiptJson(const ApiContext& ctx, const Receipt& r) {
-  Json out = {{"seq", r.seq},
-              {"event_id", r.event_id},
-              {"leaf_hash", HexEncode(AsBytes(r.leaf_hash))},
-              {"recorded_at", r.recorded_at},
-              {"checkpoint", r.checkpoint}};
+void AppendReceipt(std::string& out, const ApiContext& ctx, const Receipt& r) {
   // Only with witnesses (docs/spec-notes.md): whether a checkpoint that
   // reached the quorum already covers this entry. Appends never wait for
   // witnesses, so a new entry says false; GET /v1/proofs/file?seq=N later
   // returns the witnessed checkpoint covering it.
-  if (ctx.witnessed) out["witnessed"] = ctx.witnessed->Get().size > r.seq;
-  return out;
+  std::optional<bool> witnessed;
+  if (ctx.witnessed) witnessed = ctx.witnessed->Get().size > r.seq;
+  AppendReceiptJson(out, r, witnessed);
+}
+
+HttpResponse JsonBody(int status, std::string body) {
+  HttpResponse res;
+  res.status = status;
+  res.body = std::move(body);
+  return res;
 }
 
 HttpResponse RateLimited(int retry_after) {
@@ -124,7 +127,9 @@ HttpResponse AppendAnswer(ApiContext& ctx, const RateLimiter::Counts& later,
   if (ctx.rate) ctx.rate->Charge(later);
   const Receipt& receipt = result.receipts.front();
   ctx.metrics.Appended(receipt.repeat ? 0 : 1, receipt.repeat ? 1 : 0);
-  return JsonResponse(receipt.repeat ? 200 : 201, ReceiptJson(ctx, receipt));
+  std::string body;
+  AppendReceipt(body, ctx, receipt);
+  return JsonBody(receipt.repeat ? 200 : 201, std::move(body));
 }
 
 // The answer to a batch once its group is synced or refused.
@@ -137,16 +142,17 @@ HttpResponse BatchAnswer(ApiContext& ctx, const RateLimiter::Counts& later,
     }
     return BatchProblem(std::move(result.errors), total);
   }
-  Json receipts = Json::array();
+  std::string body = "{\"receipts\":[";
   std::uint64_t appended = 0, repeats = 0;
   for (const Receipt& r : result.receipts) {
-    receipts.push_back(ReceiptJson(ctx, r));
+    if (appended + repeats > 0) body += ',';
+    AppendReceipt(body, ctx, r);
     (r.repeat ? repeats : appended) += 1;
   }
+  body += "]}";
   ctx.metrics.Appended(appended, repeats);
   // Only repeats: nothing new was created, as for a single repeat.
-  return JsonResponse(appended == 0 ? 200 : 201,
-                      Json{{"receipts", std::move(receipts)}});
+  return JsonBody(appended == 0 ? 200 : 201, std::move(body));
 }
 
 }  // namespace
