@@ -52,13 +52,6 @@ void AppendReceipt(std::string& out, const ApiContext& ctx, const Receipt& r) {
   AppendReceiptJson(out, r, witnessed);
 }
 
-HttpResponse JsonBody(int status, std::string body) {
-  HttpResponse res;
-  res.status = status;
-  res.body = std::move(body);
-  return res;
-}
-
 HttpResponse RateLimited(int retry_after) {
   HttpResponse r = Problem(429, "rate_limited",
                            "agency over its append rate; retry after " +
@@ -129,7 +122,7 @@ HttpResponse AppendAnswer(ApiContext& ctx, const RateLimiter::Counts& later,
   ctx.metrics.Appended(receipt.repeat ? 0 : 1, receipt.repeat ? 1 : 0);
   std::string body;
   AppendReceipt(body, ctx, receipt);
-  return JsonBody(receipt.repeat ? 200 : 201, std::move(body));
+  return JsonTextResponse(receipt.repeat ? 200 : 201, std::move(body));
 }
 
 // The answer to a batch once its group is synced or refused.
@@ -152,7 +145,7 @@ HttpResponse BatchAnswer(ApiContext& ctx, const RateLimiter::Counts& later,
   body += "]}";
   ctx.metrics.Appended(appended, repeats);
   // Only repeats: nothing new was created, as for a single repeat.
-  return JsonBody(appended == 0 ? 200 : 201, std::move(body));
+  return JsonTextResponse(appended == 0 ? 200 : 201, std::move(body));
 }
 
 }  // namespace

@@ -65,9 +65,13 @@ HttpResponse Problem(int status, std::string reason, std::string detail,
 }
 
 HttpResponse JsonResponse(int status, const Json& body) {
+  return JsonTextResponse(status, Dump(body));
+}
+
+HttpResponse JsonTextResponse(int status, std::string json_text) {
   HttpResponse r;
   r.status = status;
-  r.body = Dump(body);
+  r.body = std::move(json_text);
   return r;
 }
 

@@ -26,6 +26,8 @@ HttpResponse Problem(int status, std::string code, std::string detail,
                      std::string field = {});
 
 HttpResponse JsonResponse(int status, const Json& body);
+// The same for a body already written as JSON text (receipt_json.h).
+HttpResponse JsonTextResponse(int status, std::string json_text);
 // Compact JSON text; invalid UTF-8 in strings becomes U+FFFD.
 std::string Dump(const Json& value);
 
