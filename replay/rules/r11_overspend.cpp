@@ -43,8 +43,8 @@ void OnEvent(const Event& e, State& s, Findings& acts) {
 
 void AtAsOf(const State& s, Day /*as_of*/, Findings& out) {
   // Nearly no contract or lot is over any tolerance in force: those are
-  // passed over without looking up their own (a policy lookup per lot was
-  // most of this walk under bench-http, one lot per budget event).
+  // passed over without looking up their own, which built a string key
+  // and searched the policies for every lot at every judgement.
   const std::int64_t lowest = LowestIntParam(s, "R11", "tolerance");
   for (const auto& [id, c] : s.contracts.rows()) {
     const std::int64_t over = FenSub(c.paid, c.value);
