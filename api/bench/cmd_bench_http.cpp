@@ -20,6 +20,7 @@
 #include "api/bench/allocator_name.h"
 #include "api/bench/bench_goals.h"
 #include "api/bench/bench_world.h"
+#include "api/bench/loopback_limit.h"
 #include "api/cli/cli_args.h"
 #include "api/cli/cli_util.h"
 #include "api/cli/commands.h"
@@ -32,12 +33,29 @@ namespace fl::cli {
 namespace {
 
 constexpr std::size_t kBatch = 100;  // events per POST /v1/events:batch
+// Bytes of a single append's request head and of its whole answer (a
+// receipt and the response head), as the loopback limit sizes them.
+constexpr std::size_t kRequestHead = 160;
+constexpr std::size_t kReceiptResponse = 400;
 
 struct HttpRun {
   double rate = 0;  // signed appends per second
   double p50_ms = 0, p99_ms = 0;
   double max_lag_s = 0;  // projection worker behind the log, at most
+  // The load client's own threads, and what is left per event for the
+  // server (its I/O, append, commit and projection threads) out of the
+  // process's CPU time.
+  double client_cpu_pct = 0;  // 200% = both cores
+  double server_cpu_us_per_event = 0;
 };
+
+// CPU time of the calling thread, in seconds.
+double ThreadCpuSeconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) +
+         1e-9 * static_cast<double>(ts.tv_nsec);
+}
 
 // Request bodies for `batch` events each (1: the bare envelope).
 std::vector<std::string> Bodies(std::vector<std::string> envs,
@@ -92,6 +110,7 @@ HttpRun RunHttp(const std::string& dir, unsigned conns, std::size_t batch,
 
   std::atomic<std::size_t> next{0}, appended{0};
   std::vector<std::vector<double>> latency(conns);
+  std::vector<double> client_cpu_s(conns);
   std::mutex mu;
   std::string failure;
   std::clock_t cpu0 = std::clock();
@@ -118,11 +137,16 @@ HttpRun RunHttp(const std::string& dir, unsigned conns, std::size_t batch,
           if (failure.empty()) failure = e.what();
           next = bodies.size();  // stop the others
         }
+        client_cpu_s[c] = ThreadCpuSeconds();  // a new thread: all client work
       });
     }
   }
   double secs = Seconds(start);
-  double cpu = 100.0 * (std::clock() - cpu0) / CLOCKS_PER_SEC / secs;
+  const double cpu_s =
+      static_cast<double>(std::clock() - cpu0) / CLOCKS_PER_SEC;
+  const double cpu = 100.0 * cpu_s / secs;
+  double client_s = 0;
+  for (double s : client_cpu_s) client_s += s;
   auto drain0 = Clock::now();
   projections->WaitApplied(w.ledger->TreeSize() - 1, 30000);
   double drain_s = Seconds(drain0);
@@ -138,6 +162,10 @@ HttpRun RunHttp(const std::string& dir, unsigned conns, std::size_t batch,
   std::vector<double> all;
   for (auto& v : latency) all.insert(all.end(), v.begin(), v.end());
   HttpRun r{appended / secs, Percentile(all, 0.50), Percentile(all, 0.99)};
+  r.client_cpu_pct = 100.0 * client_s / secs;
+  r.server_cpu_us_per_event =
+      1e6 * (cpu_s - client_s) /
+      static_cast<double>(std::max<std::size_t>(1, appended));
   std::string name = std::string(batch == 1 ? "http single" : "http batch") +
                      " appends/s, " + std::to_string(conns) + " conns (" +
                      std::to_string(appended.load()) + " events" +
@@ -146,6 +174,9 @@ HttpRun RunHttp(const std::string& dir, unsigned conns, std::size_t batch,
   Report("  request latency p50", r.p50_ms, "ms", 2);
   Report("  request latency p99", r.p99_ms, "ms", 2);
   Report("  process CPU, client + server (200% = both cores)", cpu, "%");
+  Report("  of which the load client's threads", r.client_cpu_pct, "%");
+  Report("  server CPU per event (the rest / events)",
+         r.server_cpu_us_per_event, "us", 2);
   Report("  projection lag max (target < 1 s)", max_lag_s, "s", 3);
   Report("  projection lag max, entries", static_cast<double>(max_lag_entries),
          "");
@@ -173,6 +204,21 @@ int BenchHttp(const Args& args) {
   Report("machine: Ed25519 verifies/s, one core", verify_rate, "/s");
 
   BenchWorld w = MakeWorld(base + "/inproc", true);
+  // Sized as a single append's exchange: the envelope plus the client's
+  // request head, and a receipt with the server's response head.
+  const LoopbackLimit loopback =
+      MeasureLoopback(32, BudgetEnvelope(w, "size").size() + kRequestHead,
+                      kReceiptResponse, 1.0);
+  Report("machine: loopback round trips/s, 32 conns (raw sockets)",
+         loopback.round_trips_per_s, "/s");
+  Report("  CPU per round trip, both ends", loopback.cpu_us_per_round_trip,
+         "us", 2);
+  // No server can take less per single append than one round trip and one
+  // signature check; as a share of the Ed25519 limit:
+  const double single_ceiling_pct =
+      100.0 / (1.0 + loopback.cpu_us_per_round_trip * 1e-6 * verify_rate);
+  Report("  ceiling for HTTP single: round trip + Ed25519, of verifies x cores",
+         single_ceiling_pct, "%");
   double inproc = ProduceAppends(*w.ledger, PreSign(w, "inproc", events), 32);
   Report(("in-process signed appends/s, 32 producers (" +
           std::to_string(events) + " events)")
@@ -215,6 +261,22 @@ int BenchHttp(const Args& args) {
                verify_rate, "/s");
   goals.Figure("inproc_signed_32_per_s", "in-process signed appends, 32",
                inproc, "/s");
+  goals.Figure("loopback_round_trips_32_per_s",
+               "loopback round trips/s, 32 conns", loopback.round_trips_per_s,
+               "/s");
+  goals.Figure("loopback_cpu_us_per_round_trip", "  CPU per round trip",
+               loopback.cpu_us_per_round_trip, "us");
+  goals.Figure("http_single_ceiling_pct",
+               "  ceiling for HTTP single (round trip + Ed25519)",
+               single_ceiling_pct, "%");
+  goals.Figure("http_single_32_client_cpu_pct", "HTTP single: client CPU",
+               single32.client_cpu_pct, "%");
+  goals.Figure("http_single_32_server_cpu_us", "HTTP single: server CPU/event",
+               single32.server_cpu_us_per_event, "us");
+  goals.Figure("http_batch_32_client_cpu_pct", "HTTP batches: client CPU",
+               batch32.client_cpu_pct, "%");
+  goals.Figure("http_batch_32_server_cpu_us", "HTTP batches: server CPU/event",
+               batch32.server_cpu_us_per_event, "us");
   const double limit = cores * verify_rate;
   double pct = 100.0 * single32.rate / limit;
   goals.Goal("http_single_32_per_s", "HTTP single appends, 32 connections",
