@@ -23,6 +23,15 @@ double Percentile(std::vector<double>& v, double p);
 
 // Ed25519 verifies per second on one core: the ceiling for signed appends.
 double MeasureVerifyRate();
+// The benches measure that ceiling at their start and again at their end
+// and divide by the higher of the two: in this VM one 2 s measurement
+// read anywhere from 17,833 to 27,766/s on the same day (2026-12-07), and
+// a slow first reading had made a ratio look 60% better than the runs
+// were. Each reading is also written to the JSON.
+struct VerifyLimit {
+  double start = 0, end = 0;
+  double best() const { return start > end ? start : end; }
+};
 // MiB per second of fresh memory written for the first time, one thread
 // (page faults, zeroing, and in a VM the host backing the guest's pages;
 // the median of three 128 MiB maps, in 4 KiB pages as the release

@@ -9,6 +9,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <random>
 #include <thread>
 
@@ -88,10 +89,11 @@ int Bench(const Args& args) {
               AllocatorName().c_str());
   GoalSheet goals;
 
-  double verify_rate = MeasureVerifyRate();
+  VerifyLimit verify_limit{MeasureVerifyRate()};
+  const double verify_rate = verify_limit.start;  // the per-event budget
   Report("machine: Ed25519 verifies/s, one core", verify_rate, "/s");
-  goals.Figure("ed25519_verify_per_s_core", "Ed25519 verifies/s, one core",
-               verify_rate, "/s");
+  // Goals stated as a share of verifies/s x cores, judged at the end.
+  std::optional<double> signed64_rate, verify_signatures_rate;
   double sync_rate = MeasureSyncRate(base + "/sync");
   Report("machine: synced RocksDB writes/s, one thread", sync_rate, "/s");
   std::filesystem::remove_all(base + "/sync");
@@ -145,12 +147,7 @@ int Bench(const Args& args) {
           Report("  synced write per group, wall",
                  st.write_wall_ns / 1e3 / st.groups, "us", 1);
         }
-        if (signed_path && producers == 64) {
-          double pct = 100.0 * rate / (cores * verify_rate);
-          goals.Goal("signed_appends_64_per_s",
-                     "in-process signed appends, 64 producers", rate, "/s",
-                     ">= 70% of verifies/s x cores", pct, pct >= 70);
-        }
+        if (signed_path && producers == 64) signed64_rate = rate;
       }
     }
     std::filesystem::remove_all(base + "/append");
@@ -257,15 +254,35 @@ int Bench(const Args& args) {
                   : "verify entries/s (one core)",
              rate, "/s");
       if (sigs) {
-        double pct = 100.0 * rate / (cores * verify_rate);
-        goals.Goal("verify_signatures_per_s", "verify --signatures", rate, "/s",
-                   ">= 80% of verifies/s x cores", pct, pct >= 80);
+        verify_signatures_rate = rate;
       } else {
         goals.Goal("verify_per_s", "verify, one core", rate, "/s",
                    ">= 1,000,000/s", std::nullopt, rate >= 1e6);
       }
     }
     Report("process peak RSS", RssKib(), "KiB");
+  }
+  verify_limit.end = MeasureVerifyRate();
+  Report("machine: Ed25519 verifies/s, one core, at the end", verify_limit.end,
+         "/s");
+  const double limit = cores * verify_limit.best();
+  goals.Figure("ed25519_verify_per_s_core", "Ed25519 verifies/s, one core",
+               verify_limit.best(), "/s");
+  goals.Figure("ed25519_verify_per_s_core_start", "  at the start",
+               verify_limit.start, "/s");
+  goals.Figure("ed25519_verify_per_s_core_end", "  at the end",
+               verify_limit.end, "/s");
+  if (signed64_rate) {
+    const double pct = 100.0 * *signed64_rate / limit;
+    goals.Goal("signed_appends_64_per_s",
+               "in-process signed appends, 64 producers", *signed64_rate, "/s",
+               ">= 70% of verifies/s x cores", pct, pct >= 70);
+  }
+  if (verify_signatures_rate) {
+    const double pct = 100.0 * *verify_signatures_rate / limit;
+    goals.Goal("verify_signatures_per_s", "verify --signatures",
+               *verify_signatures_rate, "/s", ">= 80% of verifies/s x cores",
+               pct, pct >= 80);
   }
   goals.Print();
   if (!json_path.empty()) goals.WriteJson(json_path);
