@@ -25,9 +25,9 @@ double Percentile(std::vector<double>& v, double p);
 double MeasureVerifyRate();
 // The benches measure that ceiling at their start and again at their end
 // and divide by the higher of the two: in this VM one 2 s measurement
-// read anywhere from 17,833 to 27,766/s on the same day (2026-12-07), and
-// a slow first reading had made a ratio look 60% better than the runs
-// were. Each reading is also written to the JSON.
+// read anywhere from 17,657 to 28,849/s within an hour (2026-12-07), and
+// a slow first reading had made a signed-append ratio read 43.8% where
+// ~28% was right. Each reading is also written to the JSON.
 struct VerifyLimit {
   double start = 0, end = 0;
   double best() const { return start > end ? start : end; }
