@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "crypto/encoding.h"
+#include "crypto/unique_fd.h"
 
 namespace fl {
 namespace {
@@ -55,21 +56,6 @@ std::string_view Trim(std::string_view s) {
   while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
   return s;
 }
-
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  int Release() { return std::exchange(fd_, -1); }
-
- private:
-  int fd_;
-};
 
 }  // namespace
 
@@ -142,7 +128,8 @@ Result<PrivateKey> DecodePrivateKeyPem(std::string_view pem) {
 
 Status WritePrivateKeyFile(const std::string& path, const PrivateKey& key) {
   // O_EXCL: never replace a key, and never follow a planted symlink.
-  Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+  UniqueFd fd(
+      ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
   if (fd.get() < 0) {
     if (errno == EEXIST) {
       return MakeError(Code::kConflict, "already_exists",
@@ -179,7 +166,7 @@ Status WritePrivateKeyFile(const std::string& path, const PrivateKey& key) {
 }
 
 Result<PrivateKey> ReadPrivateKeyFile(const std::string& path) {
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) return IoError("cannot open key file", path, errno);
   struct stat st;
   if (::fstat(fd.get(), &st) != 0) {

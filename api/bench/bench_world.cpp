@@ -11,6 +11,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "api/bench/bench_goals.h"
 #include "api/cli/cli_util.h"
 #include "crypto/encoding.h"
 #include "crypto/key_file.h"
@@ -43,6 +44,17 @@ double MeasureVerifyRate() {
       n += Ed25519Verify(k.public_key(), msg, AsBytes(sig));
   }
   return n / Seconds(start);
+}
+
+void FinishVerifyLimit(VerifyLimit& limit, GoalSheet& goals) {
+  limit.end = MeasureVerifyRate();
+  Report("machine: Ed25519 verifies/s, one core, at the end", limit.end, "/s");
+  goals.Figure("ed25519_verify_per_s_core", "Ed25519 verifies/s, one core",
+               limit.best(), "/s");
+  goals.Figure("ed25519_verify_per_s_core_start", "  at the start", limit.start,
+               "/s");
+  goals.Figure("ed25519_verify_per_s_core_end", "  at the end", limit.end,
+               "/s");
 }
 
 double MeasureFirstTouchMiBPerS() {

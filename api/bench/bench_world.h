@@ -32,6 +32,11 @@ struct VerifyLimit {
   double start = 0, end = 0;
   double best() const { return start > end ? start : end; }
 };
+class GoalSheet;
+// Reads the limit again at a bench's end and reports that reading, then
+// puts the figures on `goals`: `ed25519_verify_per_s_core` (the better
+// reading, the one ratios divide by) and its `_start` and `_end`.
+void FinishVerifyLimit(VerifyLimit& limit, GoalSheet& goals);
 // MiB per second of fresh memory written for the first time, one thread
 // (page faults, zeroing, and in a VM the host backing the guest's pages;
 // the median of three 128 MiB maps, in 4 KiB pages as the release

@@ -262,16 +262,8 @@ int Bench(const Args& args) {
     }
     Report("process peak RSS", RssKib(), "KiB");
   }
-  verify_limit.end = MeasureVerifyRate();
-  Report("machine: Ed25519 verifies/s, one core, at the end", verify_limit.end,
-         "/s");
+  FinishVerifyLimit(verify_limit, goals);
   const double limit = cores * verify_limit.best();
-  goals.Figure("ed25519_verify_per_s_core", "Ed25519 verifies/s, one core",
-               verify_limit.best(), "/s");
-  goals.Figure("ed25519_verify_per_s_core_start", "  at the start",
-               verify_limit.start, "/s");
-  goals.Figure("ed25519_verify_per_s_core_end", "  at the end",
-               verify_limit.end, "/s");
   if (signed64_rate) {
     const double pct = 100.0 * *signed64_rate / limit;
     goals.Goal("signed_appends_64_per_s",

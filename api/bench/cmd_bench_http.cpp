@@ -270,9 +270,8 @@ int BenchHttp(const Args& args) {
       RunHttp(base + "/http", 32, kBatch, std::max<std::size_t>(events, 12800),
               limit_s, Load::kLean);
 
-  verify_limit.end = MeasureVerifyRate();
-  Report("machine: Ed25519 verifies/s, one core, at the end", verify_limit.end,
-         "/s");
+  GoalSheet goals;
+  FinishVerifyLimit(verify_limit, goals);
   const double verify_rate = verify_limit.best();
   // No server can take less per single append than one round trip and one
   // signature check; as a share of the Ed25519 limit:
@@ -296,13 +295,6 @@ int BenchHttp(const Args& args) {
   Report("projection lag max, batch 32 conns (target < 1 s)", batch32.max_lag_s,
          "s", 3);
 
-  GoalSheet goals;
-  goals.Figure("ed25519_verify_per_s_core", "Ed25519 verifies/s, one core",
-               verify_rate, "/s");
-  goals.Figure("ed25519_verify_per_s_core_start", "  at the start",
-               verify_limit.start, "/s");
-  goals.Figure("ed25519_verify_per_s_core_end", "  at the end",
-               verify_limit.end, "/s");
   goals.Figure("inproc_signed_32_per_s", "in-process signed appends, 32",
                inproc, "/s");
   goals.Figure("loopback_round_trips_32_per_s",

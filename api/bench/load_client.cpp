@@ -4,7 +4,6 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -33,25 +32,19 @@ bool EqualsLower(std::string_view a, std::string_view lower) {
 
 }  // namespace
 
-LoadClient::LoadClient(unsigned short port) {
-  fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd_ < 0) FailErrno("socket");
+LoadClient::LoadClient(unsigned short port)
+    : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+  if (!fd_.valid()) FailErrno("socket");
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(port);
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    const int e = errno;
-    ::close(fd_);
-    errno = e;
+  if (::connect(fd_.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) !=
+      0) {
     FailErrno("connect");
   }
   int one = 1;
-  ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-}
-
-LoadClient::~LoadClient() {
-  if (fd_ >= 0) ::close(fd_);
+  ::setsockopt(fd_.get(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 }
 
 std::string LoadClient::Render(std::string_view target, std::string_view body) {
@@ -66,8 +59,8 @@ std::string LoadClient::Render(std::string_view target, std::string_view body) {
 
 LoadClient::Response LoadClient::Exchange(std::string_view request) {
   for (std::size_t sent = 0; sent < request.size();) {
-    ssize_t n =
-        ::send(fd_, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+    ssize_t n = ::send(fd_.get(), request.data() + sent, request.size() - sent,
+                       MSG_NOSIGNAL);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) FailErrno("send");
     sent += static_cast<std::size_t>(n);
@@ -77,7 +70,7 @@ LoadClient::Response LoadClient::Exchange(std::string_view request) {
   auto fill = [&] {
     ssize_t n;
     do {
-      n = ::recv(fd_, chunk, sizeof chunk, 0);
+      n = ::recv(fd_.get(), chunk, sizeof chunk, 0);
     } while (n < 0 && errno == EINTR);
     if (n < 0) FailErrno("recv");
     if (n == 0) Fail("the server closed the connection");

@@ -11,15 +11,14 @@
 #include <string>
 #include <string_view>
 
+#include "crypto/unique_fd.h"
+
 namespace fl::cli {
 
 class LoadClient {
  public:
   // Connects; throws std::runtime_error when it cannot.
   explicit LoadClient(unsigned short port);
-  ~LoadClient();
-  LoadClient(const LoadClient&) = delete;
-  LoadClient& operator=(const LoadClient&) = delete;
 
   // The bytes of a POST of `body` as JSON to `target`.
   static std::string Render(std::string_view target, std::string_view body);
@@ -34,7 +33,7 @@ class LoadClient {
   Response Exchange(std::string_view request);
 
  private:
-  int fd_ = -1;
+  UniqueFd fd_;
   std::string buffer_;  // bytes received and not yet consumed
 };
 

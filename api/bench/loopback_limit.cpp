@@ -6,7 +6,6 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -18,28 +17,10 @@
 #include <utility>
 #include <vector>
 
+#include "crypto/unique_fd.h"
+
 namespace fl::cli {
 namespace {
-
-// Owns one socket.
-class Fd {
- public:
-  explicit Fd(int fd = -1) : fd_(fd) {}
-  Fd(Fd&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
-  Fd& operator=(Fd&& o) noexcept {
-    std::swap(fd_, o.fd_);
-    return *this;
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 void Require(bool ok, const char* what) {
   if (!ok) throw std::runtime_error(std::string("loopback limit: ") + what);
@@ -75,7 +56,7 @@ bool RecvAll(int fd, char* buf, std::size_t n) {
 
 LoopbackLimit MeasureLoopback(unsigned conns, std::size_t request_bytes,
                               std::size_t response_bytes, double seconds) {
-  Fd listener(::socket(AF_INET, SOCK_STREAM, 0));
+  UniqueFd listener(::socket(AF_INET, SOCK_STREAM, 0));
   Require(listener.get() >= 0, "socket");
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -90,13 +71,13 @@ LoopbackLimit MeasureLoopback(unsigned conns, std::size_t request_bytes,
 
   // A connect completes from the listen queue, so one thread can open
   // both ends of every connection before any traffic starts.
-  std::vector<Fd> clients, servers;
+  std::vector<UniqueFd> clients, servers;
   for (unsigned i = 0; i < conns; ++i) {
-    Fd c(::socket(AF_INET, SOCK_STREAM, 0));
+    UniqueFd c(::socket(AF_INET, SOCK_STREAM, 0));
     Require(c.get() >= 0, "socket");
     Require(::connect(c.get(), reinterpret_cast<sockaddr*>(&addr), len) == 0,
             "connect");
-    Fd s(::accept(listener.get(), nullptr, nullptr));
+    UniqueFd s(::accept(listener.get(), nullptr, nullptr));
     Require(s.get() >= 0, "accept");
     NoDelay(c.get());
     NoDelay(s.get());
