@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <stdexcept>
 
@@ -65,7 +66,7 @@ LoadClient::Response LoadClient::Exchange(std::string_view request) {
     if (n <= 0) FailErrno("send");
     sent += static_cast<std::size_t>(n);
   }
-  // Reads until `want` bytes are buffered (npos: until the head is).
+  // Appends what one recv returns to the buffer.
   char chunk[16384];
   auto fill = [&] {
     ssize_t n;
@@ -103,6 +104,8 @@ LoadClient::Response LoadClient::Exchange(std::string_view request) {
     at = end;
   }
   if (length == std::string::npos) Fail("response without Content-Length");
+  // The server's largest answer (a batch's receipts) is well under this.
+  if (length > (std::size_t{64} << 20)) Fail("response body over 64 MiB");
   const std::size_t total = head_end + 4 + length;
   while (buffer_.size() < total) fill();
   res.body = buffer_.substr(head_end + 4, length);
