@@ -23,6 +23,12 @@ double Seconds(Clock::time_point since) {
   return std::chrono::duration<double>(Clock::now() - since).count();
 }
 
+double ThreadCpuSeconds() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
 void Report(const char* name, double value, const char* unit, int decimals) {
   std::printf("%-58s %14.*f %s\n", name, decimals, value, unit);
   std::fflush(stdout);

@@ -16,6 +16,8 @@ namespace fl::cli {
 using Clock = std::chrono::steady_clock;
 
 double Seconds(Clock::time_point since);
+// CPU time the calling thread has used, in seconds.
+double ThreadCpuSeconds();
 // One aligned line of figures: name, value, unit.
 void Report(const char* name, double value, const char* unit, int decimals = 1);
 // p in [0, 1]; sorts v.

@@ -60,12 +60,6 @@ double MeasureSyncRate(const std::string& dir) {
   return n / Seconds(start);
 }
 
-double ThreadCpuSeconds() {
-  timespec ts{};
-  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
-}
-
 // Bytes under `dir` (every file, RocksDB's included).
 double DirBytes(const std::string& dir) {
   std::uintmax_t n = 0;

@@ -51,14 +51,6 @@ struct HttpRun {
   double server_cpu_us_per_event = 0;
 };
 
-// CPU time of the calling thread, in seconds.
-double ThreadCpuSeconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) +
-         1e-9 * static_cast<double>(ts.tv_nsec);
-}
-
 // Request bodies for `batch` events each (1: the bare envelope).
 std::vector<std::string> Bodies(std::vector<std::string> envs,
                                 std::size_t batch) {

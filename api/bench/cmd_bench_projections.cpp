@@ -37,12 +37,6 @@ namespace {
 constexpr double kLiveSeconds = 10;
 constexpr std::chrono::milliseconds kLiveReadEvery{40};
 
-double ThreadCpuSeconds() {
-  timespec ts{};
-  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
-}
-
 double PeakRssMiB() {
   rusage ru{};
   ::getrusage(RUSAGE_SELF, &ru);
