@@ -13,6 +13,7 @@
 #include <deque>
 #include <filesystem>
 #include <mutex>
+#include <semaphore>
 #include <shared_mutex>
 #include <thread>
 #include <unordered_map>
@@ -83,7 +84,7 @@ const std::string& LatestOccurredAt() {
 struct Ledger::Impl {
   // A caller in the group-commit queue (LevelDB's writer queue: the front
   // writer commits for everyone queued behind it). A synchronous writer is
-  // a thread waiting on `cv`; an asynchronous one (AppendAsync) is owned by
+  // a thread waiting on `wake`; an asynchronous one (AppendAsync) is owned by
   // the queue, holds its units, and no thread waits for it: whoever leads
   // calls `on_done` and frees it.
   struct Writer {
@@ -91,7 +92,14 @@ struct Ledger::Impl {
     bool stop_on_error = false;
     std::vector<UnitResult> results;
     bool done = false;
-    std::condition_variable cv;
+    // A synchronous writer sleeps here until it is answered (`done`) or made
+    // the queue's front to lead. It is released after queue_mu is unlocked,
+    // so the woken thread does not at once queue for the mutex its waker
+    // still holds: with the wakes under the lock, those hand-offs were ~30%
+    // of the CPU of 64 producers on a VM where a futex call costs ~1 us
+    // (perf, docs/PERFORMANCE.md). A semaphore, unlike a condition
+    // variable, may be destroyed by its waiter while release() returns.
+    std::binary_semaphore wake{0};
     std::vector<std::vector<PreparedEvent>> owned_units;  // async only
     AppendDone on_done;                                   // async only
     bool async() const { return static_cast<bool>(on_done); }
@@ -165,7 +173,8 @@ struct Ledger::Impl {
   // waits for. Called holding `lock` by the one leader: a synchronous
   // writer at the front, or the caller (or the task `launch` ran) of an
   // async writer that found the queue empty. Returns with `lock` released.
-  void Lead(std::unique_lock<std::mutex>& lock);
+  // `self` is the leading synchronous writer, or null for an async lead.
+  void Lead(std::unique_lock<std::mutex>& lock, Writer* self);
   void Commit(const std::vector<Writer*>& group);
   Result<std::pair<Hash, std::string>> StoredLeaf(std::uint64_t seq) const;
 };
@@ -404,9 +413,15 @@ std::vector<UnitResult> Ledger::Impl::Enqueue(
   w.stop_on_error = stop_on_error;
   std::unique_lock lock(queue_mu);
   queue.push_back(&w);
-  while (!w.done && &w != queue.front()) w.cv.wait(lock);
-  if (w.done) return std::move(w.results);
-  Lead(lock);
+  if (&w != queue.front()) {
+    lock.unlock();
+    // A leader wrote `done` and the results before the release.
+    w.wake.acquire();
+    if (w.done) return std::move(w.results);
+    lock.lock();
+    FL_CHECK(&w == queue.front(), "a writer woken to lead is not the front");
+  }
+  Lead(lock, &w);
   FL_CHECK(w.done, "the leader's own writer was not committed");
   return std::move(w.results);
 }
@@ -429,16 +444,16 @@ void Ledger::AppendAsync(std::vector<std::vector<PreparedEvent>> units,
   const bool lead = impl_->queue.empty();
   impl_->queue.push_back(w.release());
   if (!lead) return;
-  if (!launch) return impl_->Lead(lock);
+  if (!launch) return impl_->Lead(lock, nullptr);
   lock.unlock();
   Impl* impl = impl_.get();
   launch([impl] {
     std::unique_lock relock(impl->queue_mu);
-    impl->Lead(relock);
+    impl->Lead(relock, nullptr);
   });
 }
 
-void Ledger::Impl::Lead(std::unique_lock<std::mutex>& lock) {
+void Ledger::Impl::Lead(std::unique_lock<std::mutex>& lock, Writer* self) {
   for (;;) {
     // Take the writers queued so far, up to the group's event bound.
     std::vector<Writer*> group;
@@ -467,6 +482,7 @@ void Ledger::Impl::Lead(std::unique_lock<std::mutex>& lock) {
       stats.leader_cpu_ns += ThreadCpuNs() - cpu0;
     }
     std::vector<std::unique_ptr<Writer>> answered;  // async ones
+    std::vector<Writer*> waiting;                   // sync ones, not self
     lock.lock();
     for (Writer* x : group) {
       FL_CHECK(queue.front() == x, "group commit queue out of order");
@@ -474,15 +490,21 @@ void Ledger::Impl::Lead(std::unique_lock<std::mutex>& lock) {
       x->done = true;
       if (x->async()) {
         answered.emplace_back(x);
-      } else {
-        x->cv.notify_one();
+      } else if (x != self) {
+        waiting.push_back(x);
       }
     }
     // A synchronous front writer leads next; an async one has no thread,
     // so this one carries on.
     const bool carry_on = !queue.empty() && queue.front()->async();
-    if (!queue.empty() && !carry_on) queue.front()->cv.notify_one();
+    Writer* next_leader = !queue.empty() && !carry_on ? queue.front() : nullptr;
     lock.unlock();
+    // Outside the lock: only a leader pops the queue, and the next one is
+    // `next_leader` itself, so it stays queued until woken. Woken first,
+    // it commits the next group while this thread answers the last one.
+    // Nothing here touches a writer after its release (it may be gone).
+    if (next_leader) next_leader->wake.release();
+    for (Writer* x : waiting) x->wake.release();
     for (auto& x : answered) {
       try {
         x->on_done(std::move(x->results));
