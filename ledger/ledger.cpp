@@ -13,7 +13,6 @@
 #include <deque>
 #include <filesystem>
 #include <mutex>
-#include <semaphore>
 #include <shared_mutex>
 #include <thread>
 #include <unordered_map>
@@ -35,6 +34,7 @@
 #include "ledger/public_key_cache.h"
 #include "ledger/store.h"
 #include "ledger/validator.h"
+#include "ledger/wakeup.h"
 
 namespace fl {
 namespace {
@@ -93,13 +93,12 @@ struct Ledger::Impl {
     std::vector<UnitResult> results;
     bool done = false;
     // A synchronous writer sleeps here until it is answered (`done`) or made
-    // the queue's front to lead. It is released after queue_mu is unlocked,
+    // the queue's front to lead. It is posted after queue_mu is unlocked,
     // so the woken thread does not at once queue for the mutex its waker
-    // still holds: with the wakes under the lock, those hand-offs were ~30%
-    // of the CPU of 64 producers on a VM where a futex call costs ~1 us
-    // (perf, docs/PERFORMANCE.md). A semaphore, unlike a condition
-    // variable, may be destroyed by its waiter while release() returns.
-    std::binary_semaphore wake{0};
+    // still holds: with condition variables signalled under the lock,
+    // those hand-offs were ~30% of the CPU of 64 producers on a VM where a
+    // futex call costs ~1 us (perf, docs/PERFORMANCE.md).
+    Wakeup wake;
     std::vector<std::vector<PreparedEvent>> owned_units;  // async only
     AppendDone on_done;                                   // async only
     bool async() const { return static_cast<bool>(on_done); }
@@ -416,7 +415,7 @@ std::vector<UnitResult> Ledger::Impl::Enqueue(
   if (&w != queue.front()) {
     lock.unlock();
     // A leader wrote `done` and the results before the release.
-    w.wake.acquire();
+    w.wake.Wait();
     if (w.done) return std::move(w.results);
     lock.lock();
     FL_CHECK(&w == queue.front(), "a writer woken to lead is not the front");
@@ -502,9 +501,9 @@ void Ledger::Impl::Lead(std::unique_lock<std::mutex>& lock, Writer* self) {
     // Outside the lock: only a leader pops the queue, and the next one is
     // `next_leader` itself, so it stays queued until woken. Woken first,
     // it commits the next group while this thread answers the last one.
-    // Nothing here touches a writer after its release (it may be gone).
-    if (next_leader) next_leader->wake.release();
-    for (Writer* x : waiting) x->wake.release();
+    // Nothing here touches a writer after its Post (it may be gone).
+    if (next_leader) next_leader->wake.Post();
+    for (Writer* x : waiting) x->wake.Post();
     for (auto& x : answered) {
       try {
         x->on_done(std::move(x->results));
