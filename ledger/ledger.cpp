@@ -55,11 +55,10 @@ constexpr std::size_t kKeptBatchBytes = 64 << 20;
 // producers keeping 2 cores busy, carrying on gave +6-40% appends/s
 // (bench --only append, noisy). But when few writers wait, the front
 // writer's core is idle and handing over lets this thread go back to
-// preparing its next batch: two threads appending batches of 1000
-// (`import`, the trusted batches) lost 25% when the leader always carried
-// on. So it carries on only while more writers wait than there are cores,
-// and for at most this many groups, so its own caller is not held behind
-// an endless queue.
+// preparing its next batch: two threads appending batches of 1000 (the
+// bench's trusted batches) lost 25% when the leader always carried on. So it
+// carries on only while more writers wait than there are cores, and for at most
+// this many groups, so its own caller is not held behind an endless queue.
 constexpr int kMaxGroupsPerLeader = 64;
 
 // CPU time of the calling thread, for AppendStats.
@@ -428,7 +427,7 @@ std::vector<UnitResult> Ledger::Impl::Enqueue(
   queue.push_back(&w);
   if (&w != queue.front()) {
     lock.unlock();
-    // A leader wrote `done` and the results before the release.
+    // A leader wrote `done` and the results before its Post.
     w.wake.Wait();
     if (w.done) return std::move(w.results);
     lock.lock();

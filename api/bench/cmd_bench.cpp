@@ -60,7 +60,6 @@ double MeasureSyncRate(const std::string& dir) {
   return n / Seconds(start);
 }
 
-// Bytes under `dir` (every file, RocksDB's included).
 // The group commits of a run: how many entries each fsync carried, and
 // the leader's serial cost per entry beside the synced write's wall time.
 void ReportGroupCommits(const AppendStats& st) {
@@ -75,6 +74,7 @@ void ReportGroupCommits(const AppendStats& st) {
   }
 }
 
+// Bytes under `dir` (every file, RocksDB's included).
 double DirBytes(const std::string& dir) {
   std::uintmax_t n = 0;
   for (const auto& f : std::filesystem::recursive_directory_iterator(dir)) {
