@@ -466,7 +466,9 @@ void Ledger::AppendAsync(std::vector<std::vector<PreparedEvent>> units,
 }
 
 void Ledger::Impl::Lead(std::unique_lock<std::mutex>& lock, Writer* self) {
-  for (int led = 1;; ++led) {
+  // Groups led so far, counted up to the bound only: an async leader may
+  // lead for as long as the server runs, and an int must not overflow.
+  for (int led = 1;; led = std::min(led + 1, kMaxGroupsPerLeader)) {
     // Take the writers queued so far, up to the group's event bound.
     std::vector<Writer*> group;
     std::size_t events = 0;
