@@ -1,11 +1,13 @@
 // import: signed envelopes straight into a ledger no server has open, with
 // every check the HTTP path makes (they live in ledger/).
 #include <algorithm>
-#include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <future>
+#include <condition_variable>
+#include <exception>
+#include <mutex>
+#include <optional>
 #include <istream>
 #include <string>
 #include <thread>
@@ -15,6 +17,7 @@
 #include "api/cli/cli_util.h"
 #include "api/cli/commands.h"
 #include "api/cli/progress.h"
+#include "api/cli/work_team.h"
 #include "ledger/ledger.h"
 
 namespace fl::cli {
@@ -23,27 +26,6 @@ namespace {
 // Lines per round: prepared (parsed, signature-checked) on every core,
 // then appended as one group commit while the next round is prepared.
 constexpr std::size_t kChunk = 1024;
-
-// Prepares `lines` on every core. Each thread takes the next line as it
-// finishes one: with a fixed share each (every threads-th line), the
-// thread sharing a core with the committing leader finished last and the
-// others waited for it, and `import` kept the two cores ~88% busy (perf,
-// issue 10).
-std::vector<PreparedEvent> PrepareAll(const Ledger& ledger,
-                                      const std::vector<std::string>& lines) {
-  std::vector<PreparedEvent> out(lines.size());
-  unsigned threads = std::max(1u, std::thread::hardware_concurrency());
-  std::atomic<std::size_t> next{0};
-  std::vector<std::jthread> pool;
-  for (unsigned t = 0; t < threads; ++t) {
-    pool.emplace_back([&] {
-      for (std::size_t i; (i = next.fetch_add(1)) < lines.size();) {
-        out[i] = ledger.Prepare(lines[i]);
-      }
-    });
-  }
-  return out;  // jthreads join first: `pool` is destroyed before return
-}
 
 // Up to kChunk non-blank lines, read and prepared.
 struct Round {
@@ -54,13 +36,13 @@ struct Round {
 
 // Reads the file a round at a time, so a large file is never held whole
 // (the 1M fixture's 580 MB were, and reading it all first left a core
-// idle for ~1.5 s). One round is read and prepared at a time; `Next` is
-// never called again before the previous call returned.
+// idle for ~1.5 s), and prepares each round on every core.
 class RoundReader {
  public:
-  explicit RoundReader(std::istream& in) : in_(in) {}
+  RoundReader(std::istream& in, const Ledger& ledger, WorkTeam& team)
+      : in_(in), ledger_(ledger), team_(team) {}
 
-  Round Next(const Ledger& ledger) {
+  Round Next() {
     Round r;
     std::vector<std::string> lines;
     std::string text;
@@ -72,14 +54,85 @@ class RoundReader {
       lines.push_back(std::move(text));
     }
     r.bytes_read = bytes_;
-    r.prepared = PrepareAll(ledger, lines);
+    r.prepared.resize(lines.size());
+    team_.ForEach(lines.size(), [&](std::size_t i) {
+      r.prepared[i] = ledger_.Prepare(lines[i]);
+    });
     return r;
   }
 
  private:
   std::istream& in_;
+  const Ledger& ledger_;
+  WorkTeam& team_;
   std::size_t line_ = 0;
   std::uint64_t bytes_ = 0;
+};
+
+// A pipeline of two: one thread, for the whole import, reads and prepares
+// the next round while the caller's round sits in the group commit (mostly
+// waiting on its synced write). Prepare only parses and checks signatures;
+// sequencing re-checks against the log, so preparing ahead changes no
+// answer (an event signed by a key that an earlier round registers is
+// verified by the leader instead).
+class RoundPipeline {
+ public:
+  RoundPipeline(std::istream& in, const Ledger& ledger)
+      : team_(std::max(1u, std::thread::hardware_concurrency()) - 1),
+        reader_(in, ledger, team_),
+        thread_([this] { Produce(); }) {}
+
+  ~RoundPipeline() {
+    {
+      std::lock_guard lock(mu_);
+      stopping_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+  RoundPipeline(const RoundPipeline&) = delete;
+  RoundPipeline& operator=(const RoundPipeline&) = delete;
+
+  // The next round; one with nothing prepared is the end of the file.
+  // Rethrows what reading or preparing threw.
+  Round Take() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return ready_.has_value() || failure_; });
+    if (!ready_) std::rethrow_exception(failure_);
+    Round r = std::move(*ready_);
+    ready_.reset();
+    cv_.notify_all();
+    return r;
+  }
+
+ private:
+  void Produce() {
+    try {
+      for (;;) {
+        Round r = reader_.Next();
+        const bool end = r.prepared.empty();
+        std::unique_lock lock(mu_);
+        cv_.wait(lock, [&] { return stopping_ || !ready_; });
+        if (stopping_) return;
+        ready_ = std::move(r);
+        cv_.notify_all();
+        if (end) return;
+      }
+    } catch (...) {
+      std::lock_guard lock(mu_);
+      failure_ = std::current_exception();
+      cv_.notify_all();
+    }
+  }
+
+  WorkTeam team_;
+  RoundReader reader_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::optional<Round> ready_;  // read and prepared, not yet taken
+  std::exception_ptr failure_;
+  bool stopping_ = false;
+  std::thread thread_;  // last: it starts once the rest is built
 };
 
 }  // namespace
@@ -97,22 +150,10 @@ int Import(const Args& args) {
   // Bytes, not lines: the file is read as the import goes.
   Progress progress("import", size_error ? 0 : file_bytes, " bytes");
   std::size_t appended = 0, repeats = 0;
-  // A pipeline of two: round k+1 is read and prepared on every core while
-  // round k sits in the group commit (mostly waiting on its synced write).
-  // Prepare only parses and checks signatures; sequencing re-checks
-  // against the log, so preparing ahead changes no answer (an event signed
-  // by a key that the round before registers is verified by the leader
-  // instead).
-  RoundReader reader(in);
-  auto next_round = [&] {
-    return std::async(std::launch::async,
-                      [&reader, &ledger] { return reader.Next(*ledger); });
-  };
-  std::future<Round> next = next_round();
+  RoundPipeline pipeline(in, *ledger);
   for (;;) {
-    Round round = next.get();
+    Round round = pipeline.Take();
     if (round.prepared.empty()) break;
-    next = next_round();
     std::vector<std::vector<PreparedEvent>> units;
     units.resize(round.prepared.size());
     for (std::size_t i = 0; i < round.prepared.size(); ++i) {
@@ -130,7 +171,7 @@ int Import(const Args& args) {
                      "fundledger import: %s; %zu entries appended "
                      "before it\n",
                      msg.c_str(), appended);
-        return 1;  // `next` finishes its round first; nothing appends it
+        return 1;  // the pipeline stops; nothing appends its rounds
       }
       if (results[i].receipts.front().repeat) {
         ++repeats;
