@@ -1,14 +1,13 @@
 // WorkTeam (api/cli/work_team.h), the threads `import` prepares on: every
 // index of every loop runs exactly once, and a loop has finished when
 // ForEach returns, round after round on the same threads.
-#include <catch2/catch.hpp>
+#include "api/cli/work_team.h"
 
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <set>
 #include <thread>
 #include <vector>
-
-#include "api/cli/work_team.h"
 
 using fl::cli::WorkTeam;
 
@@ -48,7 +47,8 @@ TEST_CASE("a work team's loops see what the caller wrote before them",
   for (int round = 1; round <= 200; ++round) {
     for (std::size_t i = 0; i < input.size(); ++i)
       input[i] = round * 1000 + static_cast<int>(i);
-    team.ForEach(input.size(), [&](std::size_t i) { output[i] = input[i] + 1; });
+    team.ForEach(input.size(),
+                 [&](std::size_t i) { output[i] = input[i] + 1; });
     for (std::size_t i = 0; i < input.size(); ++i)
       REQUIRE(output[i] == round * 1000 + static_cast<int>(i) + 1);
   }

@@ -1,14 +1,14 @@
 // import: signed envelopes straight into a ledger no server has open, with
 // every check the HTTP path makes (they live in ledger/).
 #include <algorithm>
+#include <condition_variable>
 #include <cstdio>
+#include <exception>
 #include <filesystem>
 #include <fstream>
-#include <condition_variable>
-#include <exception>
+#include <istream>
 #include <mutex>
 #include <optional>
-#include <istream>
 #include <string>
 #include <thread>
 #include <vector>

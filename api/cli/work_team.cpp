@@ -6,7 +6,8 @@ namespace fl::cli {
 
 WorkTeam::WorkTeam(unsigned helpers) {
   helpers_.reserve(helpers);
-  for (unsigned t = 0; t < helpers; ++t) helpers_.emplace_back([this] { Help(); });
+  for (unsigned t = 0; t < helpers; ++t)
+    helpers_.emplace_back([this] { Help(); });
 }
 
 WorkTeam::~WorkTeam() {
