@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "crypto/check.h"
+#include "replay/prefault.h"
 
 namespace fl::replay {
 
@@ -19,6 +20,9 @@ std::size_t BlockArena::Take(std::size_t n, std::size_t align) {
                                 : std::min(kBlockBytes, capacity_ * 2);
     capacity_ = std::max(capacity_, n);
     blocks_.push_back(std::make_unique_for_overwrite<char[]>(capacity_));
+    // Every byte of a block gets written, in order: fault it in at once.
+    if (capacity_ >= kPrefaultMinBytes)
+      Prefault(blocks_.back().get(), capacity_);
     at = 0;
   }
   used_ = at + n;

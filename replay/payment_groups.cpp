@@ -64,11 +64,12 @@ std::uint32_t PaymentGroups::Chunks<T>::Push(const T& v) {
   FL_CHECK(size_ < kNone);
   const auto i = static_cast<std::uint32_t>(size_);
   if ((i >> kChunkShift) == chunks_.size()) {
-    chunks_.push_back(
-        std::make_unique_for_overwrite<T[]>(std::size_t{1} << kChunkShift));
+    chunks_.emplace_back().reserve(std::size_t{1} << kChunkShift);
   }
+  // Never past the reserved size, so an element never moves.
+  FL_CHECK(chunks_.back().size() < chunks_.back().capacity());
+  chunks_.back().push_back(v);
   ++size_;
-  (*this)[i] = v;
   return i;
 }
 

@@ -27,7 +27,7 @@ std::size_t MultiIndex::Probe(std::string_view key, std::uint64_t hash) const {
 }
 
 void MultiIndex::Grow() {
-  std::vector<Slot> old = std::move(slots_);
+  auto old = std::move(slots_);
   slots_.assign(old.empty() ? 1024 : old.size() * 2, Slot{});
   const std::size_t mask = slots_.size() - 1;
   // Stored hashes: moving a slot reads neither its key nor its members.

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "replay/block_arena.h"
+#include "replay/prefault.h"
 
 namespace fl::replay {
 
@@ -72,7 +73,8 @@ class Table {
       return (*this)(l, s);
     }
   };
-  using Index = boost::unordered_flat_set<Slot, SlotHash, SlotEq>;
+  using Index = boost::unordered_flat_set<Slot, SlotHash, SlotEq,
+                                          PrefaultAllocator<Slot>>;
   static Lookup LookupOf(std::string_view id) {
     return Lookup{id, std::hash<std::string_view>{}(id)};
   }
@@ -285,7 +287,8 @@ class MultiIndex {
   std::uint32_t NextOf(std::uint32_t unit) const;
   std::string_view MemberAt(std::uint32_t unit) const;
 
-  std::vector<Slot> slots_;  // a power of two long, at most 3/4 full
+  // a power of two long, at most 3/4 full
+  std::vector<Slot, PrefaultAllocator<Slot>> slots_;
   std::size_t size_ = 0;
   BlockArena arena_;  // the records; every byte read was written by Store
   std::vector<Added> added_;
