@@ -69,9 +69,10 @@ class RoundReader {
   std::uint64_t bytes_ = 0;
 };
 
-// A pipeline of two: one thread, for the whole import, reads and prepares
-// the next round while the caller's round sits in the group commit (mostly
-// waiting on its synced write). Prepare only parses and checks signatures;
+// One thread, for the whole import, reads and prepares rounds ahead of the
+// caller's round in the group commit (mostly waiting on its synced write):
+// one prepared round waits in a slot while the thread prepares the next,
+// so at most three rounds are held. Prepare only parses and checks signatures;
 // sequencing re-checks against the log, so preparing ahead changes no
 // answer (an event signed by a key that an earlier round registers is
 // verified by the leader instead).
