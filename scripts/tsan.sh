@@ -41,7 +41,7 @@ SPECS=(
   "a read held for min_seq is answered 503 when the server stops"
   "replay equals the live worker on random streams"
   "a restarted worker resumes at its stored seq"
-  "a work team runs every index once per loop, loop after loop"
+  "a work team runs every index once in every loop"
   "a work team's loops see what the caller wrote before them"
 )
 spec=$(IFS=,; echo "${SPECS[*]}")
