@@ -22,7 +22,11 @@ long MinorFaults() {
 }
 
 // Page faults taken while writing one byte in every page of [p, p + n).
-long FaultsToTouch(char* p, std::size_t n) {
+// Not instrumented: under ASan each checked write would also read its
+// shadow byte, faulting in a shadow page per 32 KiB that no prefault of
+// ours covers.
+__attribute__((no_sanitize_address)) long FaultsToTouch(char* p,
+                                                        std::size_t n) {
   const long before = MinorFaults();
   for (std::size_t i = 0; i < n; i += 4096) p[i] = 1;
   return MinorFaults() - before;
@@ -48,7 +52,8 @@ TEST_CASE("prefaulted pages take no fault on their first write", "[prefault]") {
   // Fresh anonymous memory faults page by page (a kernel with transparent
   // huge pages on for this mapping may take fewer, still well above 0).
   CHECK(plain_faults >= 4);
-  CHECK(prefaulted_faults <= 2);
+  // 0 here; the margin allows for a kernel that faults a few pages anyway.
+  CHECK(prefaulted_faults * 16 <= plain_faults);
 }
 
 TEST_CASE("prefault leaves every byte as it was", "[prefault]") {

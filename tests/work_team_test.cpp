@@ -11,8 +11,7 @@
 
 using fl::cli::WorkTeam;
 
-TEST_CASE("a work team runs every index once in every loop",
-          "[work_team]") {
+TEST_CASE("a work team runs every index once in every loop", "[work_team]") {
   for (unsigned helpers : {0u, 1u, 3u}) {
     WorkTeam team(helpers);
     REQUIRE(team.threads() == helpers + 1);
