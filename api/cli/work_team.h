@@ -2,10 +2,10 @@
 //
 // `import` used to start three threads for every round of 1024 lines (a
 // reader and two preparers): ~3,000 thread starts and exits for the 1M
-// fixture. Each exit
-// handed its stack (glibc's madvise of the unused 8 MiB) and jemalloc's
-// thread cache back to the kernel, and the next round faulted them in
-// again, with a TLB shoot-down on the other core for every unmap: ~12% of
+// fixture. Each exit handed its stack (glibc's madvise of the unused
+// 8 MiB) and jemalloc's thread cache back to the kernel, and the next
+// round faulted them in again, with a TLB shoot-down on the other core
+// for every unmap: ~12% of
 // import's CPU in perf (issue 10, twenty-fourth session).
 #pragma once
 
