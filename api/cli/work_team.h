@@ -5,8 +5,8 @@
 // fixture. Each exit handed its stack (glibc's madvise of the unused
 // 8 MiB) and jemalloc's thread cache back to the kernel, and the next
 // round faulted them in again, with a TLB shoot-down on the other core
-// for every unmap: ~12% of
-// import's CPU in perf (issue 10, twenty-fourth session).
+// for every unmap: ~12% of import's CPU in perf (issue 10, twenty-fourth
+// session).
 #pragma once
 
 #include <atomic>
